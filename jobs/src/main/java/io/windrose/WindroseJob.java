@@ -1,0 +1,197 @@
+package io.windrose;
+
+import io.windrose.alert.ThresholdAlertFunction;
+import io.windrose.alert.ThresholdRule;
+import io.windrose.config.ConfigException;
+import io.windrose.config.Durations;
+import io.windrose.config.PipelineConfig;
+import io.windrose.config.PipelineConfigLoader;
+import io.windrose.decode.DecodeFunction;
+import io.windrose.decode.JsonReadingDecoder;
+import io.windrose.decode.Route;
+import io.windrose.decode.TopicTemplate;
+import io.windrose.mqtt.MqttMessage;
+import io.windrose.mqtt.MqttSource;
+import io.windrose.schema.AlertEvent;
+import io.windrose.schema.DeadLetter;
+import io.windrose.schema.SensorAggregate;
+import io.windrose.schema.SensorReading;
+import io.windrose.sink.InfluxDbSink;
+import io.windrose.sink.InfluxPoints;
+import io.windrose.sink.KafkaSinks;
+import io.windrose.window.FieldStatsAggregate;
+import io.windrose.window.SensorKey;
+import io.windrose.window.WindowResultFunction;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Windrose job: MQTT → decode → event-time windows and alerts → InfluxDB and Kafka. Reads one pipeline file
+ * ({@code --config FILE}, {@code --set key=value} overrides) and wires the stages; each stage lives in its package.
+ */
+public final class WindroseJob {
+    private static final Logger LOG = LoggerFactory.getLogger(WindroseJob.class);
+    private static final String USAGE = "usage: windrose --config pipeline.yaml [--set key=value ...]";
+
+    /** Readings that arrived after their window closed (beyond the allowed lateness). */
+    public static final OutputTag<SensorReading> LATE_READINGS = new OutputTag<>("late-readings") {};
+
+    private WindroseJob() {}
+
+    public static void main(String[] args) throws Exception {
+        Path configFile = null;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "-c" -> configFile = i + 1 < args.length ? Path.of(args[++i]) : null;
+                case "--set" -> {
+                    if (i + 1 < args.length) {
+                        overrides.add(args[++i]);
+                    }
+                }
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
+                default -> exit(USAGE + "\nunknown argument '" + args[i] + "'");
+            }
+        }
+        if (configFile == null) {
+            exit(USAGE + "\nmissing --config FILE");
+        }
+        PipelineConfig config = null;
+        try {
+            config = new PipelineConfigLoader().load(configFile, overrides);
+        } catch (ConfigException e) {
+            exit("windrose: configuration error in " + e.getMessage());
+        }
+        StreamExecutionEnvironment env = environment(config);
+        build(env, config);
+        env.execute(config.job.name);
+    }
+
+    private static void exit(String message) {
+        System.err.println(message);
+        System.exit(2);
+    }
+
+    /** A Flink environment with the job settings of the pipeline file applied. */
+    public static StreamExecutionEnvironment environment(PipelineConfig config) {
+        Configuration flink = new Configuration();
+        // state and records stay Avro/POJO-typed: fail instead of silently falling back to Kryo
+        flink.setString("pipeline.generic-types", "false");
+        config.job.flinkConfig.forEach(flink::setString);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(config.job.parallelism);
+        env.enableCheckpointing(config.job.checkpointInterval.toMillis());
+        return env;
+    }
+
+    /** Adds the whole pipeline to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, PipelineConfig config) {
+        List<Route> routes = routes(config);
+        LinkedHashSet<String> filters = new LinkedHashSet<>();
+        routes.forEach(route -> filters.addAll(route.topicFilters()));
+        LOG.info("Windrose pipeline: routes {}, MQTT {} topics {}, window {}, {} rule(s), InfluxDB {}, Kafka {}",
+                routes.stream().map(Route::name).toList(), config.mqtt.servers, filters,
+                Durations.format(config.window.size), config.rules.size(),
+                config.sinks.influxdb.enabled ? config.sinks.influxdb.url + " bucket " + config.sinks.influxdb.bucket : "off",
+                config.sinks.kafka.enabled ? config.sinks.kafka.bootstrapServers : "off");
+
+        MqttSource source = MqttSource.builder()
+                .setServers(config.mqtt.servers)
+                .setClientIdPrefix(config.mqtt.clientIdPrefix)
+                .setCredentials(config.mqtt.username, config.mqtt.password)
+                .setQos(config.mqtt.qos)
+                .setKeepAlive(config.mqtt.keepAlive)
+                .setSharedGroup(config.mqtt.sharedGroup)
+                .addTopicFilters(List.copyOf(filters))
+                .build();
+        DataStream<MqttMessage> messages = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt-source")
+                .uid("mqtt-source");
+
+        SingleOutputStreamOperator<SensorReading> decoded = messages.process(new DecodeFunction(routes))
+                .name("decode").uid("decode");
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
+
+        KeyedStream<SensorReading, String> readings = decoded
+                .assignTimestampsAndWatermarks(watermarks(config.eventTime))
+                .name("event-time").uid("event-time")
+                .keyBy(new SensorKey());
+
+        SingleOutputStreamOperator<SensorAggregate> aggregates = readings
+                .window(TumblingEventTimeWindows.of(config.window.size))
+                .allowedLateness(config.eventTime.allowedLateness)
+                .sideOutputLateData(LATE_READINGS)
+                .aggregate(new FieldStatsAggregate(), new WindowResultFunction(Durations.format(config.window.size)))
+                .name("window-aggregates").uid("window-aggregates");
+        DataStream<SensorReading> late = aggregates.getSideOutput(LATE_READINGS);
+
+        DataStream<AlertEvent> alerts = readings.process(new ThresholdAlertFunction(rules(config)))
+                .name("threshold-alerts").uid("threshold-alerts");
+
+        PipelineConfig.Influxdb influx = config.sinks.influxdb;
+        if (influx.enabled) {
+            aggregates.sinkTo(new InfluxDbSink<>(influx.url, influx.token, influx.org, influx.bucket, influx.batchSize,
+                    influx.flushInterval, InfluxPoints.aggregates())).name("influxdb-aggregates").uid("influxdb-aggregates");
+            alerts.sinkTo(new InfluxDbSink<>(influx.url, influx.token, influx.org, influx.bucket, influx.batchSize,
+                    influx.flushInterval, InfluxPoints.alerts())).name("influxdb-alerts").uid("influxdb-alerts");
+        }
+        PipelineConfig.Kafka kafka = config.sinks.kafka;
+        if (kafka.enabled) {
+            aggregates.sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.aggregatesTopic, SensorAggregate.class,
+                    SensorAggregate::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
+                    .name("kafka-aggregates").uid("kafka-aggregates");
+            alerts.sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.alertsTopic, AlertEvent.class,
+                    AlertEvent::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
+                    .name("kafka-alerts").uid("kafka-alerts");
+            deadLetters.sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.deadLettersTopic, DeadLetter.class,
+                    DeadLetter::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
+                    .name("kafka-dead-letters").uid("kafka-dead-letters");
+            late.sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.lateTopic, SensorReading.class,
+                    SensorReading::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
+                    .name("kafka-late").uid("kafka-late");
+        } else {
+            LOG.warn("Kafka sink is off: dead letters and late readings are counted in metrics but not kept");
+        }
+    }
+
+    static List<Route> routes(PipelineConfig config) {
+        List<Route> routes = new ArrayList<>();
+        for (PipelineConfig.Route r : config.routes) {
+            TopicTemplate template = r.topicTemplate == null ? null : TopicTemplate.parse(r.topicTemplate);
+            routes.add(new Route(r.name, r.measurement == null ? r.name : r.measurement, r.topics, template,
+                    new JsonReadingDecoder(r.sensorField, r.timestampField)));
+        }
+        return routes;
+    }
+
+    static List<ThresholdRule> rules(PipelineConfig config) {
+        List<ThresholdRule> rules = new ArrayList<>();
+        for (PipelineConfig.Rule r : config.rules) {
+            rules.add(r.above != null
+                    ? new ThresholdRule(r.name, r.field, ThresholdRule.Direction.ABOVE, r.above, r.level)
+                    : new ThresholdRule(r.name, r.field, ThresholdRule.Direction.BELOW, r.below, r.level));
+        }
+        return rules;
+    }
+
+    static WatermarkStrategy<SensorReading> watermarks(PipelineConfig.EventTime eventTime) {
+        WatermarkStrategy<SensorReading> strategy = WatermarkStrategy
+                .<SensorReading>forBoundedOutOfOrderness(eventTime.maxOutOfOrderness)
+                .withTimestampAssigner((reading, previous) -> reading.getEventTime().toEpochMilli());
+        return eventTime.idleness.isZero() ? strategy : strategy.withIdleness(eventTime.idleness);
+    }
+}

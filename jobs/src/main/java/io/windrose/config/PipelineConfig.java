@@ -1,0 +1,124 @@
+package io.windrose.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline file, bound as it is written (kebab-case keys). Defaults live here; {@link PipelineConfigLoader}
+ * rejects unknown keys and checks values.
+ */
+public final class PipelineConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public Job job = new Job();
+    public Mqtt mqtt = new Mqtt();
+    public List<Route> routes = new ArrayList<>();
+    public EventTime eventTime = new EventTime();
+    public Window window = new Window();
+    public List<Rule> rules = new ArrayList<>();
+    public Sinks sinks = new Sinks();
+
+    /** Flink job settings. */
+    public static final class Job implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public String name = "windrose";
+        public int parallelism = 1;
+        public Duration checkpointInterval = Duration.ofSeconds(10);
+        /** Passed to Flink's Configuration as they are (e.g. state.backend.type: rocksdb). */
+        public Map<String, String> flinkConfig = new LinkedHashMap<>();
+    }
+
+    /** MQTT connection. */
+    public static final class Mqtt implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public List<String> servers = new ArrayList<>(List.of("tcp://127.0.0.1:1883"));
+        public String clientIdPrefix = "windrose";
+        public String username;
+        public String password;
+        public int qos = 1;
+        public Duration keepAlive = Duration.ofSeconds(30);
+        /** Shared-subscription group used when the source runs with parallelism above 1. */
+        public String sharedGroup = "windrose";
+    }
+
+    /** A route: which topics, which payload format, how to map it to readings. */
+    public static final class Route implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public String name;
+        /** MQTT topic filters; derived from topic-template ({name} → +) when absent. */
+        public List<String> topics = new ArrayList<>();
+        public String topicTemplate;
+        public String format = "json";
+        /** InfluxDB measurement; the route name when absent. */
+        public String measurement;
+        /** Payload member holding the sensor id when the template has no {sensor}. */
+        public String sensorField = "sensor";
+        public String timestampField = "ts";
+    }
+
+    /** Watermarks. */
+    public static final class EventTime implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public Duration maxOutOfOrderness = Duration.ofSeconds(2);
+        /** A source with no message for this long stops holding back the watermark; 0 = never idle. */
+        public Duration idleness = Duration.ofSeconds(30);
+        /** How long a window still accepts late readings after the watermark passed its end. */
+        public Duration allowedLateness = Duration.ZERO;
+    }
+
+    /** Windowed aggregates. */
+    public static final class Window implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public Duration size = Duration.ofSeconds(10);
+    }
+
+    /** A threshold rule: RAISED when the field goes above (or below) the threshold, CLEARED when it comes back. */
+    public static final class Rule implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public String name;
+        public String field;
+        public Double above;
+        public Double below;
+        public String level = "warning";
+    }
+
+    /** Outputs. */
+    public static final class Sinks implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public Influxdb influxdb = new Influxdb();
+        public Kafka kafka = new Kafka();
+    }
+
+    /** InfluxDB through influxdb-client-java (the v2 write API: InfluxDB 2.x, 3.x, Cloud, 1.8+). */
+    public static final class Influxdb implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public boolean enabled = true;
+        public String url = "http://127.0.0.1:8086";
+        public String org = "windrose";
+        /** v2 bucket; for InfluxDB 1.x the database and retention policy as "db/rp" ("telemetry" = default policy). */
+        public String bucket = "telemetry";
+        public String token;
+        public int batchSize = 5000;
+        public Duration flushInterval = Duration.ofSeconds(1);
+    }
+
+    /** Kafka outputs, Avro values from the schemas module, key = sensor id. */
+    public static final class Kafka implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public boolean enabled = true;
+        public String bootstrapServers = "127.0.0.1:9092";
+        public String aggregatesTopic = "telemetry.aggregates";
+        public String alertsTopic = "telemetry.alerts";
+        public String deadLettersTopic = "telemetry.deadletters";
+        public String lateTopic = "telemetry.late";
+        /** none | at-least-once | exactly-once. */
+        public String deliveryGuarantee = "at-least-once";
+        public String transactionalIdPrefix = "windrose";
+        /** Extra producer properties (e.g. security.protocol, sasl.jaas.config). */
+        public Map<String, String> properties = new LinkedHashMap<>();
+    }
+}

@@ -1,0 +1,155 @@
+package io.windrose.config;
+
+import io.windrose.decode.TopicTemplate;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks the meaning of a bound pipeline file; throws {@link ConfigException} at the first problem. */
+final class PipelineConfigValidator {
+    private static final Set<String> FORMATS = Set.of("json");
+    private static final Set<String> GUARANTEES = Set.of("none", "at-least-once", "exactly-once");
+
+    private final String file;
+
+    PipelineConfigValidator(String file) {
+        this.file = file;
+    }
+
+    void validate(PipelineConfig c) {
+        require(c.job.parallelism >= 1, "job.parallelism", "expected a whole number of at least 1");
+        positive(c.job.checkpointInterval, "job.checkpoint-interval");
+        require(!blank(c.job.name), "job.name", "expected a non-empty name");
+
+        require(!c.mqtt.servers.isEmpty(), "mqtt.servers", "expected at least one server URI such as tcp://127.0.0.1:1883");
+        for (int i = 0; i < c.mqtt.servers.size(); i++) {
+            serverUri(c.mqtt.servers.get(i), "mqtt.servers[" + i + "]");
+        }
+        require(!blank(c.mqtt.clientIdPrefix), "mqtt.client-id-prefix", "expected a non-empty client id prefix");
+        require(c.mqtt.qos >= 0 && c.mqtt.qos <= 2, "mqtt.qos", "expected 0, 1 or 2, got " + c.mqtt.qos);
+        require(c.mqtt.password == null || c.mqtt.username != null, "mqtt.password", "a password needs mqtt.username too");
+        positive(c.mqtt.keepAlive, "mqtt.keep-alive");
+
+        require(!c.routes.isEmpty(), "routes", "expected at least one route (name, topic-template, format)");
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < c.routes.size(); i++) {
+            route(c.routes.get(i), "routes[" + i + "]", names);
+        }
+
+        notNegative(c.eventTime.maxOutOfOrderness, "event-time.max-out-of-orderness");
+        notNegative(c.eventTime.idleness, "event-time.idleness");
+        notNegative(c.eventTime.allowedLateness, "event-time.allowed-lateness");
+        positive(c.window.size, "window.size");
+
+        Set<String> ruleNames = new HashSet<>();
+        for (int i = 0; i < c.rules.size(); i++) {
+            PipelineConfig.Rule rule = c.rules.get(i);
+            String key = "rules[" + i + "]";
+            require(!blank(rule.name), key + ".name", "expected a rule name");
+            require(ruleNames.add(rule.name), key + ".name", "rule name '" + rule.name + "' is used twice");
+            require(!blank(rule.field), key + ".field", "expected the field the rule watches, e.g. temperature");
+            require((rule.above == null) != (rule.below == null), key,
+                    "expected exactly one of 'above' or 'below' with the threshold");
+            require(!blank(rule.level), key + ".level", "expected a level such as warning or critical");
+        }
+
+        PipelineConfig.Influxdb influx = c.sinks.influxdb;
+        if (influx.enabled) {
+            httpUrl(influx.url, "sinks.influxdb.url");
+            require(!blank(influx.bucket), "sinks.influxdb.bucket", "expected a bucket (or database/retention-policy for 1.x)");
+            require(influx.batchSize > 0, "sinks.influxdb.batch-size", "expected a whole number above 0");
+            positive(influx.flushInterval, "sinks.influxdb.flush-interval");
+        }
+        PipelineConfig.Kafka kafka = c.sinks.kafka;
+        if (kafka.enabled) {
+            require(!blank(kafka.bootstrapServers), "sinks.kafka.bootstrap-servers", "expected host:port[,host:port]");
+            require(GUARANTEES.contains(kafka.deliveryGuarantee), "sinks.kafka.delivery-guarantee",
+                    "expected one of " + GUARANTEES + ", got '" + kafka.deliveryGuarantee + "'");
+            for (String topic : List.of(kafka.aggregatesTopic, kafka.alertsTopic, kafka.deadLettersTopic, kafka.lateTopic)) {
+                require(!blank(topic), "sinks.kafka", "topic names must not be empty");
+            }
+        }
+    }
+
+    private void route(PipelineConfig.Route route, String key, Set<String> names) {
+        require(!blank(route.name) && route.name.matches("[A-Za-z0-9_.-]+"), key + ".name",
+                "expected a route name of letters, digits, '_', '-' or '.'");
+        require(names.add(route.name), key + ".name", "route name '" + route.name + "' is used twice");
+        require(FORMATS.contains(route.format), key + ".format", "expected one of " + FORMATS + ", got '" + route.format + "'");
+        require(route.topicTemplate != null || !route.topics.isEmpty(), key,
+                "expected a topic-template (e.g. sensors/{site}/{sensor}) or a list of topics");
+        if (route.topicTemplate != null) {
+            try {
+                TopicTemplate template = TopicTemplate.parse(route.topicTemplate);
+                if (route.topics.isEmpty()) {
+                    route.topics.add(template.toFilter());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, key + ".topic-template", e.getMessage());
+            }
+        }
+        for (int i = 0; i < route.topics.size(); i++) {
+            String filter = route.topics.get(i);
+            require(!blank(filter) && validFilter(filter), key + ".topics[" + i + "]",
+                    "expected an MQTT topic filter ('+' for one level, '#' last for the rest), got '" + filter + "'");
+        }
+        require(!blank(route.timestampField), key + ".timestamp-field", "expected the payload member holding epoch milliseconds");
+        if (route.measurement == null) {
+            route.measurement = route.name;
+        }
+    }
+
+    private static boolean validFilter(String filter) {
+        String[] levels = filter.split("/", -1);
+        for (int i = 0; i < levels.length; i++) {
+            String level = levels[i];
+            if (level.contains("#") && (!level.equals("#") || i != levels.length - 1)) {
+                return false;
+            }
+            if (level.contains("+") && !level.equals("+")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void serverUri(String value, String key) {
+        try {
+            URI uri = URI.create(value);
+            require(("tcp".equals(uri.getScheme()) || "ssl".equals(uri.getScheme())) && uri.getHost() != null, key,
+                    "expected tcp://host:port or ssl://host:port, got '" + value + "'");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, key, "expected tcp://host:port or ssl://host:port, got '" + value + "'");
+        }
+    }
+
+    private void httpUrl(String value, String key) {
+        try {
+            URI uri = URI.create(value);
+            require(("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null, key,
+                    "expected http(s)://host:port, got '" + value + "'");
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException(file, key, "expected http(s)://host:port, got '" + value + "'");
+        }
+    }
+
+    private void positive(Duration d, String key) {
+        require(d != null && !d.isNegative() && !d.isZero(), key, "expected a duration above zero such as 10s");
+    }
+
+    private void notNegative(Duration d, String key) {
+        require(d != null && !d.isNegative(), key, "expected a duration of zero or more such as 5s");
+    }
+
+    private void require(boolean ok, String key, String expected) {
+        if (!ok) {
+            throw new ConfigException(file, key, expected);
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,25 @@
+package io.windrose.mqtt;
+
+import java.nio.charset.StandardCharsets;
+
+/** One MQTT PUBLISH as it arrived: topic, raw payload, QoS and arrival time (epoch ms). A Flink POJO. */
+public class MqttMessage {
+    public String topic;
+    public byte[] payload;
+    public int qos;
+    public long receivedAt;
+
+    public MqttMessage() {}
+
+    public MqttMessage(String topic, byte[] payload, int qos, long receivedAt) {
+        this.topic = topic;
+        this.payload = payload;
+        this.qos = qos;
+        this.receivedAt = receivedAt;
+    }
+
+    @Override
+    public String toString() {
+        return topic + " " + new String(payload, StandardCharsets.UTF_8);
+    }
+}

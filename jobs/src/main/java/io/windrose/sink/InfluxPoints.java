@@ -1,0 +1,59 @@
+package io.windrose.sink;
+
+import com.influxdb.client.domain.WritePrecision;
+import com.influxdb.client.write.Point;
+import io.windrose.schema.AlertEvent;
+import io.windrose.schema.FieldStats;
+import io.windrose.schema.SensorAggregate;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The InfluxDB data contract. Aggregates: measurement = route's measurement, tags {@code sensor}, topic-template tags
+ * and {@code window}, fields {@code <field>_count|_min|_max|_mean|_sum|_last}, time = window start.
+ * Alerts: measurement {@code alerts}, tags {@code sensor}, {@code rule}, {@code level}, fields {@code state},
+ * {@code value}, {@code threshold}, time = the reading's event time.
+ */
+public final class InfluxPoints {
+    public static final String ALERTS_MEASUREMENT = "alerts";
+
+    private InfluxPoints() {}
+
+    public static PointMapper<SensorAggregate> aggregates() {
+        return InfluxPoints::aggregate;
+    }
+
+    public static PointMapper<AlertEvent> alerts() {
+        return InfluxPoints::alert;
+    }
+
+    static Point aggregate(SensorAggregate aggregate) {
+        Point point = Point.measurement(aggregate.getMeasurement())
+                .addTags(aggregate.getTags())
+                .addTag("sensor", aggregate.getSensorId())
+                .addTag("window", aggregate.getWindow())
+                .time(aggregate.getWindowStart().toEpochMilli(), WritePrecision.MS);
+        for (Map.Entry<String, FieldStats> field : new TreeMap<>(aggregate.getFields()).entrySet()) {
+            String name = field.getKey();
+            FieldStats stats = field.getValue();
+            point.addField(name + "_count", stats.getCount())
+                    .addField(name + "_min", stats.getMin())
+                    .addField(name + "_max", stats.getMax())
+                    .addField(name + "_mean", stats.getMean())
+                    .addField(name + "_sum", stats.getSum())
+                    .addField(name + "_last", stats.getLast());
+        }
+        return point;
+    }
+
+    static Point alert(AlertEvent alert) {
+        return Point.measurement(ALERTS_MEASUREMENT)
+                .addTag("sensor", alert.getSensorId())
+                .addTag("rule", alert.getRule())
+                .addTag("level", alert.getLevel())
+                .addField("state", alert.getState().name())
+                .addField("value", alert.getValue())
+                .addField("threshold", alert.getThreshold())
+                .time(alert.getEventTime().toEpochMilli(), WritePrecision.MS);
+    }
+}

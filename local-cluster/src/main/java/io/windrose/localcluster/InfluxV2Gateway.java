@@ -1,0 +1,150 @@
+package io.windrose.localcluster;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Puts InfluxDB's v2 write endpoint in front of an InfluxDB 1.x server that lacks it (Debian ships 1.6.7).
+ *
+ * <p>{@code POST /api/v2/write?bucket=db/rp&precision=ns|us|ms|s} is mapped onto 1.x
+ * {@code /write?db=db&rp=rp&precision=n|u|ms|s}, exactly as InfluxDB 1.8+ does itself; the body and its
+ * Content-Encoding pass through untouched. Every other request (queries, ping) is passed through as it is, so
+ * the 1.x {@code influx} CLI and InfluxQL clients work against the gateway's port too.
+ */
+public final class InfluxV2Gateway implements AutoCloseable {
+    private static final Set<String> FORWARDED_HEADERS = Set.of("content-type", "content-encoding", "accept", "accept-encoding");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final HttpClient client;
+    private final URI upstream;
+
+    private InfluxV2Gateway(HttpServer server, ExecutorService executor, URI upstream) {
+        this.server = server;
+        this.executor = executor;
+        this.upstream = upstream;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Starts the gateway on 127.0.0.1:port in front of the 1.x server at {@code upstream} (e.g. http://127.0.0.1:8087). */
+    public static InfluxV2Gateway start(int port, URI upstream) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+            Thread thread = new Thread(r, "influx-v2-gateway");
+            thread.setDaemon(true);
+            return thread;
+        });
+        InfluxV2Gateway gateway = new InfluxV2Gateway(server, executor, upstream);
+        server.createContext("/", gateway::handle);
+        server.setExecutor(executor);
+        server.start();
+        return gateway;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            String query = exchange.getRequestURI().getRawQuery();
+            boolean v2Write = path.equals("/api/v2/write");
+            String target = v2Write ? "/write?" + toV1WriteQuery(query) : exchange.getRequestURI().getRawPath()
+                    + (query == null ? "" : "?" + query);
+            HttpRequest.Builder request = HttpRequest.newBuilder(upstream.resolve(target)).timeout(Duration.ofSeconds(30));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                if (FORWARDED_HEADERS.contains(name.toLowerCase())) {
+                    values.forEach(value -> request.header(name, value));
+                }
+            });
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            request.method(exchange.getRequestMethod(),
+                    body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            byte[] responseBody = response.body();
+            if (v2Write && response.statusCode() >= 400) {
+                responseBody = toV2Error(response.statusCode(), new String(responseBody, StandardCharsets.UTF_8));
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+            } else {
+                response.headers().firstValue("content-type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
+            }
+            response.headers().firstValue("retry-after").ifPresent(v -> exchange.getResponseHeaders().set("Retry-After", v));
+            if (response.statusCode() == 204 || responseBody.length == 0) {
+                exchange.sendResponseHeaders(response.statusCode(), -1);
+            } else {
+                exchange.sendResponseHeaders(response.statusCode(), responseBody.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(responseBody);
+                }
+            }
+        } catch (IOException e) {
+            exchange.sendResponseHeaders(503, -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.sendResponseHeaders(503, -1);
+        }
+    }
+
+    static String toV1WriteQuery(String rawQuery) {
+        Map<String, String> v2 = new LinkedHashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    v2.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        String bucket = v2.getOrDefault("bucket", "");
+        int slash = bucket.indexOf('/');
+        StringBuilder v1 = new StringBuilder("db=").append(enc(slash < 0 ? bucket : bucket.substring(0, slash)));
+        if (slash >= 0 && slash < bucket.length() - 1) {
+            v1.append("&rp=").append(enc(bucket.substring(slash + 1)));
+        }
+        String precision = switch (v2.getOrDefault("precision", "ns")) {
+            case "ns" -> "n";
+            case "us" -> "u";
+            case "ms" -> "ms";
+            case "s" -> "s";
+            default -> "n";
+        };
+        return v1.append("&precision=").append(precision).toString();
+    }
+
+    private static byte[] toV2Error(int status, String v1Body) {
+        // 1.x answers {"error":"..."}; v2 clients expect {"code":"...","message":"..."}
+        String message = v1Body.replaceFirst("^\\s*\\{\\s*\"error\"\\s*:\\s*\"(.*)\"\\s*}\\s*$", "$1");
+        String code = status == 404 ? "not found" : status >= 500 ? "internal error" : "invalid";
+        return ("{\"code\":\"" + code + "\",\"message\":\"" + message.replace("\n", " ") + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

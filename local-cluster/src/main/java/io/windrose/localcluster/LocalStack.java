@@ -1,0 +1,103 @@
+package io.windrose.localcluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The whole local stack in one process tree: Mosquitto, Kafka (KRaft), InfluxDB (+ v2 gateway), the Windrose job in a
+ * mini-cluster ({@code java -jar windrose-job.jar}) and, unless {@code --no-simulator}, a sensor simulator.
+ * Started by {@code local-cluster/up}; SIGTERM (from {@code local-cluster/down}) stops everything it started.
+ */
+public final class LocalStack {
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of("local-cluster/run");
+        Path jobJar = Path.of("jobs/target/windrose-job.jar");
+        Path config = Path.of("local-cluster/pipeline.yaml");
+        boolean simulator = true;
+        int mqttPort = 1883, kafkaPort = 9092, influxPort = 8086;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--job-jar" -> jobJar = Path.of(args[++i]);
+                case "--config" -> config = Path.of(args[++i]);
+                case "--no-simulator" -> simulator = false;
+                case "--mqtt-port" -> mqttPort = Integer.parseInt(args[++i]);
+                case "--kafka-port" -> kafkaPort = Integer.parseInt(args[++i]);
+                case "--influx-port" -> influxPort = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        LocalStack stack = new LocalStack();
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "local-stack-shutdown"));
+        try {
+            stack.start(dir, jobJar, config, simulator, mqttPort, kafkaPort, influxPort);
+        } catch (Exception e) {
+            System.out.println("FAILED: " + e.getMessage());
+            System.out.flush();
+            stack.stopAll();
+            System.exit(1);
+        }
+        Thread.currentThread().join();
+    }
+
+    private void start(Path dir, Path jobJar, Path config, boolean simulator, int mqttPort, int kafkaPort, int influxPort)
+            throws IOException {
+        if (!Files.exists(jobJar)) {
+            throw new IllegalStateException("job jar " + jobJar + " not found: build with mvn package first");
+        }
+        Files.createDirectories(dir);
+        log("starting Mosquitto on 127.0.0.1:" + mqttPort);
+        MosquittoServer mosquitto = track(new MosquittoServer(mqttPort, dir.resolve("mosquitto")).start());
+        log("starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort);
+        track(new KafkaServer(kafkaPort, kafkaPort + 1, dir.resolve("kafka")).start());
+        log("starting InfluxDB on 127.0.0.1:" + influxPort + " (influxd on " + (influxPort + 10000) + ")");
+        InfluxServer influx = track(new InfluxServer(influxPort, influxPort + 10000, influxPort + 10002, dir.resolve("influxdb")).start());
+        influx.createDatabase("telemetry");
+
+        log("starting the Windrose job (mini-cluster) with " + config);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-jar", jobJar.toAbsolutePath().toString(), "--config", config.toAbsolutePath().toString()));
+        ManagedProcess job = track(ManagedProcess.start("windrose-job", command, Path.of("."), dir.resolve("job.log")));
+        mosquitto.awaitSubscription("windrose", "sensors/+/+", Duration.ofSeconds(120));
+
+        if (simulator) {
+            log("starting the simulator: 10 sensors, 10 readings/s in all, on sensors/<site>/<sensor>");
+            Simulator sim = new Simulator("127.0.0.1", mqttPort, 10, 10);
+            Thread thread = new Thread(sim, "simulator");
+            thread.setDaemon(true);
+            thread.start();
+            track(sim);
+        }
+        log("READY (job pid " + job.pid() + ")");
+    }
+
+    private <T extends AutoCloseable> T track(T service) {
+        started.push(service);
+        return service;
+    }
+
+    private synchronized void stopAll() {
+        while (!started.isEmpty()) {
+            AutoCloseable service = started.pop();
+            try {
+                service.close();
+            } catch (Exception e) {
+                log("stopping " + service + " failed: " + e);
+            }
+        }
+    }
+
+    private static void log(String message) {
+        System.out.println(message);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,79 @@
+package io.windrose.localcluster;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Publishes canonical readings {@code {"sensor":"s-1","ts":…,"temperature":…,"humidity":…}} to
+ * {@code sensors/<site>/<sensor>} at a fixed rate, with a slow temperature wave so threshold alerts fire now and then.
+ */
+public final class Simulator implements Runnable, AutoCloseable {
+    private final String host;
+    private final int port;
+    private final int sensors;
+    private final double readingsPerSecond;
+    private volatile boolean running = true;
+    private long published;
+
+    public Simulator(String host, int port, int sensors, double readingsPerSecond) {
+        this.host = host;
+        this.port = port;
+        this.sensors = sensors;
+        this.readingsPerSecond = readingsPerSecond;
+    }
+
+    /** The canonical payload for one reading. */
+    public static String canonicalJson(String sensor, long ts, double temperature, double humidity) {
+        return String.format(Locale.ROOT, "{\"sensor\":\"%s\",\"ts\":%d,\"temperature\":%.2f,\"humidity\":%.2f}",
+                sensor, ts, temperature, humidity);
+    }
+
+    @Override
+    public void run() {
+        Mqtt5BlockingClient client = Mqtt5Client.builder()
+                .identifier("windrose-simulator")
+                .serverHost(host)
+                .serverPort(port)
+                .automaticReconnectWithDefaultConfig()
+                .buildBlocking();
+        client.connect();
+        Random random = new Random(42);
+        long periodNanos = (long) (1_000_000_000L / readingsPerSecond);
+        long next = System.nanoTime();
+        try {
+            while (running) {
+                int i = (int) (published % sensors) + 1;
+                String sensor = "s-" + i;
+                String site = "site-" + (char) ('a' + (i - 1) % 3);
+                long now = System.currentTimeMillis();
+                double wave = Math.sin(now / 60_000.0 * 2 * Math.PI + i);
+                double temperature = 22 + 10 * wave + random.nextGaussian();
+                double humidity = 45 + 5 * Math.cos(now / 90_000.0) + random.nextGaussian();
+                client.publishWith()
+                        .topic("sensors/" + site + "/" + sensor)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(canonicalJson(sensor, now, temperature, humidity).getBytes(StandardCharsets.UTF_8))
+                        .send();
+                published++;
+                next += periodNanos;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+    }
+}
