@@ -1,0 +1,141 @@
+package io.windrose.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineConfigLoaderTest {
+    private static final String MINIMAL = """
+            routes:
+              - name: sensors
+                topic-template: sensors/{site}/{sensor}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void minimalFileGetsDefaultsAndTopicsFromTheTemplate() throws IOException {
+        PipelineConfig config = load(MINIMAL);
+        assertThat(config.routes.get(0).topics).containsExactly("sensors/+/+");
+        assertThat(config.routes.get(0).measurement).isEqualTo("sensors");
+        assertThat(config.window.size).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.mqtt.servers).containsExactly("tcp://127.0.0.1:1883");
+        assertThat(config.sinks.kafka.aggregatesTopic).isEqualTo("telemetry.aggregates");
+        assertThat(config.sinks.influxdb.bucket).isEqualTo("telemetry");
+    }
+
+    @Test
+    void unknownKeyIsNamedWithItsPathAndTheKeysExpected() {
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  serverz: [tcp://x:1]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("pipeline.yaml")
+                .hasMessageContaining("key 'mqtt.serverz'")
+                .hasMessageContaining("unknown key")
+                .hasMessageContaining("servers");
+    }
+
+    @Test
+    void unknownKeyInsideAListItemIsNamedWithItsIndex() {
+        assertThatThrownBy(() -> load("routes:\n  - name: a\n    topic-templat: x/{sensor}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key 'routes[0].topic-templat'");
+    }
+
+    @Test
+    void badDurationSaysWhatWasExpected() {
+        assertThatThrownBy(() -> load(MINIMAL + "window:\n  size: ten seconds\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key 'window.size'")
+                .hasMessageContaining("expected a duration such as 500ms, 10s");
+        assertThatThrownBy(() -> load(MINIMAL + "window:\n  size: 10\n"))
+                .hasMessageContaining("key 'window.size'")
+                .hasMessageContaining("with a unit");
+    }
+
+    @Test
+    void wrongTypeAndBadValuesAreRejected() {
+        assertThatThrownBy(() -> load(MINIMAL + "job:\n  parallelism: many\n"))
+                .hasMessageContaining("key 'job.parallelism'").hasMessageContaining("a whole number");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  qos: 3\n"))
+                .hasMessageContaining("key 'mqtt.qos'").hasMessageContaining("expected 0, 1 or 2");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  servers: [http://broker:1883]\n"))
+                .hasMessageContaining("key 'mqtt.servers[0]'").hasMessageContaining("tcp://host:port");
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  kafka:\n    delivery-guarantee: twice\n"))
+                .hasMessageContaining("key 'sinks.kafka.delivery-guarantee'").hasMessageContaining("exactly-once");
+        assertThatThrownBy(() -> load("routes:\n  - name: a\n    topic-template: a/{x}/{x}\n"))
+                .hasMessageContaining("key 'routes[0].topic-template'").hasMessageContaining("appears twice");
+        assertThatThrownBy(() -> load("routes:\n  - name: a\n    topics: ['a/#/b']\n"))
+                .hasMessageContaining("key 'routes[0].topics[0]'");
+        assertThatThrownBy(() -> load(MINIMAL + "rules:\n  - name: r\n    field: t\n"))
+                .hasMessageContaining("key 'rules[0]'").hasMessageContaining("exactly one of 'above' or 'below'");
+        assertThatThrownBy(() -> load("window:\n  size: 10s\n"))
+                .hasMessageContaining("key 'routes'").hasMessageContaining("at least one route");
+    }
+
+    @Test
+    void invalidYamlNamesTheLine() {
+        assertThatThrownBy(() -> load("routes:\n  - name: [unclosed\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML at line");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> new PipelineConfigLoader().load(dir.resolve("nope.yaml"), List.of()))
+                .hasMessageContaining("nope.yaml").hasMessageContaining("file not found");
+    }
+
+    @Test
+    void environmentVariablesAreInterpolatedAndAMissingOneIsAnError() throws IOException {
+        Path file = write(MINIMAL + "mqtt:\n  username: ${MQTT_USER:-device}\n  password: ${MQTT_PASSWORD}\n");
+        PipelineConfig config = new PipelineConfigLoader(Map.of("MQTT_PASSWORD", "s3cret")::get).load(file, List.of());
+        assertThat(config.mqtt.username).isEqualTo("device");
+        assertThat(config.mqtt.password).isEqualTo("s3cret");
+        assertThatThrownBy(() -> new PipelineConfigLoader(name -> null).load(file, List.of()))
+                .hasMessageContaining("key 'mqtt.password'")
+                .hasMessageContaining("environment variable MQTT_PASSWORD is not set");
+    }
+
+    @Test
+    void overridesSetScalarsListItemsAndAreCheckedLikeTheFile() throws IOException {
+        Path file = write(MINIMAL);
+        PipelineConfig config = new PipelineConfigLoader().load(file,
+                List.of("window.size=30s", "job.parallelism=2", "routes.0.measurement=climate", "sinks.kafka.enabled=false"));
+        assertThat(config.window.size).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.job.parallelism).isEqualTo(2);
+        assertThat(config.routes.get(0).measurement).isEqualTo("climate");
+        assertThat(config.sinks.kafka.enabled).isFalse();
+        assertThatThrownBy(() -> new PipelineConfigLoader().load(file, List.of("window.sise=30s")))
+                .hasMessageContaining("key 'window.sise'");
+        assertThatThrownBy(() -> new PipelineConfigLoader().load(file, List.of("window.size")))
+                .hasMessageContaining("key=value");
+    }
+
+    @Test
+    void passwordIsNeverInTheSourceOptionsText() throws IOException {
+        PipelineConfig config = new PipelineConfigLoader(Map.of("P", "hunter2")::get)
+                .load(write(MINIMAL + "mqtt:\n  username: u\n  password: ${P}\n"), List.of());
+        String text = io.windrose.mqtt.MqttSource.builder().setCredentials(config.mqtt.username, config.mqtt.password)
+                .addTopicFilters(List.of("a/#")).build().options().toString();
+        assertThat(text).contains("username=u").doesNotContain("hunter2");
+    }
+
+    private PipelineConfig load(String yaml) throws IOException {
+        return new PipelineConfigLoader().load(write(yaml), List.of());
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}

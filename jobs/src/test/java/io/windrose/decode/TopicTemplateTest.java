@@ -1,0 +1,38 @@
+package io.windrose.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TopicTemplateTest {
+    @Test
+    void capturesLevelsAsTagsAndImpliesAFilter() {
+        TopicTemplate template = TopicTemplate.parse("sensors/{site}/{sensor}");
+        assertThat(template.toFilter()).isEqualTo("sensors/+/+");
+        assertThat(template.match("sensors/site-a/s-1")).contains(Map.of("site", "site-a", "sensor", "s-1"));
+        assertThat(template.match("sensors/site-a")).isEmpty();
+        assertThat(template.match("sensors/site-a/s-1/extra")).isEmpty();
+        assertThat(template.match("other/site-a/s-1")).isEmpty();
+        assertThat(template.match("sensors//s-1")).isEmpty();
+    }
+
+    @Test
+    void rejectsMalformedTemplates() {
+        assertThatThrownBy(() -> TopicTemplate.parse("a/{b")).hasMessageContaining("'{b'");
+        assertThatThrownBy(() -> TopicTemplate.parse("a/+/c")).hasMessageContaining("'+'");
+        assertThatThrownBy(() -> TopicTemplate.parse("a/{x}/{x}")).hasMessageContaining("twice");
+        assertThatThrownBy(() -> TopicTemplate.parse("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void topicFiltersMatchAsTheBrokerDoes() {
+        assertThat(TopicFilter.matches("sensors/+/+", "sensors/a/b")).isTrue();
+        assertThat(TopicFilter.matches("sensors/+/+", "sensors/a")).isFalse();
+        assertThat(TopicFilter.matches("sensors/#", "sensors/a/b/c")).isTrue();
+        assertThat(TopicFilter.matches("sensors/#", "sensors")).isTrue();
+        assertThat(TopicFilter.matches("$share/g/sensors/+", "sensors/x")).isTrue();
+        assertThat(TopicFilter.matches("a/b", "a/c")).isFalse();
+    }
+}

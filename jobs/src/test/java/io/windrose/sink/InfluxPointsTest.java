@@ -1,0 +1,44 @@
+package io.windrose.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.schema.AlertEvent;
+import io.windrose.schema.AlertState;
+import io.windrose.schema.FieldStats;
+import io.windrose.schema.SensorAggregate;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InfluxPointsTest {
+    @Test
+    void aggregateFollowsTheDataContract() {
+        SensorAggregate aggregate = SensorAggregate.newBuilder().setMeasurement("sensors").setSensorId("s-1")
+                .setTags(Map.of("site", "site-a")).setWindow("10s")
+                .setWindowStart(Instant.ofEpochMilli(1764144000000L)).setWindowEnd(Instant.ofEpochMilli(1764144010000L))
+                .setFields(Map.of("temperature", new FieldStats(2L, 21.0, 35.0, 28.0, 56.0, 35.0)))
+                .build();
+        assertThat(InfluxPoints.aggregate(aggregate).toLineProtocol()).isEqualTo(
+                "sensors,sensor=s-1,site=site-a,window=10s temperature_count=2i,temperature_last=35.0,"
+                        + "temperature_max=35.0,temperature_mean=28.0,temperature_min=21.0,temperature_sum=56.0 1764144000000");
+    }
+
+    @Test
+    void alertFollowsTheDataContract() {
+        AlertEvent alert = AlertEvent.newBuilder().setSensorId("s-1").setMeasurement("sensors").setTags(Map.of())
+                .setRule("too-hot").setLevel("critical").setState(AlertState.RAISED).setField("temperature")
+                .setValue(35.0).setThreshold(30.0).setEventTime(Instant.ofEpochMilli(1764144005000L)).build();
+        assertThat(InfluxPoints.alert(alert).toLineProtocol()).isEqualTo(
+                "alerts,level=critical,rule=too-hot,sensor=s-1 state=\"RAISED\",threshold=30.0,value=35.0 1764144005000");
+    }
+
+    @Test
+    void tagValuesCannotInjectTagsFieldsOrPoints() {
+        SensorAggregate aggregate = SensorAggregate.newBuilder().setMeasurement("sensors").setSensorId("s 1,evil=1")
+                .setTags(Map.of("site", "a=b c")).setWindow("10s")
+                .setWindowStart(Instant.ofEpochMilli(0)).setWindowEnd(Instant.ofEpochMilli(10_000))
+                .setFields(Map.of("t", new FieldStats(1L, 1.0, 1.0, 1.0, 1.0, 1.0))).build();
+        String line = InfluxPoints.aggregate(aggregate).toLineProtocol();
+        assertThat(line).startsWith("sensors,sensor=s\\ 1\\,evil\\=1,site=a\\=b\\ c,window=10s ");
+    }
+}
