@@ -33,7 +33,7 @@ public final class InfluxServer implements AutoCloseable {
         this.port = port;
         this.influxdPort = influxdPort;
         this.rpcPort = rpcPort;
-        this.dir = dir;
+        this.dir = dir.toAbsolutePath();
     }
 
     public InfluxServer start() throws IOException {

@@ -29,6 +29,8 @@ import java.util.concurrent.Executors;
  * the 1.x {@code influx} CLI and InfluxQL clients work against the gateway's port too.
  */
 public final class InfluxV2Gateway implements AutoCloseable {
+    private static final Set<String> HOP_BY_HOP_HEADERS = Set.of("content-length", "transfer-encoding", "connection",
+            "date", "keep-alive", ":status");
     private static final Set<String> FORWARDED_HEADERS = Set.of("content-type", "content-encoding", "accept", "accept-encoding");
 
     private final HttpServer server;
@@ -84,7 +86,11 @@ public final class InfluxV2Gateway implements AutoCloseable {
                 responseBody = toV2Error(response.statusCode(), new String(responseBody, StandardCharsets.UTF_8));
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
             } else {
-                response.headers().firstValue("content-type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
+                response.headers().map().forEach((name, values) -> {
+                    if (!HOP_BY_HOP_HEADERS.contains(name.toLowerCase())) {
+                        exchange.getResponseHeaders().put(name, values);
+                    }
+                });
             }
             response.headers().firstValue("retry-after").ifPresent(v -> exchange.getResponseHeaders().set("Retry-After", v));
             if (response.statusCode() == 204 || responseBody.length == 0) {

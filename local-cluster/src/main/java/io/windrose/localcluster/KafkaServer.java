@@ -24,7 +24,7 @@ public final class KafkaServer implements AutoCloseable {
     public KafkaServer(int port, int controllerPort, Path dir) {
         this.port = port;
         this.controllerPort = controllerPort;
-        this.dir = dir;
+        this.dir = dir.toAbsolutePath();
     }
 
     public KafkaServer start() throws IOException {

@@ -16,6 +16,7 @@ import java.util.List;
  */
 public final class LocalStack {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private Path pidFile;
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of("local-cluster/run");
@@ -54,10 +55,12 @@ public final class LocalStack {
             throw new IllegalStateException("job jar " + jobJar + " not found: build with mvn package first");
         }
         Files.createDirectories(dir);
+        pidFile = dir.resolve("pids");
+        Files.deleteIfExists(pidFile);
         log("starting Mosquitto on 127.0.0.1:" + mqttPort);
         MosquittoServer mosquitto = track(new MosquittoServer(mqttPort, dir.resolve("mosquitto")).start());
         log("starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort);
-        track(new KafkaServer(kafkaPort, kafkaPort + 1, dir.resolve("kafka")).start());
+        KafkaServer kafka = track(new KafkaServer(kafkaPort, kafkaPort + 1, dir.resolve("kafka")).start());
         log("starting InfluxDB on 127.0.0.1:" + influxPort + " (influxd on " + (influxPort + 10000) + ")");
         InfluxServer influx = track(new InfluxServer(influxPort, influxPort + 10000, influxPort + 10002, dir.resolve("influxdb")).start());
         influx.createDatabase("telemetry");
@@ -67,7 +70,12 @@ public final class LocalStack {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-jar", jobJar.toAbsolutePath().toString(), "--config", config.toAbsolutePath().toString()));
         ManagedProcess job = track(ManagedProcess.start("windrose-job", command, Path.of("."), dir.resolve("job.log")));
-        mosquitto.awaitSubscription("windrose", "sensors/+/+", Duration.ofSeconds(120));
+        for (ManagedProcess process : List.of(mosquitto.process(), kafka.process(), influx.process(), job)) {
+            Files.writeString(pidFile, process.name() + " " + process.pid() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
+        log("waiting for the job to subscribe (log: " + dir.resolve("job.log") + ")");
+        awaitSubscription(mosquitto, job);
 
         if (simulator) {
             log("starting the simulator: 10 sensors, 10 readings/s in all, on sensors/<site>/<sensor>");
@@ -78,6 +86,22 @@ public final class LocalStack {
             track(sim);
         }
         log("READY (job pid " + job.pid() + ")");
+    }
+
+    /** Any subscription by a client of the job ({@code <prefix>-<subtask>}) means the job is running. */
+    private static void awaitSubscription(MosquittoServer mosquitto, ManagedProcess job) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (mosquitto.process().logLines().stream().anyMatch(l -> l.matches("\\d+: \\S+-\\d+ [012] .*")
+                    && !l.contains("windrose-simulator"))) {
+                return;
+            }
+            if (!job.isAlive()) {
+                throw new IllegalStateException("the job exited; its log " + job.log() + ":\n" + job.tail());
+            }
+            ManagedProcess.sleep(200);
+        }
+        throw new IllegalStateException("the job did not subscribe within 3 minutes; its log " + job.log() + ":\n" + job.tail());
     }
 
     private <T extends AutoCloseable> T track(T service) {

@@ -14,21 +14,32 @@ public final class ManagedProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final Path stdout;
 
-    private ManagedProcess(String name, Process process, Path log) {
+    private ManagedProcess(String name, Process process, Path stdout, Path log) {
         this.name = name;
         this.process = process;
+        this.stdout = stdout;
         this.log = log;
     }
 
-    /** Starts {@code command} in {@code workDir}, stdout and stderr appended to {@code log}. */
+    /** Starts {@code command} in {@code workDir}, stdout and stderr written to {@code log} (emptied first). */
     public static ManagedProcess start(String name, List<String> command, Path workDir, Path log) throws IOException {
+        return start(name, command, workDir, log, log);
+    }
+
+    /** As {@link #start(String, List, Path, Path)} for a program that writes its own log file {@code log}. */
+    public static ManagedProcess start(String name, List<String> command, Path workDir, Path stdout, Path log)
+            throws IOException {
         Files.createDirectories(log.getParent());
+        if (!stdout.equals(log)) {
+            Files.deleteIfExists(log);
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return new ManagedProcess(name, builder.start(), log);
+                .redirectOutput(ProcessBuilder.Redirect.to(stdout.toFile()));
+        return new ManagedProcess(name, builder.start(), stdout, log);
     }
 
     public String name() {
@@ -87,7 +98,14 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     public String tail() {
-        List<String> lines = logLines();
+        List<String> lines = new java.util.ArrayList<>(logLines());
+        if (!stdout.equals(log)) {
+            try {
+                lines.addAll(Files.readAllLines(stdout, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // nothing more to show
+            }
+        }
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 

@@ -21,7 +21,7 @@ public final class MosquittoServer implements AutoCloseable {
 
     public MosquittoServer(int port, Path dir) {
         this.port = port;
-        this.dir = dir;
+        this.dir = dir.toAbsolutePath();
     }
 
     public MosquittoServer start() throws IOException {
@@ -45,7 +45,8 @@ public final class MosquittoServer implements AutoCloseable {
                 "log_type subscribe",
                 "log_timestamp true"));
         // mosquitto writes its log file itself (its stdout is block-buffered when redirected); stdout catches start-up errors
-        process = ManagedProcess.start("mosquitto", List.of(BINARY, "-c", conf.toString()), dir, dir.resolve("mosquitto.log"));
+        process = ManagedProcess.start("mosquitto", List.of(BINARY, "-c", conf.toString()), dir,
+                dir.resolve("mosquitto.out"), dir.resolve("mosquitto.log"));
         Ports.awaitOpen(port, Duration.ofSeconds(20), process);
         return this;
     }
