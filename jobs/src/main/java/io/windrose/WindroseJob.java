@@ -92,6 +92,9 @@ public final class WindroseJob {
         Configuration flink = new Configuration();
         // state and records stay Avro/POJO-typed: fail instead of silently falling back to Kryo
         flink.setString("pipeline.generic-types", "false");
+        // no defensive copy between chained operators: every stage builds new records and keeps no reference to
+        // its input (state copies what it keeps), which object reuse requires
+        flink.setString("pipeline.object-reuse", "true");
         config.job.flinkConfig.forEach(flink::setString);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(config.job.parallelism);
@@ -99,7 +102,7 @@ public final class WindroseJob {
         return env;
     }
 
-    /** Adds the whole pipeline to {@code env}. */
+    /** Adds the whole pipeline to {@code env}: MQTT source, stages, sinks. */
     public static void build(StreamExecutionEnvironment env, PipelineConfig config) {
         List<Route> routes = routes(config);
         LinkedHashSet<String> filters = new LinkedHashSet<>();
@@ -121,10 +124,17 @@ public final class WindroseJob {
                 .build();
         DataStream<MqttMessage> messages = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt-source")
                 .uid("mqtt-source");
+        sinks(process(messages, config), config);
+    }
 
-        SingleOutputStreamOperator<SensorReading> decoded = messages.process(new DecodeFunction(routes))
+    /** The streams the stages produce from the MQTT messages. */
+    public record Pipeline(DataStream<SensorAggregate> aggregates, DataStream<AlertEvent> alerts,
+            DataStream<DeadLetter> deadLetters, DataStream<SensorReading> late) {}
+
+    /** Decode → event time → windows and alerts, from any stream of MQTT messages. */
+    public static Pipeline process(DataStream<MqttMessage> messages, PipelineConfig config) {
+        SingleOutputStreamOperator<SensorReading> decoded = messages.process(new DecodeFunction(routes(config)))
                 .name("decode").uid("decode");
-        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
 
         KeyedStream<SensorReading, String> readings = decoded
                 .assignTimestampsAndWatermarks(watermarks(config.eventTime))
@@ -137,30 +147,37 @@ public final class WindroseJob {
                 .sideOutputLateData(LATE_READINGS)
                 .aggregate(new FieldStatsAggregate(), new WindowResultFunction(Durations.format(config.window.size)))
                 .name("window-aggregates").uid("window-aggregates");
-        DataStream<SensorReading> late = aggregates.getSideOutput(LATE_READINGS);
 
         DataStream<AlertEvent> alerts = readings.process(new ThresholdAlertFunction(rules(config)))
                 .name("threshold-alerts").uid("threshold-alerts");
 
+        return new Pipeline(aggregates, alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS),
+                aggregates.getSideOutput(LATE_READINGS));
+    }
+
+    /** Writes the pipeline's streams to the sinks the config turns on. */
+    public static void sinks(Pipeline pipeline, PipelineConfig config) {
         PipelineConfig.Influxdb influx = config.sinks.influxdb;
         if (influx.enabled) {
-            aggregates.sinkTo(new InfluxDbSink<>(influx.url, influx.token, influx.org, influx.bucket, influx.batchSize,
-                    influx.flushInterval, InfluxPoints.aggregates())).name("influxdb-aggregates").uid("influxdb-aggregates");
-            alerts.sinkTo(new InfluxDbSink<>(influx.url, influx.token, influx.org, influx.bucket, influx.batchSize,
-                    influx.flushInterval, InfluxPoints.alerts())).name("influxdb-alerts").uid("influxdb-alerts");
+            pipeline.aggregates().sinkTo(new InfluxDbSink<>(influx.url, influx.token, influx.org, influx.bucket,
+                    influx.batchSize, influx.flushInterval, InfluxPoints.aggregates()))
+                    .name("influxdb-aggregates").uid("influxdb-aggregates");
+            pipeline.alerts().sinkTo(new InfluxDbSink<>(influx.url, influx.token, influx.org, influx.bucket,
+                    influx.batchSize, influx.flushInterval, InfluxPoints.alerts()))
+                    .name("influxdb-alerts").uid("influxdb-alerts");
         }
         PipelineConfig.Kafka kafka = config.sinks.kafka;
         if (kafka.enabled) {
-            aggregates.sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.aggregatesTopic, SensorAggregate.class,
-                    SensorAggregate::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
-                    .name("kafka-aggregates").uid("kafka-aggregates");
-            alerts.sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.alertsTopic, AlertEvent.class,
+            pipeline.aggregates().sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.aggregatesTopic,
+                    SensorAggregate.class, SensorAggregate::getSensorId, kafka.deliveryGuarantee,
+                    kafka.transactionalIdPrefix, kafka.properties)).name("kafka-aggregates").uid("kafka-aggregates");
+            pipeline.alerts().sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.alertsTopic, AlertEvent.class,
                     AlertEvent::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
                     .name("kafka-alerts").uid("kafka-alerts");
-            deadLetters.sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.deadLettersTopic, DeadLetter.class,
-                    DeadLetter::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
-                    .name("kafka-dead-letters").uid("kafka-dead-letters");
-            late.sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.lateTopic, SensorReading.class,
+            pipeline.deadLetters().sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.deadLettersTopic,
+                    DeadLetter.class, DeadLetter::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix,
+                    kafka.properties)).name("kafka-dead-letters").uid("kafka-dead-letters");
+            pipeline.late().sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.lateTopic, SensorReading.class,
                     SensorReading::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
                     .name("kafka-late").uid("kafka-late");
         } else {

@@ -17,6 +17,7 @@ public final class Route implements Serializable {
     private final List<String> topicFilters;
     private final TopicTemplate template; // may be null: then only the filters decide
     private final JsonReadingDecoder decoder;
+    private final boolean templateFilterOnly;
 
     public Route(String name, String measurement, List<String> topicFilters, TopicTemplate template,
             JsonReadingDecoder decoder) {
@@ -25,6 +26,8 @@ public final class Route implements Serializable {
         this.topicFilters = List.copyOf(topicFilters);
         this.template = template;
         this.decoder = decoder;
+        // the usual case: the filters are the template's own, so matching the template alone decides
+        this.templateFilterOnly = template != null && this.topicFilters.equals(List.of(template.toFilter()));
     }
 
     public String name() {
@@ -37,10 +40,15 @@ public final class Route implements Serializable {
 
     /** The tags captured from the topic when this route takes it. */
     public Optional<Map<String, String>> accept(String topic) {
-        if (topicFilters.stream().noneMatch(filter -> TopicFilter.matches(filter, topic))) {
-            return Optional.empty();
+        if (template != null && templateFilterOnly) {
+            return template.match(topic);
         }
-        return template == null ? Optional.of(Map.of()) : template.match(topic);
+        for (String filter : topicFilters) {
+            if (TopicFilter.matches(filter, topic)) {
+                return template == null ? Optional.of(Map.of()) : template.match(topic);
+            }
+        }
+        return Optional.empty();
     }
 
     public SensorReading decode(byte[] payload, String topic, Map<String, String> captured) throws DecodeException {

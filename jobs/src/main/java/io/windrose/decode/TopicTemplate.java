@@ -3,7 +3,7 @@ package io.windrose.decode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,25 +74,31 @@ public final class TopicTemplate implements Serializable {
 
     /** The captured values by name when the topic fits this template. */
     public Optional<Map<String, String>> match(String topic) {
-        String[] parts = topic.split("/", -1);
-        if (parts.length != levels.length) {
-            return Optional.empty();
-        }
         Map<String, String> values = null;
-        for (int i = 0; i < parts.length; i++) {
+        int start = 0;
+        for (int i = 0; i < levels.length; i++) {
+            int end = topic.indexOf('/', start);
+            boolean lastLevel = i == levels.length - 1;
+            if (lastLevel != (end < 0)) {
+                return Optional.empty(); // more or fewer levels than the template
+            }
+            if (end < 0) {
+                end = topic.length();
+            }
             if (captures[i] == null) {
-                if (!levels[i].equals(parts[i])) {
+                if (!topic.regionMatches(start, levels[i], 0, levels[i].length()) || end - start != levels[i].length()) {
                     return Optional.empty();
                 }
             } else {
-                if (parts[i].isEmpty()) {
+                if (end == start) {
                     return Optional.empty();
                 }
                 if (values == null) {
-                    values = new LinkedHashMap<>();
+                    values = new HashMap<>(4);
                 }
-                values.put(captures[i], parts[i]);
+                values.put(captures[i], topic.substring(start, end));
             }
+            start = end + 1;
         }
         return Optional.of(values == null ? Collections.emptyMap() : values);
     }

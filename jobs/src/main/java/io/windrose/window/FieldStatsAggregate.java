@@ -21,7 +21,10 @@ public final class FieldStatsAggregate implements AggregateFunction<SensorReadin
         long time = reading.getEventTime().toEpochMilli();
         acc.setMeasurement(reading.getMeasurement());
         acc.setSensorId(reading.getSensorId());
-        acc.setTags(reading.getTags());
+        if (!acc.getTags().equals(reading.getTags())) {
+            // a copy: with object reuse on, the reading's map may be reused for the next record
+            acc.setTags(new HashMap<>(reading.getTags()));
+        }
         for (Map.Entry<String, Double> field : reading.getFields().entrySet()) {
             double value = field.getValue();
             FieldAccumulator f = acc.getFields().get(field.getKey());

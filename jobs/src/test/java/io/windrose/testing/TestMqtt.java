@@ -24,6 +24,17 @@ public final class TestMqtt implements AutoCloseable {
         client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
     }
 
+    /** Publishes without waiting for each message (as fast as the client can), then waits until all were sent. */
+    public void publishAll(java.util.List<String> topics, java.util.List<String> payloads, MqttQos qos) {
+        var async = client.toAsync();
+        java.util.List<java.util.concurrent.CompletableFuture<?>> sent = new java.util.ArrayList<>(topics.size());
+        for (int i = 0; i < topics.size(); i++) {
+            sent.add(async.publishWith().topic(topics.get(i)).qos(qos)
+                    .payload(payloads.get(i).getBytes(StandardCharsets.UTF_8)).send());
+        }
+        java.util.concurrent.CompletableFuture.allOf(sent.toArray(new java.util.concurrent.CompletableFuture<?>[0])).join();
+    }
+
     @Override
     public void close() {
         client.disconnect();

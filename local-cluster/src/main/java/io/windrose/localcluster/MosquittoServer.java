@@ -17,18 +17,25 @@ public final class MosquittoServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final List<String> extraSettings;
     private ManagedProcess process;
 
     public MosquittoServer(int port, Path dir) {
+        this(port, dir, List.of());
+    }
+
+    /** @param extraSettings mosquitto.conf lines added after the defaults (later lines win) */
+    public MosquittoServer(int port, Path dir, List<String> extraSettings) {
         this.port = port;
         this.dir = dir.toAbsolutePath();
+        this.extraSettings = List.copyOf(extraSettings);
     }
 
     public MosquittoServer start() throws IOException {
         Ports.requireFree(port, "MQTT");
         Files.createDirectories(dir);
         Path conf = dir.resolve("mosquitto.conf");
-        Files.write(conf, List.of(
+        List<String> settings = new java.util.ArrayList<>(List.of(
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous true",
                 // started as root, mosquitto would switch to user 'mosquitto', who cannot write our directory
@@ -44,6 +51,8 @@ public final class MosquittoServer implements AutoCloseable {
                 "log_type information",
                 "log_type subscribe",
                 "log_timestamp true"));
+        settings.addAll(extraSettings);
+        Files.write(conf, settings);
         // mosquitto writes its log file itself (its stdout is block-buffered when redirected); stdout catches start-up errors
         process = ManagedProcess.start("mosquitto", List.of(BINARY, "-c", conf.toString()), dir,
                 dir.resolve("mosquitto.out"), dir.resolve("mosquitto.log"));

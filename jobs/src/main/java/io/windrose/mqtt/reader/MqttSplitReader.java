@@ -118,7 +118,7 @@ final class MqttSplitReader implements SplitReader<MqttMessage, MqttSubscription
             builder = builder.sslWithDefaultConfig();
         }
         Mqtt5AsyncClient client = builder.buildAsync();
-        client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
+        client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish, Runnable::run);
         var connect = client.connectWith().cleanStart(true).keepAlive((int) options.keepAlive().toSeconds());
         if (options.username() != null) {
             connect.simpleAuth()

@@ -1,0 +1,65 @@
+package io.windrose.bench;
+
+import io.windrose.config.PipelineConfig;
+import io.windrose.config.PipelineConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The pipeline the benchmarks run: the shipped local-cluster shape (10 s windows, one threshold rule, both sinks). */
+final class BenchConfig {
+    private BenchConfig() {}
+
+    static PipelineConfig pipeline(int mqttPort, int qos, int parallelism, String clientPrefix, String influxUrl,
+            String database, String kafkaBootstrap, String topicPrefix) {
+        String yaml = """
+                job:
+                  parallelism: %d
+                  checkpoint-interval: 1s
+                  flink-config:
+                    metrics.reporter.bench.factory.class: io.windrose.bench.BenchMetrics
+                mqtt:
+                  servers: [tcp://127.0.0.1:%d]
+                  client-id-prefix: %s
+                  shared-group: %s
+                  qos: %d
+                routes:
+                  - name: sensors
+                    topic-template: sensors/{site}/{sensor}
+                    format: json
+                event-time:
+                  max-out-of-orderness: 2s
+                window:
+                  size: 10s
+                rules:
+                  - name: too-hot
+                    field: temperature
+                    above: 30
+                sinks:
+                  influxdb:
+                    enabled: %b
+                    url: %s
+                    bucket: %s/autogen
+                  kafka:
+                    enabled: %b
+                    bootstrap-servers: %s
+                    aggregates-topic: %s.aggregates
+                    alerts-topic: %s.alerts
+                    dead-letters-topic: %s.deadletters
+                    late-topic: %s.late
+                """.formatted(parallelism, mqttPort, clientPrefix, clientPrefix, qos, influxUrl != null,
+                influxUrl == null ? "http://127.0.0.1:1" : influxUrl, database, kafkaBootstrap != null,
+                kafkaBootstrap == null ? "127.0.0.1:1" : kafkaBootstrap, topicPrefix, topicPrefix, topicPrefix, topicPrefix);
+        try {
+            Path file = Files.createTempFile("bench-pipeline", ".yaml");
+            Files.writeString(file, yaml);
+            PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
+            Files.delete(file);
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
