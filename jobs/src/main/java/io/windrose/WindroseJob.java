@@ -95,6 +95,8 @@ public final class WindroseJob {
         // no defensive copy between chained operators: every stage builds new records and keeps no reference to
         // its input (state copies what it keeps), which object reuse requires
         flink.setString("pipeline.object-reuse", "true");
+        // alerts should not wait up to Flink's default 100 ms in a half-full network buffer
+        flink.setString("execution.buffer-timeout.interval", "10ms");
         config.job.flinkConfig.forEach(flink::setString);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(config.job.parallelism);

@@ -19,9 +19,13 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--chart")) {
+            redraw(Path.of(args[1]));
+            return;
+        }
         boolean quick = List.of(args).contains("--quick");
         Path out = Path.of("bench/results");
-        List<String> scenarios = List.of("e2e", "in-job");
+        List<String> scenarios = List.of("e2e", "in-job", "latency", "keys", "recovery");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--out")) {
                 out = Path.of(args[++i]);
@@ -35,8 +39,8 @@ public final class BenchMain {
         Results results = new Results(jsonl);
         long started = System.nanoTime();
 
-        int e2eMessages = quick ? 200_000 : 1_000_000;
-        int inJobReadings = quick ? 500_000 : 2_000_000;
+        int e2eMessages = quick ? 150_000 : 1_000_000;
+        int inJobReadings = quick ? 400_000 : 2_000_000;
         progress("generating " + e2eMessages + " canonical readings over 1,000 sensors");
         Load load = new Load(e2eMessages, 1_000);
         progress(String.format("average payload %.0f bytes", load.averagePayloadBytes()));
@@ -49,18 +53,41 @@ public final class BenchMain {
              KafkaServer kafka = new KafkaServer(Ports.free(), Ports.free(), dir.resolve("kafka")).start();
              InfluxServer influx = new InfluxServer(Ports.free(), Ports.free(), Ports.free(), dir.resolve("influxdb")).start()) {
             BrokerVsJobScenario e2e = new BrokerVsJobScenario(mosquitto, kafka, influx, results);
+            progress("warm-up: one pass of the pipeline so the JIT has compiled it before anything is measured");
+            InJobScenario.execute(load, true, BenchConfig.pipeline(1, 1, 1, "warm-up", null, "none", null, "none"), null);
+            double maxRate = 0;
             for (int qos : scenarios.contains("e2e") ? new int[] {0, 1} : new int[0]) {
                 progress("scenario 1, QoS " + qos + ": broker limit");
                 double broker = e2e.brokerLimit(load, qos);
                 progress("scenario 1, QoS " + qos + ": Windrose, parallelism 1");
-                e2e.windrose(load, qos, 1, broker);
+                double rate = e2e.windrose(load, qos, 1, broker);
+                maxRate = qos == 1 ? rate : maxRate;
                 progress("scenario 1, QoS " + qos + ": Windrose, parallelism 2");
                 e2e.windrose(load, qos, 2, broker);
+            }
+            if (scenarios.contains("latency")) {
+                double rate = (maxRate > 0 ? maxRate : 10_000) / 2;
+                progress(String.format("scenario 3: alert latency at %.0f msgs/s (half the QoS 1 maximum)", rate));
+                new AlertLatencyScenario(mosquitto, kafka, influx, results).run(new Load(quick ? 40_000 : 200_000, 1_000, 20_000), rate, 1);
             }
             load = null;
             if (scenarios.contains("in-job")) {
                 progress("scenario 2: in-job throughput without a broker (" + inJobReadings + " readings)");
                 new InJobScenario(results).run(new Load(inJobReadings, 1_000));
+            }
+            if (scenarios.contains("keys")) {
+                for (int sensors : quick ? new int[] {1_000, 100_000} : new int[] {1_000, 100_000, 1_000_000}) {
+                    // RocksDB at 1M sensors in the mini-cluster (small managed memory: reads hit disk) takes over 10 minutes
+                    for (String backend : quick ? new String[] {"hashmap"}
+                            : sensors >= 1_000_000 ? new String[] {"hashmap"} : new String[] {"hashmap", "rocksdb"}) {
+                        progress("scenario 4: " + sensors + " sensors, " + backend + " state backend");
+                        new KeyScaleScenario(results).run(sensors, backend);
+                    }
+                }
+            }
+            if (scenarios.contains("recovery")) {
+                progress("scenario 5: recovery from an injected failure, exactly-once Kafka");
+                new RecoveryScenario(kafka, results).run(quick ? 150_000 : 500_000);
             }
         }
 
@@ -71,6 +98,23 @@ public final class BenchMain {
                 + Runtime.getRuntime().availableProcessors() + " cores, " + stamp, chart);
         System.out.printf("%nfigures: %s%nchart:   %s%ntook %.0f s%n", jsonl, chart, (System.nanoTime() - started) / 1e9);
         System.exit(0);
+    }
+
+    /** Redraws the summary and the chart of an earlier run from its .jsonl file. */
+    private static void redraw(Path jsonl) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        Results results = new Results(Files.createTempFile("redraw", ".jsonl"));
+        List<java.util.Map<String, Object>> figures = results.figures();
+        for (String line : Files.readAllLines(jsonl)) {
+            if (!line.isBlank()) {
+                figures.add(mapper.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<
+                        java.util.LinkedHashMap<String, Object>>() {}));
+            }
+        }
+        System.out.print(results.summary());
+        Path chart = Path.of(jsonl.toString().replaceFirst("\\.jsonl$", "") + ".png");
+        Chart.write(figures, "Windrose benchmark, " + jsonl.getFileName().toString().replace(".jsonl", ""), chart);
+        System.out.println("chart: " + chart);
     }
 
     static void progress(String message) {

@@ -20,6 +20,7 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  */
 public final class BenchMetrics implements MetricReporterFactory, MetricReporter {
     private static final Map<String, List<Metric>> BY_NAME = new ConcurrentHashMap<>();
+    private static final Map<String, Metric> BY_TASK = new ConcurrentHashMap<>();
 
     static Map<String, String> flinkConfig() {
         return Map.of("metrics.reporter.bench.factory.class", BenchMetrics.class.getName());
@@ -27,6 +28,18 @@ public final class BenchMetrics implements MetricReporterFactory, MetricReporter
 
     static void reset() {
         BY_NAME.clear();
+        BY_TASK.clear();
+    }
+
+    /** A task-level gauge (e.g. busyTimeMsPerSecond) of the task whose name starts with {@code taskPrefix}, or -1. */
+    static double taskGauge(String taskPrefix, String name) {
+        for (Map.Entry<String, Metric> entry : BY_TASK.entrySet()) {
+            if (entry.getKey().startsWith(taskPrefix) && entry.getKey().endsWith("/" + name)
+                    && entry.getValue() instanceof Gauge<?> gauge && gauge.getValue() instanceof Number n) {
+                return n.doubleValue();
+            }
+        }
+        return -1;
     }
 
     /** Sum of every counter of that name (all subtasks). */
@@ -65,6 +78,10 @@ public final class BenchMetrics implements MetricReporterFactory, MetricReporter
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         BY_NAME.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(metric);
+        String task = group.getAllVariables().get("<task_name>");
+        if (task != null && name.endsWith("PerSecond")) {
+            BY_TASK.put(task + "/" + group.getAllVariables().getOrDefault("<subtask_index>", "0") + "/" + name, metric);
+        }
     }
 
     @Override

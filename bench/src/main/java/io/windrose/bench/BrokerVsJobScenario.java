@@ -6,7 +6,6 @@ import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -47,12 +46,13 @@ final class BrokerVsJobScenario {
     }
 
     /** Messages per second through the whole Windrose job, and the ratio to the broker's limit. */
-    void windrose(Load load, int qos, int parallelism, double brokerRate) throws Exception {
+    double windrose(Load load, int qos, int parallelism, double brokerRate) throws Exception {
         int id = ++run;
         String database = "bench" + id;
         influx.createDatabase(database);
         PipelineConfig config = BenchConfig.pipeline(mosquitto.port(), qos, parallelism, "bench-" + id, influx.url(),
                 database, kafka.bootstrapServers(), "bench" + id);
+        Topics.create(kafka.bootstrapServers(), config.sinks.kafka);
         BenchMetrics.reset();
         StreamExecutionEnvironment env = WindroseJob.environment(config);
         WindroseJob.build(env, config);
@@ -66,20 +66,40 @@ final class BrokerVsJobScenario {
             long jvmCpu0 = Cpu.thisProcessNanos();
             long start = System.nanoTime();
             publish(load, qos);
+            // Flink's own per-task time split, sampled mid-run: where does each task spend its time?
+            java.util.Map<String, Double> timeSplit = new java.util.LinkedHashMap<>();
+            Thread sampler = new Thread(() -> {
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (String task : java.util.List.of("Source", "window-aggregates", "threshold-alerts")) {
+                    String key = task.equals("Source") ? "source" : task.startsWith("window") ? "window" : "alerts";
+                    timeSplit.put(key + "_busy_ms_per_s", BenchMetrics.taskGauge(task, "busyTimeMsPerSecond"));
+                    timeSplit.put(key + "_backpressured_ms_per_s", BenchMetrics.taskGauge(task, "backPressuredTimeMsPerSecond"));
+                    timeSplit.put(key + "_idle_ms_per_s", BenchMetrics.taskGauge(task, "idleTimeMsPerSecond"));
+                }
+            }, "time-split-sampler");
+            sampler.start();
             long end = awaitCount(() -> BenchMetrics.count("readingsDecoded") + BenchMetrics.count("MALFORMED"),
                     load.count, Duration.ofSeconds(120));
+            sampler.join();
             double seconds = (end - start) / 1e9;
             long decoded = BenchMetrics.count("readingsDecoded");
             double rate = decoded / seconds;
-            Map<String, Object> figure = results.add("e2e-qos" + qos + (parallelism > 1 ? "-p" + parallelism : ""),
+            java.util.List<Object> figure = new java.util.ArrayList<>(java.util.List.of(
                     "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate, "messages", decoded, "published", load.count,
-                    "parallelism", parallelism, "seconds", seconds,
+                    "lost", load.count - decoded, "parallelism", parallelism, "seconds", seconds,
                     "broker_cpu_cores", (Cpu.processNanos(mosquitto.process().pid()) - brokerCpu0) / 1e9 / seconds,
                     "bench_jvm_cpu_cores", (Cpu.thisProcessNanos() - jvmCpu0) / 1e9 / seconds,
-                    "checkpoint_interval_ms", config.job.checkpointInterval.toMillis());
-            if (decoded < load.count) {
-                figure.put("lost", load.count - decoded);
-            }
+                    "checkpoint_interval_ms", config.job.checkpointInterval.toMillis()));
+            timeSplit.forEach((k, v) -> {
+                figure.add(k);
+                figure.add(v);
+            });
+            results.add("e2e-qos" + qos + (parallelism > 1 ? "-p" + parallelism : ""), figure.toArray());
+            return rate;
         } finally {
             job.cancel().get();
         }

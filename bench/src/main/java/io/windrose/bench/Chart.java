@@ -34,7 +34,7 @@ final class Chart {
             }
         }
         int rowHeight = 34;
-        int chartHeight = 90 + bars.size() * rowHeight + (latency.isEmpty() ? 0 : 60 + latency.size() * 3 * 26);
+        int chartHeight = 90 + bars.size() * rowHeight + 3 * 40 + (latency.isEmpty() ? 0 : 60 + latency.size() * 3 * 26);
         BufferedImage image = new BufferedImage(1100, Math.max(chartHeight, 200), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -47,12 +47,24 @@ final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         g.drawString("messages (or readings) per second; grey = baseline measured in the same run, blue = Windrose", 20, 52);
 
-        double max = bars.stream().mapToDouble(Chart::rate).max().orElse(1);
         int left = 230;
         int width = 700;
         int y = 75;
+        String currentGroup = null;
         for (Map<String, Object> f : bars) {
             String scenario = (String) f.get("scenario");
+            String group = group(scenario);
+            if (!group.equals(currentGroup)) {
+                currentGroup = group;
+                y += 14;
+                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+                g.drawString(group, 20, y + 6);
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+                y += 16;
+            }
+            // each group has its own scale: the bars compare within a group, not across
+            double max = bars.stream().filter(b -> group(((String) b.get("scenario"))).equals(group))
+                    .mapToDouble(Chart::rate).max().orElse(1);
             double rate = rate(f);
             int w = (int) (width * rate / max);
             g.setColor(scenario.startsWith("broker") ? BROKER : scenario.endsWith("baseline") ? BASELINE : WINDROSE);
@@ -89,6 +101,16 @@ final class Chart {
         }
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static String group(String scenario) {
+        if (scenario.startsWith("broker") || scenario.startsWith("e2e")) {
+            return "MQTT end to end: broker limit (grey) vs Windrose (blue), msgs/s";
+        }
+        if (scenario.startsWith("in-job")) {
+            return "In-job, no broker: source alone (grey) vs the pipeline (blue), readings/s";
+        }
+        return "Key scale: readings/s by number of sensors and state backend";
     }
 
     private static double rate(Map<String, Object> f) {

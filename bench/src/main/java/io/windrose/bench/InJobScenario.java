@@ -37,7 +37,6 @@ final class InJobScenario {
                 "cpu_cores", baseline.cores(), "readings_per_cpu_s", baseline.perCpuSecond(),
                 "what", "memory source -> discarding sink");
         Measured full = execute(load, true);
-        System.err.println("[bench] decoded counter seen by the reporter: " + BenchMetrics.count("readingsDecoded"));
         results.add("in-job-pipeline", "readings_per_s", full.rate(), "ratio_to_baseline", full.rate() / baseline.rate(),
                 "readings", load.count, "cpu_cores", full.cores(), "readings_per_cpu_s", full.perCpuSecond(),
                 "what", "memory source -> decode -> windows + alerts -> discarding sinks");
@@ -45,7 +44,7 @@ final class InJobScenario {
     }
 
     /** From the first record leaving the source to the last reaching a sink: wall and CPU time of this JVM. */
-    private record Measured(long count, double seconds, double cpuSeconds, double wallSeconds) {
+    record Measured(long count, double seconds, double cpuSeconds, double wallSeconds) {
         double rate() {
             return count / seconds;
         }
@@ -62,12 +61,27 @@ final class InJobScenario {
     private Measured execute(Load load, boolean pipeline) throws Exception {
         PipelineConfig config = BenchConfig.pipeline(1, 1, 1, "in-job", null, "none", null, "none");
         config.job.checkpointInterval = java.time.Duration.ofMinutes(10);
+        return execute(load, pipeline, config, null);
+    }
+
+    /** Runs the memory source through the pipeline (or straight into a sink) with this config; {@code between} may
+     * add an operator between the source and decode. */
+    static Measured execute(Load load, boolean pipeline, PipelineConfig config,
+            MapFunction<MqttMessage, MqttMessage> between) throws Exception {
+        current = load;
         StreamExecutionEnvironment env = WindroseJob.environment(config);
         Timing.reset();
         DataStream<MqttMessage> messages = env.fromSource(new DataGeneratorSource<>(InJobScenario::message, load.count,
                 TypeInformation.of(MqttMessage.class)), WatermarkStrategy.noWatermarks(), "memory-source");
         if (pipeline) {
-            WindroseJob.Pipeline p = WindroseJob.process(messages.map(new StartProbe()).name("start-probe"), config);
+            DataStream<MqttMessage> probed = messages.map(new StartProbe()).name("start-probe");
+            if (between != null) {
+                probed = probed.map(between).name("injected");
+            }
+            WindroseJob.Pipeline p = WindroseJob.process(probed, config);
+            if (config.sinks.kafka.enabled || config.sinks.influxdb.enabled) {
+                WindroseJob.sinks(p, config);
+            }
             p.aggregates().sinkTo(new TimingSink<>());
             p.alerts().sinkTo(new TimingSink<>());
             p.deadLetters().sinkTo(new TimingSink<>());

@@ -17,6 +17,11 @@ final class Load {
     final byte[][] payloads;
 
     Load(int count, int sensors) {
+        this(count, sensors, 120_000);
+    }
+
+    /** @param wavePeriodMs period (in event time) of each sensor's temperature wave: shorter crosses 30 more often */
+    Load(int count, int sensors, double wavePeriodMs) {
         this.count = count;
         this.sensors = sensors;
         this.topics = new String[sensors];
@@ -27,7 +32,7 @@ final class Load {
         for (int i = 0; i < count; i++) {
             int s = i % sensors;
             long ts = timestamp(i);
-            double temperature = 22 + 9 * Math.sin(ts / 120_000.0 + s);
+            double temperature = 22 + 9 * Math.sin(ts / wavePeriodMs * 2 * Math.PI + s);
             payloads[i] = String.format(Locale.ROOT,
                     "{\"sensor\":\"%s\",\"ts\":%d,\"temperature\":%.2f,\"humidity\":%.2f,\"pressure\":%.1f,\"battery\":%.3f}",
                     sensorId(s), ts, temperature, 45 + 10 * Math.cos(ts / 90_000.0 + s), 1013.25 + s % 7, 3.7 - i * 1e-7)

@@ -15,11 +15,13 @@ import java.util.Map;
 final class Results {
     private final List<Map<String, Object>> figures = new ArrayList<>();
     private final Path jsonl;
+    private int printed;
 
     Results(Path jsonl) {
         this.jsonl = jsonl;
     }
 
+    /** Adds a figure and prints it at once (a run stopped later keeps it). */
     Map<String, Object> add(String scenario, Object... keyValues) {
         Map<String, Object> figure = new LinkedHashMap<>();
         figure.put("scenario", scenario);
@@ -27,6 +29,15 @@ final class Results {
             figure.put((String) keyValues[i], keyValues[i + 1]);
         }
         figures.add(figure);
+        flush();
+        return figure;
+    }
+
+    private void flush() {
+        if (printed >= figures.size()) {
+            return;
+        }
+        Map<String, Object> figure = figures.get(printed++);
         String line = json(figure);
         System.out.println(line);
         System.out.flush();
@@ -35,10 +46,11 @@ final class Results {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return figure;
+        flush();
     }
 
     List<Map<String, Object>> figures() {
+        flush();
         return figures;
     }
 

@@ -50,6 +50,7 @@ final class MqttSplitReader implements SplitReader<MqttMessage, MqttSubscription
     private final MqttConnectionOptions options;
     private final BlockingQueue<MqttMessage> queue;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean wakeUp = new AtomicBoolean();
     private final AtomicBoolean connected = new AtomicBoolean();
     private final AtomicInteger serverAttempt = new AtomicInteger();
     private final Counter reconnects;
@@ -65,14 +66,16 @@ final class MqttSplitReader implements SplitReader<MqttMessage, MqttSubscription
         metrics.gauge("queuedMessages", queue::size);
     }
 
+    /** Blocks until messages arrive (returning up to {@value #MAX_BATCH}) or {@link #wakeUp()} is called. */
     @Override
     public RecordsWithSplitIds<MqttMessage> fetch() {
-        MqttMessage first;
+        MqttMessage first = null;
         try {
-            first = queue.poll(100, TimeUnit.MILLISECONDS);
+            while (first == null && !wakeUp.getAndSet(false) && !closed.get()) {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            first = null;
         }
         if (first == null || splitId == null) {
             return new RecordsBySplits<>(Collections.emptyMap(), Collections.emptySet());
@@ -202,7 +205,7 @@ final class MqttSplitReader implements SplitReader<MqttMessage, MqttSubscription
 
     @Override
     public void wakeUp() {
-        // fetch() waits at most 100 ms, so the fetcher gets to its tasks soon enough
+        wakeUp.set(true); // fetch() sees it within 100 ms
     }
 
     @Override

@@ -1,0 +1,19 @@
+package io.windrose.bench;
+
+import io.windrose.config.PipelineConfig;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** Creates the job's Kafka topics up front, as a production deployment has them (no auto-creation on first send). */
+final class Topics {
+    private Topics() {}
+
+    static void create(String bootstrap, PipelineConfig.Kafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(kafka.aggregatesTopic, kafka.alertsTopic, kafka.deadLettersTopic, kafka.lateTopic)
+                    .stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+        }
+    }
+}
