@@ -39,8 +39,8 @@ public final class BenchMain {
         Results results = new Results(jsonl);
         long started = System.nanoTime();
 
-        int e2eMessages = quick ? 150_000 : 1_000_000;
-        int inJobReadings = quick ? 400_000 : 2_000_000;
+        int e2eMessages = quick ? 100_000 : 1_000_000;
+        int inJobReadings = quick ? 300_000 : 2_000_000;
         progress("generating " + e2eMessages + " canonical readings over 1,000 sensors");
         Load load = new Load(e2eMessages, 1_000);
         progress(String.format("average payload %.0f bytes", load.averagePayloadBytes()));
