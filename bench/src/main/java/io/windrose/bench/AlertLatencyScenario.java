@@ -8,19 +8,12 @@ import io.windrose.localcluster.MosquittoServer;
 import io.windrose.schema.AlertEvent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Scenario 3: at a fixed publish rate (half of the measured maximum), the time from publishing the reading that crosses
@@ -97,37 +90,19 @@ final class AlertLatencyScenario {
     }
 
     private void consume(String topic, Load load, long[] publishedAt, List<Long> latencies, AtomicBoolean stop) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("group.id", "latency-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("fetch.max.wait.ms", "5");
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        SpecificDatumReader<AlertEvent> reader = new SpecificDatumReader<>(AlertEvent.class);
-        List<String> sensors = Arrays.asList(new String[load.sensors]);
-        for (int s = 0; s < load.sensors; s++) {
-            sensors.set(s, Load.sensorId(s));
-        }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
+        try (AvroTopicConsumer<AlertEvent> alerts = new AvroTopicConsumer<>(kafka.bootstrapServers(), topic,
+                AlertEvent.class, Map.of("fetch.max.wait.ms", "5"))) {
             while (!stop.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(5))) {
+                for (AlertEvent alert : alerts.poll(Duration.ofMillis(5))) {
                     long now = System.nanoTime();
-                    try {
-                        AlertEvent alert = reader.read(null, DecoderFactory.get().binaryDecoder(record.value(), null));
-                        int sensor = sensors.indexOf(alert.getSensorId());
-                        long second = (alert.getEventTime().toEpochMilli() - Load.T0) / 1000;
-                        int index = (int) (second * load.sensors + sensor);
-                        // the first quarter of the load warms the job's alert path up and is not measured
-                        if (sensor >= 0 && index >= publishedAt.length / 4 && index < publishedAt.length
-                                && publishedAt[index] > 0) {
-                            synchronized (latencies) {
-                                latencies.add(now - publishedAt[index]);
-                            }
+                    int sensor = Integer.parseInt(alert.getSensorId().substring(2)); // s-0000042
+                    long second = (alert.getEventTime().toEpochMilli() - Load.T0) / 1000;
+                    int index = (int) (second * load.sensors + sensor);
+                    // the first quarter of the load warms the job's alert path up and is not measured
+                    if (index >= publishedAt.length / 4 && index < publishedAt.length && publishedAt[index] > 0) {
+                        synchronized (latencies) {
+                            latencies.add(now - publishedAt[index]);
                         }
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
                     }
                 }
             }

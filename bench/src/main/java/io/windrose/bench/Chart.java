@@ -1,6 +1,5 @@
 package io.windrose.bench;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -96,8 +95,6 @@ final class Chart {
                     y += 26;
                 }
             }
-            g.setColor(Color.RED);
-            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f}, 0f));
         }
         g.dispose();
         ImageIO.write(image, "png", file.toFile());

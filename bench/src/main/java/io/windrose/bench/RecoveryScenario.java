@@ -7,17 +7,10 @@ import io.windrose.schema.SensorAggregate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Scenario 5: a failure injected mid-stream (after a completed checkpoint) in the job with exactly-once Kafka sinks:
@@ -56,21 +49,12 @@ final class RecoveryScenario {
         // included: the bounded input ends with a final watermark that fires every window)
         Map<String, Integer> seen = new HashMap<>();
         long counted = 0;
-        SpecificDatumReader<SensorAggregate> reader = new SpecificDatumReader<>(SensorAggregate.class);
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("group.id", "recovery-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(java.util.List.of(config.sinks.kafka.aggregatesTopic));
+        try (AvroTopicConsumer<SensorAggregate> aggregates = new AvroTopicConsumer<>(kafka.bootstrapServers(),
+                config.sinks.kafka.aggregatesTopic, SensorAggregate.class, Map.of("isolation.level", "read_committed"))) {
             long quietSince = System.nanoTime();
             while (System.nanoTime() - quietSince < 3_000_000_000L) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (SensorAggregate a : aggregates.poll(Duration.ofMillis(200))) {
                     quietSince = System.nanoTime();
-                    SensorAggregate a = reader.read(null, DecoderFactory.get().binaryDecoder(record.value(), null));
                     seen.merge(a.getSensorId() + "@" + a.getWindowStart().toEpochMilli(), 1, Integer::sum);
                     counted += a.getFields().get("temperature").getCount();
                 }
