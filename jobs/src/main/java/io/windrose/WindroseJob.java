@@ -7,11 +7,15 @@ import io.windrose.config.Durations;
 import io.windrose.config.PipelineConfig;
 import io.windrose.config.PipelineConfigLoader;
 import io.windrose.decode.DecodeFunction;
+import io.windrose.dedup.DeduplicateReadings;
 import io.windrose.decode.JsonReadingDecoder;
 import io.windrose.decode.Route;
 import io.windrose.decode.TopicTemplate;
 import io.windrose.mqtt.MqttMessage;
+import io.windrose.mqtt.MqttDeliveryMode;
+import io.windrose.mqtt.MqttProtocolVersion;
 import io.windrose.mqtt.MqttSource;
+import io.windrose.mqtt.MqttTlsOptions;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorAggregate;
@@ -29,6 +33,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -115,18 +120,35 @@ public final class WindroseJob {
                 config.sinks.influxdb.enabled ? config.sinks.influxdb.url + " bucket " + config.sinks.influxdb.bucket : "off",
                 config.sinks.kafka.enabled ? config.sinks.kafka.bootstrapServers : "off");
 
-        MqttSource source = MqttSource.builder()
-                .setServers(config.mqtt.servers)
-                .setClientIdPrefix(config.mqtt.clientIdPrefix)
-                .setCredentials(config.mqtt.username, config.mqtt.password)
-                .setQos(config.mqtt.qos)
-                .setKeepAlive(config.mqtt.keepAlive)
-                .setSharedGroup(config.mqtt.sharedGroup)
-                .addTopicFilters(List.copyOf(filters))
-                .build();
-        DataStream<MqttMessage> messages = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt-source")
-                .uid("mqtt-source");
+        DataStream<MqttMessage> messages = env.fromSource(source(config, List.copyOf(filters)),
+                WatermarkStrategy.noWatermarks(), "mqtt-source").uid("mqtt-source");
         sinks(process(messages, config), config);
+    }
+
+    /** The MQTT source the pipeline file describes. */
+    public static MqttSource source(PipelineConfig config, List<String> topicFilters) {
+        PipelineConfig.Mqtt mqtt = config.mqtt;
+        return MqttSource.builder()
+                .setServers(mqtt.servers)
+                .setProtocolVersion(MqttProtocolVersion.parse(mqtt.protocolVersion))
+                .setClientIdPrefix(mqtt.clientIdPrefix)
+                .setCredentials(mqtt.username, mqtt.password)
+                .setPasswordFile(mqtt.passwordFile)
+                .setTls(new MqttTlsOptions(mqtt.tls.caFile, mqtt.tls.certFile, mqtt.tls.keyFile,
+                        mqtt.tls.hostnameVerification))
+                .setQos(mqtt.qos)
+                .setDeliveryMode(MqttDeliveryMode.parse(mqtt.delivery))
+                .setKeepAlive(mqtt.keepAlive)
+                .setSessionExpiry(mqtt.sessionExpiry)
+                .setSharedSubscription(mqtt.sharedSubscription)
+                .setSharedGroup(mqtt.sharedGroup)
+                .setQueueCapacity(mqtt.queueCapacity)
+                .setMaxUnacked(mqtt.maxUnacked)
+                .setReconnectDelays(mqtt.reconnectInitialDelay, mqtt.reconnectMaxDelay)
+                .setStallWarnings(mqtt.warnDisconnectedAfter, mqtt.warnIdleAfter)
+                .setCheckpointInterval(config.job.checkpointInterval)
+                .addTopicFilters(topicFilters)
+                .build();
     }
 
     /** The streams the stages produce from the MQTT messages. */
@@ -142,6 +164,12 @@ public final class WindroseJob {
                 .assignTimestampsAndWatermarks(watermarks(config.eventTime))
                 .name("event-time").uid("event-time")
                 .keyBy(new SensorKey());
+        if (config.dedup.isOn(config.mqtt)) {
+            // same key, same parallelism: windows and alerts stay chained to the dedup stage, no second shuffle
+            readings = DataStreamUtils.reinterpretAsKeyedStream(
+                    readings.process(new DeduplicateReadings(config.dedup.horizon)).name("dedup").uid("dedup"),
+                    new SensorKey());
+        }
 
         SingleOutputStreamOperator<SensorAggregate> aggregates = readings
                 .window(TumblingEventTimeWindows.of(config.window.size))

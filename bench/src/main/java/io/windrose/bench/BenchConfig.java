@@ -25,6 +25,7 @@ final class BenchConfig {
                   client-id-prefix: %s
                   shared-group: %s
                   qos: %d
+                  delivery: %s
                 routes:
                   - name: sensors
                     topic-template: sensors/{site}/{sensor}
@@ -49,7 +50,8 @@ final class BenchConfig {
                     alerts-topic: %s.alerts
                     dead-letters-topic: %s.deadletters
                     late-topic: %s.late
-                """.formatted(parallelism, mqttPort, clientPrefix, clientPrefix, qos, influxUrl != null,
+                """.formatted(parallelism, mqttPort, clientPrefix, clientPrefix, qos, qos == 0 ? "at-most-once" : "at-least-once",
+                influxUrl != null,
                 influxUrl == null ? "http://127.0.0.1:1" : influxUrl, database, kafkaBootstrap != null,
                 kafkaBootstrap == null ? "127.0.0.1:1" : kafkaBootstrap, topicPrefix, topicPrefix, topicPrefix, topicPrefix);
         try {

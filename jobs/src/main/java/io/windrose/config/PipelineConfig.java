@@ -18,6 +18,7 @@ public final class PipelineConfig implements Serializable {
     public Mqtt mqtt = new Mqtt();
     public List<Route> routes = new ArrayList<>();
     public EventTime eventTime = new EventTime();
+    public Dedup dedup = new Dedup();
     public Window window = new Window();
     public List<Rule> rules = new ArrayList<>();
     public Sinks sinks = new Sinks();
@@ -27,7 +28,8 @@ public final class PipelineConfig implements Serializable {
         private static final long serialVersionUID = 1L;
         public String name = "windrose";
         public int parallelism = 1;
-        public Duration checkpointInterval = Duration.ofSeconds(10);
+        /** Also how often at-least-once MQTT acks go out: at most 65,535 un-acked messages per reader in between. */
+        public Duration checkpointInterval = Duration.ofSeconds(2);
         /** Passed to Flink's Configuration as they are (e.g. state.backend.type: rocksdb). */
         public Map<String, String> flinkConfig = new LinkedHashMap<>();
     }
@@ -35,14 +37,61 @@ public final class PipelineConfig implements Serializable {
     /** MQTT connection. */
     public static final class Mqtt implements Serializable {
         private static final long serialVersionUID = 1L;
+        /** Tried in order when a connection fails: tcp://host:port or ssl://host:port. */
         public List<String> servers = new ArrayList<>(List.of("tcp://127.0.0.1:1883"));
+        /** 5 or 3.1.1. */
+        public String protocolVersion = "5";
+        /** Reader n connects as {@code <prefix>-<n>}: unique per job, stable across restarts. */
         public String clientIdPrefix = "windrose";
         public String username;
+        /** Better from the environment: password: ${MQTT_PASSWORD}. */
         public String password;
+        /** A file holding the password, read on the task manager (e.g. a mounted secret). */
+        public String passwordFile;
+        public Tls tls = new Tls();
         public int qos = 1;
+        /** at-least-once (acks after checkpoints, persistent session) or at-most-once. */
+        public String delivery = "at-least-once";
         public Duration keepAlive = Duration.ofSeconds(30);
-        /** Shared-subscription group used when the source runs with parallelism above 1. */
+        /** How long the broker keeps an at-least-once reader's session and un-acked messages while it is away. */
+        public Duration sessionExpiry = Duration.ofHours(1);
+        /** At parallelism above 1: $share/<group>/<filter> (true) or filters dealt out over the readers (false). */
+        public boolean sharedSubscription = true;
         public String sharedGroup = "windrose";
+        /** Messages held between client and Flink per reader with at-most-once. */
+        public int queueCapacity = 10_000;
+        /** At-least-once: most un-acked messages per reader (1..65535); at most this many per checkpoint interval. */
+        public int maxUnacked = 50_000;
+        public Duration reconnectInitialDelay = Duration.ofMillis(250);
+        public Duration reconnectMaxDelay = Duration.ofSeconds(30);
+        /** A reader disconnected this long logs a warning and reports stalled. */
+        public Duration warnDisconnectedAfter = Duration.ofSeconds(30);
+        /** A connected reader without a message this long logs a warning and reports stalled. */
+        public Duration warnIdleAfter = Duration.ofMinutes(5);
+    }
+
+    /** TLS for ssl:// servers (PEM files). */
+    public static final class Tls implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** CA certificate(s) to trust; the JVM's trust store when absent. */
+        public String caFile;
+        /** Client certificate for mutual TLS, with its PKCS#8 key. */
+        public String certFile;
+        public String keyFile;
+        public boolean hostnameVerification = true;
+    }
+
+    /** Drops redelivered duplicates (same sensor, event time and values) before windows and alerts. */
+    public static final class Dedup implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** On by default with mqtt.delivery at-least-once, off with at-most-once. */
+        public Boolean enabled;
+        /** How long a reading is remembered (processing time): longer than a checkpoint interval plus a reconnect. */
+        public Duration horizon = Duration.ofMinutes(10);
+
+        public boolean isOn(Mqtt mqtt) {
+            return enabled != null ? enabled : "at-least-once".equals(mqtt.delivery);
+        }
     }
 
     /** A route: which topics, which payload format, how to map it to readings. */

@@ -1,7 +1,11 @@
 package io.windrose.config;
 
 import io.windrose.decode.TopicTemplate;
+import io.windrose.mqtt.MqttDeliveryMode;
+import io.windrose.mqtt.MqttProtocolVersion;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +14,7 @@ import java.util.Set;
 /** Checks the meaning of a bound pipeline file; throws {@link ConfigException} at the first problem. */
 final class PipelineConfigValidator {
     private static final Set<String> FORMATS = Set.of("json");
+    private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "mqtt", "mqtts");
     private static final Set<String> GUARANTEES = Set.of("none", "at-least-once", "exactly-once");
 
     private final String file;
@@ -30,7 +35,32 @@ final class PipelineConfigValidator {
         require(!blank(c.mqtt.clientIdPrefix), "mqtt.client-id-prefix", "expected a non-empty client id prefix");
         require(c.mqtt.qos >= 0 && c.mqtt.qos <= 2, "mqtt.qos", "expected 0, 1 or 2, got " + c.mqtt.qos);
         require(c.mqtt.password == null || c.mqtt.username != null, "mqtt.password", "a password needs mqtt.username too");
+        require(c.mqtt.passwordFile == null || c.mqtt.username != null, "mqtt.password-file",
+                "a password file needs mqtt.username too");
+        require(c.mqtt.password == null || c.mqtt.passwordFile == null, "mqtt.password-file",
+                "expected either mqtt.password or mqtt.password-file, not both");
+        readableFile(c.mqtt.passwordFile, "mqtt.password-file");
+        enumValue(() -> MqttProtocolVersion.parse(c.mqtt.protocolVersion), "mqtt.protocol-version");
+        enumValue(() -> MqttDeliveryMode.parse(c.mqtt.delivery), "mqtt.delivery");
+        require(c.mqtt.qos > 0 || !"at-least-once".equals(c.mqtt.delivery), "mqtt.qos",
+                "expected 1 or 2 with mqtt.delivery at-least-once (QoS 0 messages are never redelivered), got 0");
         positive(c.mqtt.keepAlive, "mqtt.keep-alive");
+        positive(c.mqtt.sessionExpiry, "mqtt.session-expiry");
+        require(c.mqtt.queueCapacity > 0, "mqtt.queue-capacity", "expected a whole number above 0");
+        require(c.mqtt.maxUnacked > 0 && c.mqtt.maxUnacked <= 65_535, "mqtt.max-unacked",
+                "expected a whole number from 1 to 65535 (MQTT packet identifiers are 16 bits), got " + c.mqtt.maxUnacked);
+        require(!blank(c.mqtt.sharedGroup) && !c.mqtt.sharedGroup.matches(".*[/+#].*"), "mqtt.shared-group",
+                "expected a group name without '/', '+' or '#'");
+        positive(c.mqtt.reconnectInitialDelay, "mqtt.reconnect-initial-delay");
+        positive(c.mqtt.reconnectMaxDelay, "mqtt.reconnect-max-delay");
+        positive(c.mqtt.warnDisconnectedAfter, "mqtt.warn-disconnected-after");
+        positive(c.mqtt.warnIdleAfter, "mqtt.warn-idle-after");
+        readableFile(c.mqtt.tls.caFile, "mqtt.tls.ca-file");
+        readableFile(c.mqtt.tls.certFile, "mqtt.tls.cert-file");
+        readableFile(c.mqtt.tls.keyFile, "mqtt.tls.key-file");
+        require((c.mqtt.tls.certFile == null) == (c.mqtt.tls.keyFile == null), "mqtt.tls",
+                "expected both cert-file and key-file for a client certificate, or neither");
+        positive(c.dedup.horizon, "dedup.horizon");
 
         require(!c.routes.isEmpty(), "routes", "expected at least one route (name, topic-template, format)");
         Set<String> names = new HashSet<>();
@@ -118,10 +148,25 @@ final class PipelineConfigValidator {
     private void serverUri(String value, String key) {
         try {
             URI uri = URI.create(value);
-            require(("tcp".equals(uri.getScheme()) || "ssl".equals(uri.getScheme())) && uri.getHost() != null, key,
+            require(SCHEMES.contains(uri.getScheme()) && uri.getHost() != null, key,
                     "expected tcp://host:port or ssl://host:port, got '" + value + "'");
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, key, "expected tcp://host:port or ssl://host:port, got '" + value + "'");
+        }
+    }
+
+    private void readableFile(String path, String key) {
+        if (path != null) {
+            require(Files.isReadable(Path.of(path)), key, "expected a readable file, but '" + path
+                    + "' does not exist or cannot be read");
+        }
+    }
+
+    private void enumValue(Runnable parse, String key) {
+        try {
+            parse.run();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException(file, key, e.getMessage());
         }
     }
 

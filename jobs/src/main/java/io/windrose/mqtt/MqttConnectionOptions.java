@@ -5,67 +5,39 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** How readers connect and what they subscribe to. Built by {@link MqttSourceBuilder}. */
-public final class MqttConnectionOptions implements Serializable {
-    private static final long serialVersionUID = 1L;
+/**
+ * How readers connect, what they subscribe to and what they promise. Built by {@link MqttSourceBuilder}; read through
+ * the record accessors. The password is never printed.
+ */
+public record MqttConnectionOptions(
+        List<String> servers,
+        MqttProtocolVersion protocolVersion,
+        String clientIdPrefix,
+        String username,
+        String password,
+        String passwordFile,
+        MqttTlsOptions tls,
+        int qos,
+        MqttDeliveryMode deliveryMode,
+        Duration keepAlive,
+        Duration sessionExpiry,
+        List<String> topicFilters,
+        boolean sharedSubscription,
+        String sharedGroup,
+        int queueCapacity,
+        int maxUnacked,
+        Duration reconnectInitialDelay,
+        Duration reconnectMaxDelay,
+        Duration disconnectedWarning,
+        Duration idleWarning,
+        Duration checkpointInterval) implements Serializable {
 
-    final List<String> servers;
-    final String clientIdPrefix;
-    final String username;
-    final String password;
-    final int qos;
-    final Duration keepAlive;
-    final List<String> topicFilters;
-    final String sharedGroup;
-    final int queueCapacity;
+    /** The most un-acked QoS 1/2 messages MQTT allows per connection (packet identifiers are 16 bits). */
+    public static final int MAX_RECEIVE_MAXIMUM = 65_535;
 
-    MqttConnectionOptions(List<String> servers, String clientIdPrefix, String username, String password, int qos,
-            Duration keepAlive, List<String> topicFilters, String sharedGroup, int queueCapacity) {
-        this.servers = List.copyOf(servers);
-        this.clientIdPrefix = clientIdPrefix;
-        this.username = username;
-        this.password = password;
-        this.qos = qos;
-        this.keepAlive = keepAlive;
-        this.topicFilters = List.copyOf(topicFilters);
-        this.sharedGroup = sharedGroup;
-        this.queueCapacity = queueCapacity;
-    }
-
-    public List<String> servers() {
-        return servers;
-    }
-
-    public String clientIdPrefix() {
-        return clientIdPrefix;
-    }
-
-    public String username() {
-        return username;
-    }
-
-    public String password() {
-        return password;
-    }
-
-    public int qos() {
-        return qos;
-    }
-
-    public Duration keepAlive() {
-        return keepAlive;
-    }
-
-    public List<String> topicFilters() {
-        return topicFilters;
-    }
-
-    public String sharedGroup() {
-        return sharedGroup;
-    }
-
-    public int queueCapacity() {
-        return queueCapacity;
+    public MqttConnectionOptions {
+        servers = List.copyOf(servers);
+        topicFilters = List.copyOf(topicFilters);
     }
 
     /** Server URI n (cycled): host and port, with ssl:// marking TLS. */
@@ -73,10 +45,25 @@ public final class MqttConnectionOptions implements Serializable {
         return URI.create(servers.get(Math.floorMod(attempt, servers.size())));
     }
 
+    /** The port of {@code server}, or the MQTT default for its scheme. */
+    public static int port(URI server) {
+        return server.getPort() > 0 ? server.getPort() : isTls(server) ? 8883 : 1883;
+    }
+
+    public static boolean isTls(URI server) {
+        return "ssl".equals(server.getScheme()) || "mqtts".equals(server.getScheme());
+    }
+
+    /** Messages held between the client and Flink: with at-least-once every un-acked message may be queued. */
+    public int handOverCapacity() {
+        return deliveryMode == MqttDeliveryMode.AT_LEAST_ONCE ? maxUnacked : queueCapacity;
+    }
+
     @Override
     public String toString() {
-        // never prints the password
-        return "MqttConnectionOptions{servers=" + servers + ", clientIdPrefix=" + clientIdPrefix + ", username=" + username
-                + ", qos=" + qos + ", topicFilters=" + topicFilters + "}";
+        return "MqttConnectionOptions{servers=" + servers + ", version=" + protocolVersion + ", clientIdPrefix="
+                + clientIdPrefix + ", username=" + username + ", password=" + (password == null ? "none" : "***")
+                + ", passwordFile=" + passwordFile + ", tls=" + tls + ", qos=" + qos + ", delivery=" + deliveryMode
+                + ", topicFilters=" + topicFilters + ", shared=" + sharedSubscription + "}";
     }
 }

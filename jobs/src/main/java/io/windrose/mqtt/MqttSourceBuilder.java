@@ -5,17 +5,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Builds an {@link MqttSource}. */
+/** Builds an {@link MqttSource}. Defaults: MQTT 5, QoS 1, at-least-once, shared subscriptions, keep-alive 30 s. */
 public final class MqttSourceBuilder {
     private List<String> servers = List.of("tcp://127.0.0.1:1883");
+    private MqttProtocolVersion protocolVersion = MqttProtocolVersion.V5;
     private String clientIdPrefix = "windrose";
     private String username;
     private String password;
+    private String passwordFile;
+    private MqttTlsOptions tls = MqttTlsOptions.defaults();
     private int qos = 1;
+    private MqttDeliveryMode deliveryMode = MqttDeliveryMode.AT_LEAST_ONCE;
     private Duration keepAlive = Duration.ofSeconds(30);
+    private Duration sessionExpiry = Duration.ofHours(1);
     private final List<String> topicFilters = new ArrayList<>();
+    private boolean sharedSubscription = true;
     private String sharedGroup = "windrose";
     private int queueCapacity = 10_000;
+    private int maxUnacked = 50_000;
+    private Duration reconnectInitialDelay = Duration.ofMillis(250);
+    private Duration reconnectMaxDelay = Duration.ofSeconds(30);
+    private Duration disconnectedWarning = Duration.ofSeconds(30);
+    private Duration idleWarning = Duration.ofMinutes(5);
+    private Duration checkpointInterval;
 
     MqttSourceBuilder() {}
 
@@ -25,20 +37,44 @@ public final class MqttSourceBuilder {
         return this;
     }
 
-    /** Each reader connects as {@code <prefix>-<subtask index>}, stable across restarts. */
+    public MqttSourceBuilder setProtocolVersion(MqttProtocolVersion protocolVersion) {
+        this.protocolVersion = Objects.requireNonNull(protocolVersion);
+        return this;
+    }
+
+    /** Each reader connects as {@code <prefix>-<subtask index>}, stable across restarts so sessions resume. */
     public MqttSourceBuilder setClientIdPrefix(String clientIdPrefix) {
         this.clientIdPrefix = Objects.requireNonNull(clientIdPrefix);
         return this;
     }
 
+    /** Username and password; the password may instead come from {@link #setPasswordFile(String)}. */
     public MqttSourceBuilder setCredentials(String username, String password) {
         this.username = username;
         this.password = password;
         return this;
     }
 
+    /** A file holding the password (read on the task manager at connect time; trailing newline ignored). */
+    public MqttSourceBuilder setPasswordFile(String passwordFile) {
+        this.passwordFile = passwordFile;
+        return this;
+    }
+
+    /** TLS settings for ssl:// servers. */
+    public MqttSourceBuilder setTls(MqttTlsOptions tls) {
+        this.tls = Objects.requireNonNull(tls);
+        return this;
+    }
+
+    /** Subscription QoS; at-least-once needs 1 or 2. */
     public MqttSourceBuilder setQos(int qos) {
         this.qos = qos;
+        return this;
+    }
+
+    public MqttSourceBuilder setDeliveryMode(MqttDeliveryMode deliveryMode) {
+        this.deliveryMode = Objects.requireNonNull(deliveryMode);
         return this;
     }
 
@@ -47,20 +83,69 @@ public final class MqttSourceBuilder {
         return this;
     }
 
+    /** How long the broker keeps an at-least-once reader's session (and its un-acked messages) while it is away. */
+    public MqttSourceBuilder setSessionExpiry(Duration sessionExpiry) {
+        this.sessionExpiry = sessionExpiry;
+        return this;
+    }
+
     public MqttSourceBuilder addTopicFilters(List<String> filters) {
         this.topicFilters.addAll(filters);
         return this;
     }
 
-    /** Shared-subscription group ({@code $share/<group>/<filter>}) used when the source's parallelism is above 1. */
+    /**
+     * With parallelism above 1: true subscribes every reader to every filter as {@code $share/<group>/<filter>};
+     * false spreads the filters over the readers (for brokers without shared subscriptions).
+     */
+    public MqttSourceBuilder setSharedSubscription(boolean sharedSubscription) {
+        this.sharedSubscription = sharedSubscription;
+        return this;
+    }
+
+    /** Shared-subscription group ({@code $share/<group>/<filter>}). */
     public MqttSourceBuilder setSharedGroup(String sharedGroup) {
         this.sharedGroup = sharedGroup;
         return this;
     }
 
-    /** Messages held between the MQTT client and Flink per reader; when full, the client stops reading the socket. */
+    /**
+     * Messages held between the MQTT client and Flink per reader (at-most-once); when full, the client stops reading
+     * the socket. At-least-once holds up to {@link #setMaxUnacked} instead.
+     */
     public MqttSourceBuilder setQueueCapacity(int queueCapacity) {
         this.queueCapacity = queueCapacity;
+        return this;
+    }
+
+    /**
+     * At-least-once: the most messages a reader holds un-acked (queued, or emitted and waiting for a checkpoint); at
+     * the limit it stops reading the socket until a checkpoint completes. Also capped by the server's Receive Maximum.
+     * Brokers do not all enforce their own limit (Mosquitto 2.0.11 sends past it once acks flow, and past 65,535 it
+     * reuses packet ids), so the reader enforces this one itself.
+     */
+    public MqttSourceBuilder setMaxUnacked(int maxUnacked) {
+        this.maxUnacked = maxUnacked;
+        return this;
+    }
+
+    /** Reconnect back-off: doubles from {@code initial} up to {@code max}, each delay with random jitter. */
+    public MqttSourceBuilder setReconnectDelays(Duration initial, Duration max) {
+        this.reconnectInitialDelay = initial;
+        this.reconnectMaxDelay = max;
+        return this;
+    }
+
+    /** A reader disconnected this long, or connected with no message this long, logs a warning and reports stalled. */
+    public MqttSourceBuilder setStallWarnings(Duration disconnected, Duration idle) {
+        this.disconnectedWarning = disconnected;
+        this.idleWarning = idle;
+        return this;
+    }
+
+    /** The job's checkpoint interval: at-least-once acks wait for it; used to warn about Receive Maximum limits. */
+    public MqttSourceBuilder setCheckpointInterval(Duration checkpointInterval) {
+        this.checkpointInterval = checkpointInterval;
         return this;
     }
 
@@ -71,7 +156,18 @@ public final class MqttSourceBuilder {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("an MQTT source needs at least one server");
         }
-        return new MqttSource(new MqttConnectionOptions(servers, clientIdPrefix, username, password, qos, keepAlive,
-                topicFilters, sharedGroup, queueCapacity));
+        if (deliveryMode == MqttDeliveryMode.AT_LEAST_ONCE && qos == 0) {
+            throw new IllegalArgumentException("at-least-once needs QoS 1 or 2: QoS 0 messages are never redelivered");
+        }
+        if (maxUnacked < 1 || maxUnacked > MqttConnectionOptions.MAX_RECEIVE_MAXIMUM) {
+            throw new IllegalArgumentException("max un-acked messages must be 1..65535, got " + maxUnacked);
+        }
+        if (password != null && passwordFile != null) {
+            throw new IllegalArgumentException("give the MQTT password or a password file, not both");
+        }
+        return new MqttSource(new MqttConnectionOptions(servers, protocolVersion, clientIdPrefix, username, password,
+                passwordFile, tls, qos, deliveryMode, keepAlive, sessionExpiry, topicFilters, sharedSubscription,
+                sharedGroup, queueCapacity, maxUnacked, reconnectInitialDelay, reconnectMaxDelay, disconnectedWarning, idleWarning,
+                checkpointInterval));
     }
 }

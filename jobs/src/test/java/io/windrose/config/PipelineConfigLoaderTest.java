@@ -138,4 +138,38 @@ class PipelineConfigLoaderTest {
         Files.writeString(file, yaml);
         return file;
     }
+
+    @Test
+    void mqttDeliverySettingsAreCheckedAgainstEachOther() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  delivery: exactly-once\n"))
+                .hasMessageContaining("key 'mqtt.delivery'")
+                .hasMessageContaining("expected at-most-once or at-least-once");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  qos: 0\n"))
+                .hasMessageContaining("key 'mqtt.qos'")
+                .hasMessageContaining("expected 1 or 2 with mqtt.delivery at-least-once");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  max-unacked: 70000\n"))
+                .hasMessageContaining("key 'mqtt.max-unacked'")
+                .hasMessageContaining("from 1 to 65535");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  protocol-version: 4\n"))
+                .hasMessageContaining("key 'mqtt.protocol-version'")
+                .hasMessageContaining("expected 5 or 3.1.1");
+        assertThat(load(MINIMAL + "mqtt:\n  qos: 0\n  delivery: at-most-once\n").dedup.isOn(
+                load(MINIMAL + "mqtt:\n  qos: 0\n  delivery: at-most-once\n").mqtt)).isFalse();
+        assertThat(load(MINIMAL).dedup.isOn(load(MINIMAL).mqtt)).isTrue();
+    }
+
+    @Test
+    void secretAndCertificateFilesMustExistAtStartUp() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  username: u\n  password-file: /no/such/secret\n"))
+                .hasMessageContaining("key 'mqtt.password-file'")
+                .hasMessageContaining("'/no/such/secret' does not exist or cannot be read");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  tls:\n    ca-file: /no/such/ca.crt\n"))
+                .hasMessageContaining("key 'mqtt.tls.ca-file'");
+        Path cert = Files.writeString(dir.resolve("client.crt"), "x");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  tls:\n    cert-file: " + cert + "\n"))
+                .hasMessageContaining("key 'mqtt.tls'")
+                .hasMessageContaining("both cert-file and key-file");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  username: u\n  password: p\n  password-file: " + cert + "\n"))
+                .hasMessageContaining("either mqtt.password or mqtt.password-file");
+    }
 }

@@ -4,53 +4,95 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.windrose.localcluster.MosquittoServer;
+import io.windrose.localcluster.Ports;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
+import io.windrose.testing.TestMetrics;
 import io.windrose.testing.TestMqtt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
- * A burst published much faster than a back-pressured job consumes it. Regression: the HiveMQ client silently DROPS
- * QoS 0 messages beyond its receive maximum when its consumer has no demand; the reader must stop reading the socket
- * instead, so the broker holds the rest.
+ * A burst of 100,000 messages published much faster than a back-pressured job (a slow sink) consumes it: the reader
+ * holds a bounded number of messages, the broker holds the rest, and nothing is lost.
+ *
+ * <p>Regression (at-most-once): the HiveMQ client silently DROPS QoS 0 messages beyond its receive maximum when its
+ * consumer has no demand; the reader must stop reading the socket instead.
  */
 class MqttSourceLoadTest {
-    private static final int MESSAGES = 200_000;
-    private static final AtomicLong RECEIVED = new AtomicLong();
+    private static final int MESSAGES = Integer.getInteger("burst.messages", 100_000);
 
     @Test
-    void qos0BurstIntoABackPressuredJobLosesNothing() throws Exception {
+    void atMostOnceQos0BurstStaysWithinTheHandOverQueueAndLosesNothing() throws Exception {
         // a broker of its own whose queue for a slow client is unbounded: only the client could lose messages here
-        try (MosquittoServer mosquitto = new MosquittoServer(io.windrose.localcluster.Ports.free(),
-                RealServices.newDirectory("burst-broker"), List.of("max_queued_messages 0")).start()) {
-            burst(mosquitto);
+        try (MosquittoServer mosquitto = new MosquittoServer(Ports.free(), RealServices.newDirectory("burst-qos0"),
+                List.of("max_queued_messages 0")).start()) {
+            MqttSource source = MqttSource.builder()
+                    .setServers(List.of(mosquitto.uri()))
+                    .setClientIdPrefix("windrose-burst0")
+                    .setQos(0)
+                    .setDeliveryMode(MqttDeliveryMode.AT_MOST_ONCE)
+                    .setQueueCapacity(10_000)
+                    .addTopicFilters(List.of("burst/#"))
+                    .build();
+            long held = burst(mosquitto, source, "windrose-burst0-0", MqttQos.AT_MOST_ONCE, "queuedMessages");
+            assertThat(held).as("most messages held by the reader at once").isLessThanOrEqualTo(10_000);
         }
     }
 
-    private void burst(MosquittoServer mosquitto) throws Exception {
-        RECEIVED.set(0);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    @Test
+    void atLeastOnceBurstStaysWithinTheBrokersReceiveMaximumAndLosesNothing() throws Exception {
+        // the broker lets 5,000 messages be in flight (un-acked) per client and queues the rest without limit
+        try (MosquittoServer mosquitto = new MosquittoServer(Ports.free(), RealServices.newDirectory("burst-qos1"),
+                List.of("max_inflight_messages 5000", "max_queued_messages 0")).start()) {
+            MqttSource source = MqttSource.builder()
+                    .setServers(List.of(mosquitto.uri()))
+                    .setClientIdPrefix("windrose-burst1")
+                    .setQos(1)
+                    .setDeliveryMode(MqttDeliveryMode.AT_LEAST_ONCE)
+                    .setCheckpointInterval(Duration.ofMillis(300))
+                    .addTopicFilters(List.of("burst/#"))
+                    .build();
+            long held = burst(mosquitto, source, "windrose-burst1-0", MqttQos.AT_LEAST_ONCE, "unackedMessages");
+            assertThat(held).as("most un-acked messages held by the reader at once").isLessThanOrEqualTo(5_000);
+            assertThat(CountingSink.duplicates()).isEmpty();
+        }
+    }
+
+    /** Runs the burst and returns the highest value the {@code heldGauge} showed meanwhile. */
+    private long burst(MosquittoServer mosquitto, MqttSource source, String clientId, MqttQos qos, String heldGauge)
+            throws Exception {
+        CountingSink.reset();
+        TestMetrics.reset();
+        Configuration flink = new Configuration();
+        TestMetrics.flinkConfig().forEach(flink::setString);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(1);
-        MqttSource source = MqttSource.builder()
-                .setServers(List.of(mosquitto.uri()))
-                .setClientIdPrefix("windrose-burst")
-                .setQos(0)
-                .addTopicFilters(List.of("burst/#"))
-                .build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new SlowCountingSink());
+        env.enableCheckpointing(300);
+        // about 20,000 messages a second: far slower than the publisher
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new CountingSink(20, 1));
         JobClient job = env.executeAsync("burst");
+        AtomicLong maxHeld = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                maxHeld.accumulateAndGet(TestMetrics.gauge(heldGauge), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "held-sampler");
         try {
-            mosquitto.awaitSubscription("windrose-burst-0", "burst/#", Duration.ofSeconds(60));
+            mosquitto.awaitSubscription(clientId, "burst/#", Duration.ofSeconds(60));
+            sampler.start();
             List<String> topics = new ArrayList<>(MESSAGES);
             List<String> payloads = new ArrayList<>(MESSAGES);
             for (int i = 0; i < MESSAGES; i++) {
@@ -58,35 +100,19 @@ class MqttSourceLoadTest {
                 payloads.add("{\"ts\":" + i + ",\"temperature\":21.5}");
             }
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
-                devices.publishAll(topics, payloads, MqttQos.AT_MOST_ONCE);
+                devices.publishAll(topics, payloads, qos);
             }
-            long received = Await.until(RECEIVED::get, n -> n >= MESSAGES, Duration.ofSeconds(120));
+            long takenWhenPublished = CountingSink.TOTAL.get() + TestMetrics.gauge(heldGauge);
+            long received = Await.until(CountingSink.TOTAL::get, n -> n >= MESSAGES, Duration.ofSeconds(120));
             Thread.sleep(500); // nothing more may arrive either
+            assertThat(takenWhenPublished).as("the broker held the backlog, not the job").isLessThan(MESSAGES);
             assertThat(received).isEqualTo(MESSAGES);
-            assertThat(RECEIVED.get()).isEqualTo(MESSAGES);
+            assertThat(CountingSink.TOTAL.get()).isEqualTo(MESSAGES);
+            assertThat(CountingSink.BY_PAYLOAD).hasSize(MESSAGES);
+            return maxHeld.get();
         } finally {
+            sampler.interrupt();
             job.cancel().get();
-        }
-    }
-
-    /** Takes about 10,000 messages per second: far slower than the publisher. */
-    private static final class SlowCountingSink implements Sink<MqttMessage> {
-        @Override
-        public SinkWriter<MqttMessage> createWriter(WriterInitContext context) {
-            return new SinkWriter<>() {
-                @Override
-                public void write(MqttMessage message, Context ctx) throws InterruptedException {
-                    if (RECEIVED.incrementAndGet() % 10 == 0) {
-                        Thread.sleep(1);
-                    }
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
         }
     }
 }

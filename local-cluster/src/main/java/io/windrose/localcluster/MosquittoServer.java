@@ -35,7 +35,10 @@ public final class MosquittoServer implements AutoCloseable {
         Ports.requireFree(port, "MQTT");
         Files.createDirectories(dir);
         Path conf = dir.resolve("mosquitto.conf");
-        List<String> settings = new java.util.ArrayList<>(List.of(
+        List<String> settings = new java.util.ArrayList<>();
+        // per_listener_settings must come before any listener
+        extraSettings.stream().filter(line -> line.startsWith("per_listener_settings")).forEach(settings::add);
+        settings.addAll(List.of(
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous true",
                 // started as root, mosquitto would switch to user 'mosquitto', who cannot write our directory
@@ -51,7 +54,7 @@ public final class MosquittoServer implements AutoCloseable {
                 "log_type information",
                 "log_type subscribe",
                 "log_timestamp true"));
-        settings.addAll(extraSettings);
+        extraSettings.stream().filter(line -> !line.startsWith("per_listener_settings")).forEach(settings::add);
         Files.write(conf, settings);
         // mosquitto writes its log file itself (its stdout is block-buffered when redirected); stdout catches start-up errors
         process = ManagedProcess.start("mosquitto", List.of(BINARY, "-c", conf.toString()), dir,

@@ -40,7 +40,7 @@ public final class Ports {
         }
     }
 
-    static void awaitOpen(int port, Duration timeout, ManagedProcess process) {
+    public static void awaitOpen(int port, Duration timeout, ManagedProcess process) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (isOpen(port)) {

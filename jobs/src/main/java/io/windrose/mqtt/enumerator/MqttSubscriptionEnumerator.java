@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives every reader subtask one subscription split: all topic filters, shared ({@code $share/<group>/<filter>})
- * when the source runs with parallelism above 1, so no message reaches two readers.
+ * Gives every reader subtask one subscription split under a client id stable across restarts
+ * ({@code <prefix>-<subtask>}). At parallelism above 1 no message may reach two readers: either every reader
+ * subscribes to every filter as a shared subscription ({@code $share/<group>/<filter>}), or (shared subscriptions
+ * off) the filters are dealt out over the readers, and readers left without a filter stay idle.
  */
 public final class MqttSubscriptionEnumerator implements SplitEnumerator<MqttSubscriptionSplit, MqttEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriptionEnumerator.class);
@@ -44,17 +46,30 @@ public final class MqttSubscriptionEnumerator implements SplitEnumerator<MqttSub
     @Override
     public void addReader(int subtaskId) {
         if (assignedReaders.add(subtaskId)) {
-            MqttSubscriptionSplit split = splitFor(subtaskId, context.currentParallelism());
+            MqttSubscriptionSplit split = splitFor(options, subtaskId, context.currentParallelism());
+            if (split.subscriptions().isEmpty()) {
+                LOG.info("Reader {} stays idle: {} topic filter(s) for {} readers and shared subscriptions are off",
+                        subtaskId, options.topicFilters().size(), context.currentParallelism());
+                return;
+            }
             LOG.info("Assigning {} to reader {}", split, subtaskId);
             context.assignSplit(split, subtaskId);
         }
     }
 
-    MqttSubscriptionSplit splitFor(int subtaskId, int parallelism) {
+    /** The split of reader {@code subtaskId} of {@code parallelism}. */
+    public static MqttSubscriptionSplit splitFor(MqttConnectionOptions options, int subtaskId, int parallelism) {
+        List<String> filters = options.topicFilters();
         List<String> subscriptions = new ArrayList<>();
-        for (String filter : options.topicFilters()) {
-            subscriptions.add(parallelism > 1 && !filter.startsWith("$share/")
-                    ? "$share/" + options.sharedGroup() + "/" + filter : filter);
+        for (int i = 0; i < filters.size(); i++) {
+            String filter = filters.get(i);
+            if (parallelism == 1 || filter.startsWith("$share/")) {
+                subscriptions.add(filter);
+            } else if (options.sharedSubscription()) {
+                subscriptions.add("$share/" + options.sharedGroup() + "/" + filter);
+            } else if (i % parallelism == subtaskId) {
+                subscriptions.add(filter);
+            }
         }
         return new MqttSubscriptionSplit(options.clientIdPrefix() + "-" + subtaskId, subscriptions);
     }

@@ -3,17 +3,42 @@ package io.windrose.mqtt.reader;
 import io.windrose.mqtt.MqttConnectionOptions;
 import io.windrose.mqtt.MqttMessage;
 import io.windrose.mqtt.split.MqttSubscriptionSplit;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 
-/** The source reader of one subtask: one fetcher thread draining one {@link MqttSplitReader}. */
-public final class MqttSourceReader
-        extends SingleThreadMultiplexSourceReaderBase<MqttMessage, MqttMessage, MqttSubscriptionSplit, MqttSubscriptionSplit> {
+/**
+ * The source reader of one subtask: one fetcher thread draining one {@link MqttSplitReader}. With at-least-once,
+ * the acks of the messages emitted before a checkpoint barrier are sent when that checkpoint completes.
+ */
+public final class MqttSourceReader extends
+        SingleThreadMultiplexSourceReaderBase<ReceivedMessage, MqttMessage, MqttSubscriptionSplit, MqttSubscriptionSplit> {
+    private final CheckpointAcks acks;
+    private final MqttReaderMetrics metrics;
 
     public MqttSourceReader(MqttConnectionOptions options, SourceReaderContext context) {
-        super(() -> new MqttSplitReader(options, context.metricGroup().addGroup("mqtt")), new MqttRecordEmitter(),
+        this(options, context, new MqttReaderMetrics(context.metricGroup()), new CheckpointAcks());
+    }
+
+    private MqttSourceReader(MqttConnectionOptions options, SourceReaderContext context, MqttReaderMetrics metrics,
+            CheckpointAcks acks) {
+        super(() -> new MqttSplitReader(options, metrics, acks), new MqttRecordEmitter(acks, metrics),
                 context.getConfiguration(), context);
+        this.acks = acks;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public List<MqttSubscriptionSplit> snapshotState(long checkpointId) {
+        acks.snapshot(checkpointId);
+        return super.snapshotState(checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        metrics.messagesAcked.inc(acks.complete(checkpointId));
+        super.notifyCheckpointComplete(checkpointId);
     }
 
     @Override

@@ -1,0 +1,89 @@
+package io.windrose.mqtt.reader;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
+import io.windrose.mqtt.MqttConnectionOptions;
+import io.windrose.mqtt.MqttDeliveryMode;
+import io.windrose.mqtt.MqttMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** MQTT 3.1.1: clean session off for at-least-once (the broker keeps it until its own expiry setting). */
+final class Mqtt3Connection implements MqttConnection {
+    private static final Set<Mqtt3ConnAckReturnCode> FINAL_REFUSALS = Set.of(
+            Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD, Mqtt3ConnAckReturnCode.NOT_AUTHORIZED,
+            Mqtt3ConnAckReturnCode.IDENTIFIER_REJECTED, Mqtt3ConnAckReturnCode.UNSUPPORTED_PROTOCOL_VERSION);
+
+    private final Mqtt3AsyncClient client;
+    private final MqttConnectionOptions options;
+
+    Mqtt3Connection(Mqtt3AsyncClient client, MqttConnectionOptions options, Consumer<ReceivedMessage> sink) {
+        this.client = client;
+        this.options = options;
+        boolean manualAck = options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE;
+        client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(new ReceivedMessage(
+                new MqttMessage(publish.getTopic().toString(), publish.getPayloadAsBytes(), publish.getQos().getCode(),
+                        System.currentTimeMillis()),
+                manualAck ? publish::acknowledge : null)), Runnable::run, manualAck);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> connect(byte[] password) {
+        var connect = client.connectWith()
+                .cleanSession(options.deliveryMode() != MqttDeliveryMode.AT_LEAST_ONCE)
+                .keepAlive((int) options.keepAlive().toSeconds());
+        if (options.username() != null) {
+            connect = connect.simpleAuth().username(options.username()).password(password).applySimpleAuth();
+        }
+        return connect.send().thenApply(ack -> ack.isSessionPresent());
+    }
+
+    @Override
+    public CompletableFuture<List<String>> subscribe(List<String> filters, int qos) {
+        List<Mqtt3Subscription> subscriptions = new ArrayList<>();
+        for (String filter : filters) {
+            subscriptions.add(Mqtt3Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build());
+        }
+        return client.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subscriptions).build()).thenApply(subAck -> {
+            List<String> refused = new ArrayList<>();
+            List<Mqtt3SubAckReturnCode> codes = subAck.getReturnCodes();
+            for (int i = 0; i < codes.size(); i++) {
+                if (codes.get(i).isError()) {
+                    refused.add(filters.get(i) + ": " + codes.get(i));
+                }
+            }
+            return refused;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> disconnect() {
+        return client.disconnect();
+    }
+
+    @Override
+    public OptionalInt serverReceiveMaximum(MqttClientConnectedContext context) {
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public Optional<String> refusal(Throwable cause) {
+        if (cause instanceof Mqtt3ConnAckException refused
+                && FINAL_REFUSALS.contains(refused.getMqttMessage().getReturnCode())) {
+            return Optional.of(refused.getMqttMessage().getReturnCode().name());
+        }
+        return Optional.empty();
+    }
+}

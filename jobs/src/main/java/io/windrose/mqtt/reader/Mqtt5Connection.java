@@ -1,0 +1,103 @@
+package io.windrose.mqtt.reader;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConnectionConfig;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import io.windrose.mqtt.MqttConnectionOptions;
+import io.windrose.mqtt.MqttDeliveryMode;
+import io.windrose.mqtt.MqttMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** MQTT 5: clean start off and a session expiry for at-least-once; Receive Maximum 65,535 asked of the server. */
+final class Mqtt5Connection implements MqttConnection {
+    private static final Set<Mqtt5ConnAckReasonCode> FINAL_REFUSALS = Set.of(
+            Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, Mqtt5ConnAckReasonCode.NOT_AUTHORIZED,
+            Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, Mqtt5ConnAckReasonCode.BANNED,
+            Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD, Mqtt5ConnAckReasonCode.UNSUPPORTED_PROTOCOL_VERSION);
+
+    private final Mqtt5AsyncClient client;
+    private final MqttConnectionOptions options;
+
+    Mqtt5Connection(Mqtt5AsyncClient client, MqttConnectionOptions options, Consumer<ReceivedMessage> sink) {
+        this.client = client;
+        this.options = options;
+        boolean manualAck = options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE;
+        // runs on the client's network thread: a full hand-over stops socket reads (see MqttSplitReader)
+        client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(new ReceivedMessage(
+                new MqttMessage(publish.getTopic().toString(), publish.getPayloadAsBytes(), publish.getQos().getCode(),
+                        System.currentTimeMillis()),
+                manualAck ? publish::acknowledge : null)), Runnable::run, manualAck);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> connect(byte[] password) {
+        boolean persistent = options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE;
+        Mqtt5ConnectBuilder.Send<CompletableFuture<com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck>> connect =
+                client.connectWith()
+                        .cleanStart(!persistent)
+                        .sessionExpiryInterval(persistent ? options.sessionExpiry().toSeconds() : 0)
+                        .keepAlive((int) options.keepAlive().toSeconds())
+                        .restrictions().receiveMaximum(MqttConnectionOptions.MAX_RECEIVE_MAXIMUM).applyRestrictions();
+        if (options.username() != null) {
+            connect = connect.simpleAuth().username(options.username()).password(password).applySimpleAuth();
+        }
+        return connect.send().thenApply(ack -> ack.isSessionPresent());
+    }
+
+    @Override
+    public CompletableFuture<List<String>> subscribe(List<String> filters, int qos) {
+        List<Mqtt5Subscription> subscriptions = new ArrayList<>();
+        for (String filter : filters) {
+            subscriptions.add(Mqtt5Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build());
+        }
+        return client.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subscriptions).build()).thenApply(subAck -> {
+            List<String> refused = new ArrayList<>();
+            List<Mqtt5SubAckReasonCode> codes = subAck.getReasonCodes();
+            for (int i = 0; i < codes.size(); i++) {
+                if (codes.get(i).isError()) {
+                    refused.add(filters.get(i) + ": " + codes.get(i));
+                }
+            }
+            return refused;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> disconnect() {
+        return client.disconnect();
+    }
+
+    @Override
+    public OptionalInt serverReceiveMaximum(MqttClientConnectedContext context) {
+        // the client's send maximum is capped by the server's Receive Maximum from CONNACK (ours asks for 65,535)
+        return context.getClientConfig().getConnectionConfig()
+                .filter(Mqtt5ClientConnectionConfig.class::isInstance)
+                .map(config -> OptionalInt.of(((Mqtt5ClientConnectionConfig) config).getRestrictionsForClient()
+                        .getSendMaximum()))
+                .orElse(OptionalInt.empty());
+    }
+
+    @Override
+    public Optional<String> refusal(Throwable cause) {
+        if (cause instanceof Mqtt5ConnAckException refused
+                && FINAL_REFUSALS.contains(refused.getMqttMessage().getReasonCode())) {
+            return Optional.of(refused.getMqttMessage().getReasonCode().name()
+                    + refused.getMqttMessage().getReasonString().map(reason -> " (" + reason + ")").orElse(""));
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,230 @@
+package io.windrose.mqtt.reader;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
+import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import io.windrose.mqtt.MqttConnectionOptions;
+import io.windrose.mqtt.MqttDeliveryMode;
+import io.windrose.mqtt.split.MqttSubscriptionSplit;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One split's MQTT client: connects (retrying with back-off and jitter, cycling through the servers), subscribes,
+ * passes every message to the hand-over, and records why it stopped when the broker refuses it for good.
+ */
+final class MqttSubscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriber.class);
+
+    private final MqttConnectionOptions options;
+    private final MqttSubscriptionSplit split;
+    private final MqttReaderMetrics metrics;
+    private final ExecutorService netty;
+    private final MqttConnection connection;
+    private final MqttClientSslConfig sslConfig;
+    private final IntConsumer serverReceiveMaximum;
+    private volatile boolean closed;
+    private volatile boolean subscribed;
+    private volatile String failure;
+    private volatile String lastError = "none";
+    private volatile long disconnectedSince = System.currentTimeMillis();
+    private volatile int lastWarnedReceiveMaximum = -1;
+    private int serverIndex;
+
+    MqttSubscriber(MqttConnectionOptions options, MqttSubscriptionSplit split, MqttReaderMetrics metrics,
+            Consumer<ReceivedMessage> handOver, IntConsumer serverReceiveMaximum) {
+        this.options = options;
+        this.split = split;
+        this.metrics = metrics;
+        this.serverReceiveMaximum = serverReceiveMaximum;
+        this.netty = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "mqtt-" + split.clientId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.sslConfig = options.servers().stream().map(URI::create).anyMatch(MqttConnectionOptions::isTls)
+                ? MqttTls.sslConfig(options.tls()) : null;
+        MqttClientBuilder builder = MqttClient.builder()
+                .identifier(split.clientId())
+                .transportConfig(transport(options.server(0)))
+                .executorConfig().nettyExecutor(netty).nettyThreads(1).applyExecutorConfig()
+                // the delay of each retry is set in onDisconnected (exponential, with jitter)
+                .automaticReconnect().initialDelay(options.reconnectInitialDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .maxDelay(options.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS).applyAutomaticReconnect()
+                .addConnectedListener(this::onConnected)
+                .addDisconnectedListener(this::onDisconnected);
+        this.connection = MqttConnection.create(builder, options, message -> {
+            metrics.messageReceived(message.message().receivedAt);
+            handOver.accept(message);
+        });
+    }
+
+    private MqttClientTransportConfig transport(URI server) {
+        MqttClientTransportConfigBuilder transport = MqttClientTransportConfig.builder()
+                .serverHost(server.getHost())
+                .serverPort(MqttConnectionOptions.port(server));
+        if (MqttConnectionOptions.isTls(server)) {
+            transport = transport.sslConfig(sslConfig);
+        }
+        return transport.build();
+    }
+
+    void start() {
+        LOG.info("MQTT client {} connecting to {} ({}, {}, QoS {}) for {}", split.clientId(), options.server(0),
+                options.protocolVersion(), options.deliveryMode(), options.qos(), split.subscriptions());
+        connection.connect(password()).whenComplete((sessionPresent, error) -> {
+            if (error == null && options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE) {
+                LOG.info("MQTT client {}: {}", split.clientId(), sessionPresent
+                        ? "session resumed: un-acked messages of the previous run come back"
+                        : "new session (expires " + options.sessionExpiry().toSeconds() + " s after a disconnect)");
+            }
+        });
+    }
+
+    private byte[] password() {
+        if (options.passwordFile() != null) {
+            try {
+                return Files.readString(Path.of(options.passwordFile()), StandardCharsets.UTF_8).strip()
+                        .getBytes(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the MQTT password file " + options.passwordFile()
+                        + " (mqtt.password-file): " + e.getMessage(), e);
+            }
+        }
+        return options.password() == null ? new byte[0] : options.password().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void onConnected(MqttClientConnectedContext context) {
+        metrics.connected(true);
+        LOG.info("MQTT client {} connected to {}:{}", split.clientId(), context.getClientConfig().getServerHost(),
+                context.getClientConfig().getServerPort());
+        OptionalInt receiveMaximum = connection.serverReceiveMaximum(context);
+        receiveMaximum.ifPresent(serverReceiveMaximum::accept);
+        warnAboutReceiveMaximum(receiveMaximum);
+        if (!subscribed) {
+            // later reconnects resubscribe by themselves when the broker lost the session (resubscribeIfSessionExpired)
+            connection.subscribe(split.subscriptions(), options.qos()).whenComplete((refused, error) -> {
+                if (error != null) {
+                    LOG.error("MQTT client {} could not subscribe to {}: {} (retried on the next connection)",
+                            split.clientId(), split.subscriptions(), error.getMessage());
+                } else if (!refused.isEmpty()) {
+                    LOG.error("MQTT broker refused subscriptions of client {}: {}", split.clientId(), refused);
+                } else {
+                    subscribed = true;
+                    LOG.info("MQTT client {} subscribed to {} with QoS {}", split.clientId(), split.subscriptions(),
+                            options.qos());
+                }
+            });
+        }
+    }
+
+    private void warnAboutReceiveMaximum(OptionalInt serverReceiveMaximum) {
+        if (options.deliveryMode() != MqttDeliveryMode.AT_LEAST_ONCE || options.checkpointInterval() == null) {
+            return;
+        }
+        double seconds = options.checkpointInterval().toMillis() / 1000.0;
+        int limit = Math.min(options.maxUnacked(), serverReceiveMaximum.orElse(MqttConnectionOptions.MAX_RECEIVE_MAXIMUM));
+        if (limit == lastWarnedReceiveMaximum) {
+            return;
+        }
+        lastWarnedReceiveMaximum = limit;
+        long ceiling = Math.round(limit / seconds);
+        if (serverReceiveMaximum.isEmpty()) {
+            LOG.info("MQTT 3.1.1 announces no Receive Maximum: client {} holds up to {} un-acked messages (mqtt.max-unacked);"
+                    + " with checkpoints every {} s that is at most ~{} messages/s per reader. The broker's own in-flight"
+                    + " limit may be lower (Mosquitto: max_inflight_messages, default 20: set 0, and max_queued_messages"
+                    + " 100000 or more)", split.clientId(), limit, seconds, ceiling);
+        } else if (serverReceiveMaximum.getAsInt() < options.maxUnacked()) {
+            LOG.warn("MQTT broker allows client {} only {} un-acked messages (server Receive Maximum). At-least-once acks"
+                    + " wait for checkpoints (every {} s), so this reader can take at most ~{} messages/s. Raise the"
+                    + " broker's limit (Mosquitto: max_inflight_messages 0 and max_queued_messages 100000 or more) or"
+                    + " shorten job.checkpoint-interval.", split.clientId(), limit, seconds, ceiling);
+        } else {
+            LOG.info("MQTT client {} holds up to {} un-acked messages (mqtt.max-unacked; server Receive Maximum {});"
+                    + " with checkpoints every {} s that is at most ~{} messages/s per reader", split.clientId(), limit,
+                    serverReceiveMaximum.getAsInt(), seconds, ceiling);
+        }
+    }
+
+    private void onDisconnected(MqttClientDisconnectedContext context) {
+        boolean wasConnected = metrics.isConnected();
+        metrics.connected(false);
+        if (wasConnected) {
+            disconnectedSince = System.currentTimeMillis();
+            if (options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE) {
+                // the broker sends every un-acked message again on the next connection of this session
+                metrics.redeliveries.inc(metrics.unacked());
+            }
+        }
+        if (closed) {
+            context.getReconnector().reconnect(false);
+            return;
+        }
+        Throwable cause = context.getCause();
+        lastError = String.valueOf(cause.getMessage());
+        var refusal = connection.refusal(cause);
+        if (refusal.isPresent()) {
+            context.getReconnector().reconnect(false);
+            failure = "MQTT broker " + context.getClientConfig().getServerHost() + ":"
+                    + context.getClientConfig().getServerPort() + " refused client " + split.clientId() + ": "
+                    + refusal.get() + " (check mqtt.username, mqtt.password / mqtt.password-file and the broker's ACL)";
+            LOG.error(failure);
+            return;
+        }
+        metrics.reconnects.inc();
+        int attempt = context.getReconnector().getAttempts();
+        long ceiling = Math.min(options.reconnectMaxDelay().toMillis(),
+                options.reconnectInitialDelay().toMillis() << Math.min(attempt, 20));
+        long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        URI next = options.server(++serverIndex);
+        context.getReconnector()
+                .delay(delay, TimeUnit.MILLISECONDS)
+                .resubscribeIfSessionExpired(true)
+                .transportConfig(transport(next));
+        LOG.warn("MQTT client {} {} ({}); reconnecting to {} in {} ms (attempt {})", split.clientId(),
+                wasConnected ? "disconnected" : "could not connect", lastError, next, delay, attempt + 1);
+    }
+
+    /** Why the broker refused this client for good, or null. */
+    String failure() {
+        return failure;
+    }
+
+    long disconnectedSince() {
+        return disconnectedSince;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    MqttSubscriptionSplit split() {
+        return split;
+    }
+
+    void close() {
+        closed = true;
+        try {
+            connection.disconnect().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("MQTT disconnect of {} did not complete cleanly", split.clientId(), e);
+        }
+        netty.shutdownNow();
+    }
+}

@@ -1,0 +1,6 @@
+package io.windrose.mqtt.reader;
+
+import io.windrose.mqtt.MqttMessage;
+
+/** A message on its way from the MQTT client to Flink, with the ack to send once a checkpoint covers it (or null). */
+record ReceivedMessage(MqttMessage message, Runnable ack) {}

@@ -1,0 +1,82 @@
+package io.windrose.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import io.windrose.WindroseJob;
+import io.windrose.config.PipelineConfig;
+import io.windrose.localcluster.InfluxServer;
+import io.windrose.localcluster.MosquittoServer;
+import io.windrose.localcluster.Ports;
+import io.windrose.testing.Await;
+import io.windrose.testing.ReadingsFixture;
+import io.windrose.testing.RealServices;
+import io.windrose.testing.TestMetrics;
+import io.windrose.testing.TestMqtt;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker crashes (SIGKILL) mid-stream and comes back with its persisted sessions: the source reconnects by
+ * itself, the broker redelivers what was not acked (and what it acked after its last save), the dedup stage drops
+ * the copies, and the aggregates in InfluxDB are exact. The reconnect shows in the source's metrics.
+ */
+class BrokerRestartTest {
+    private static final String DB = "brokerrestart";
+
+    @Test
+    void brokerCrashAndRestartLosesNothing() throws Exception {
+        InfluxServer influx = RealServices.influx();
+        influx.createDatabase(DB);
+        ReadingsFixture fixture = new ReadingsFixture("restart", 20, 4);
+        int half = fixture.size() / 2;
+        // persistence saved every second, so a SIGKILL loses at most the last second of broker state
+        MosquittoServer mosquitto = new MosquittoServer(Ports.free(), RealServices.newDirectory("restart-broker"),
+                List.of("autosave_interval 1"));
+        mosquitto.start();
+        try {
+            PipelineConfig config = fixture.pipeline(RealServices.newDirectory("restart"), mosquitto.uri(),
+                    "windrose-restart", influx, DB, "", "");
+            config.job.checkpointInterval = Duration.ofSeconds(2); // un-acked messages are around when the broker dies
+            config.job.flinkConfig.putAll(TestMetrics.flinkConfig());
+            TestMetrics.reset();
+            StreamExecutionEnvironment env = WindroseJob.environment(config);
+            WindroseJob.build(env, config);
+            JobClient job = env.executeAsync("broker-restart");
+            try {
+                mosquitto.awaitSubscription("windrose-restart-0", "restart/+/+", Duration.ofSeconds(60));
+                try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+                    devices.publishAll(fixture.topics(0, half), fixture.payloads(0, half), MqttQos.AT_LEAST_ONCE);
+                }
+                Await.until(() -> TestMetrics.count("readingsDecoded"), n -> n >= half / 2, Duration.ofSeconds(30));
+                Thread.sleep(1_500); // the broker's autosave has the first half
+                mosquitto.process().kill();
+                assertThat(Await.until(() -> TestMetrics.gauge("connected"), c -> c == 0, Duration.ofSeconds(30)))
+                        .isZero();
+                Thread.sleep(2_000);
+                mosquitto.start(); // same port, same persistence file
+                assertThat(Await.until(() -> TestMetrics.gauge("connected"), c -> c == 1, Duration.ofSeconds(30)))
+                        .isEqualTo(1);
+                try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+                    devices.publishAll(fixture.topics(half, fixture.size()), fixture.payloads(half, fixture.size()),
+                            MqttQos.AT_LEAST_ONCE);
+                    devices.publish(fixture.closingTopic(), fixture.closingPayload());
+                }
+                Map<String, Long> counts = fixture.awaitCounts(influx, DB, Duration.ofSeconds(90));
+                assertThat(counts).isEqualTo(fixture.expectedCounts());
+                assertThat(TestMetrics.count("reconnects")).isGreaterThanOrEqualTo(1);
+                System.out.printf("broker restart: %d readings decoded for %d published, %d duplicates dropped,"
+                        + " %d redeliveries expected by the reader%n", TestMetrics.count("readingsDecoded"),
+                        fixture.size() + 1, TestMetrics.count("duplicatesDropped"), TestMetrics.count("redeliveries"));
+            } finally {
+                job.cancel().get();
+            }
+        } finally {
+            mosquitto.close();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.windrose.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.localcluster.MosquittoServer;
+import io.windrose.localcluster.Ports;
+import io.windrose.testing.Await;
+import io.windrose.testing.RealServices;
+import io.windrose.testing.TestMqtt;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Mosquitto with a TLS listener that requires a client certificate and a password (certificates made here with
+ * openssl), plus a plain listener for the test's publisher. The source reads over mutual TLS with a password file;
+ * a wrong password fails the job with an error that names the cause and the settings to check.
+ */
+class MqttTlsAndCredentialsTest {
+    private static Path pki;
+    private static MosquittoServer mosquitto;
+    private static int tlsPort;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        pki = RealServices.newDirectory("pki");
+        run(pki, """
+                set -e
+                openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=windrose-test-ca
+                for name in server client; do
+                  openssl req -newkey rsa:2048 -nodes -keyout $name.key -out $name.csr -subj /CN=$name
+                  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > $name.ext
+                  openssl x509 -req -in $name.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out $name.crt \\
+                    -extfile $name.ext
+                done
+                mosquitto_passwd -b -c passwd windrose 's3cret pass'
+                printf 's3cret pass\\n' > password.txt
+                """);
+        tlsPort = Ports.free();
+        mosquitto = new MosquittoServer(Ports.free(), RealServices.newDirectory("tls-broker"), List.of(
+                "per_listener_settings true",
+                "listener " + tlsPort + " 127.0.0.1",
+                "cafile " + pki.resolve("ca.crt"),
+                "certfile " + pki.resolve("server.crt"),
+                "keyfile " + pki.resolve("server.key"),
+                "require_certificate true",
+                "allow_anonymous false",
+                "password_file " + pki.resolve("passwd")));
+        mosquitto.start();
+        Ports.awaitOpen(tlsPort, Duration.ofSeconds(10), mosquitto.process());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (mosquitto != null) {
+            mosquitto.close();
+        }
+    }
+
+    @Test
+    void readsOverMutualTlsWithAPasswordFile() throws Exception {
+        CountingSink.reset();
+        MqttSource source = MqttSource.builder()
+                .setServers(List.of("ssl://127.0.0.1:" + tlsPort))
+                .setClientIdPrefix("windrose-tls")
+                .setCredentials("windrose", null)
+                .setPasswordFile(pki.resolve("password.txt").toString())
+                .setTls(new MqttTlsOptions(pki.resolve("ca.crt").toString(), pki.resolve("client.crt").toString(),
+                        pki.resolve("client.key").toString(), true))
+                .addTopicFilters(List.of("secure/#"))
+                .build();
+        JobClient job = start(source);
+        try {
+            mosquitto.awaitSubscription("windrose-tls-0", "secure/#", Duration.ofSeconds(60));
+            try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+                for (int i = 0; i < 10; i++) {
+                    devices.publish("secure/s-" + i, "{\"n\":" + i + "}");
+                }
+            }
+            assertThat(Await.until(CountingSink.TOTAL::get, n -> n >= 10, Duration.ofSeconds(30))).isEqualTo(10);
+            assertThat(CountingSink.BY_PAYLOAD).containsKeys("{\"n\":0}", "{\"n\":9}");
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void wrongPasswordFailsTheJobNamingTheCause() throws Exception {
+        MqttSource source = MqttSource.builder()
+                .setServers(List.of("ssl://127.0.0.1:" + tlsPort))
+                .setClientIdPrefix("windrose-badpass")
+                .setCredentials("windrose", "Wr0ng-Pa55")
+                .setTls(new MqttTlsOptions(pki.resolve("ca.crt").toString(), pki.resolve("client.crt").toString(),
+                        pki.resolve("client.key").toString(), true))
+                .addTopicFilters(List.of("secure/#"))
+                .build();
+        JobClient job = start(source);
+        try {
+            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            throw new AssertionError("the job should have failed");
+        } catch (ExecutionException e) {
+            String messages = ExceptionUtils.stringifyException(e);
+            assertThat(messages).containsPattern("refused client windrose-badpass-0: (BAD_USER_NAME_OR_PASSWORD|NOT_AUTHORIZED)")
+                    .contains("check mqtt.username, mqtt.password");
+            assertThat(messages).doesNotContain("Wr0ng-Pa55");
+        }
+    }
+
+    private static JobClient start(MqttSource source) throws Exception {
+        Configuration flink = new Configuration();
+        flink.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(1);
+        env.enableCheckpointing(500);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new CountingSink());
+        return env.executeAsync("tls");
+    }
+
+    private static void run(Path dir, String script) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("pki.log").toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("making test certificates failed:\n" + Files.readString(dir.resolve("pki.log")));
+        }
+    }
+}

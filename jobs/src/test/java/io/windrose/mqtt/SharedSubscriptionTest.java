@@ -1,0 +1,74 @@
+package io.windrose.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import io.windrose.localcluster.MosquittoServer;
+import io.windrose.testing.Await;
+import io.windrose.testing.RealServices;
+import io.windrose.testing.TestMqtt;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Parallel readers against a real Mosquitto: every published message reaches the job exactly once. */
+class SharedSubscriptionTest {
+    private static final int MESSAGES = 3_000;
+
+    @ParameterizedTest(name = "parallelism {0}, MQTT {1}, shared subscriptions {2}")
+    @CsvSource({"2, 5, true", "3, 5, true", "3, 3.1.1, true", "2, 5, false"})
+    void everyMessageReachesExactlyOneReader(int parallelism, String version, boolean shared) throws Exception {
+        MosquittoServer mosquitto = RealServices.mosquitto();
+        CountingSink.reset();
+        String prefix = "windrose-p" + parallelism + "-" + version.charAt(0) + (shared ? "-shared" : "-split");
+        String group = "g" + parallelism + version.charAt(0) + shared;
+        List<String> filters = List.of("fleet-" + group + "/a/#", "fleet-" + group + "/b/#");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(500);
+        MqttSource source = MqttSource.builder()
+                .setServers(List.of(mosquitto.uri()))
+                .setProtocolVersion(MqttProtocolVersion.parse(version))
+                .setClientIdPrefix(prefix)
+                .setSharedSubscription(shared)
+                .setSharedGroup(group)
+                .addTopicFilters(filters)
+                .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new CountingSink());
+        JobClient job = env.executeAsync("shared-" + parallelism);
+        try {
+            for (int reader = 0; reader < parallelism; reader++) {
+                if (shared) {
+                    for (String filter : filters) {
+                        mosquitto.awaitSubscription(prefix + "-" + reader, "$share/" + group + "/" + filter,
+                                Duration.ofSeconds(60));
+                    }
+                } else if (reader < filters.size()) {
+                    // filters dealt out: reader n takes filter n; a third reader would stay idle
+                    mosquitto.awaitSubscription(prefix + "-" + reader, filters.get(reader), Duration.ofSeconds(60));
+                }
+            }
+            List<String> topics = new ArrayList<>(MESSAGES);
+            List<String> payloads = new ArrayList<>(MESSAGES);
+            for (int i = 0; i < MESSAGES; i++) {
+                topics.add("fleet-" + group + "/" + (i % 2 == 0 ? "a" : "b") + "/s-" + i % 50);
+                payloads.add("{\"id\":" + i + "}");
+            }
+            try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+                devices.publishAll(topics, payloads, MqttQos.AT_LEAST_ONCE);
+            }
+            Await.until(CountingSink.TOTAL::get, n -> n >= MESSAGES, Duration.ofSeconds(60));
+            Thread.sleep(1_000); // a duplicate would arrive now
+            assertThat(CountingSink.duplicates()).isEmpty();
+            assertThat(CountingSink.BY_PAYLOAD.keySet()).containsExactlyInAnyOrderElementsOf(payloads);
+            assertThat(CountingSink.TOTAL.get()).isEqualTo(MESSAGES);
+        } finally {
+            job.cancel().get();
+        }
+    }
+}
