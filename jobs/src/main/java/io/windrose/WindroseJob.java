@@ -167,7 +167,7 @@ public final class WindroseJob {
         if (config.dedup.isOn(config.mqtt)) {
             // same key, same parallelism: windows and alerts stay chained to the dedup stage, no second shuffle
             readings = DataStreamUtils.reinterpretAsKeyedStream(
-                    readings.process(new DeduplicateReadings(config.dedup.horizon)).name("dedup").uid("dedup"),
+                    readings.process(new DeduplicateReadings(config.dedup.lastReadings, config.dedup.horizon)).name("dedup").uid("dedup"),
                     new SensorKey());
         }
 

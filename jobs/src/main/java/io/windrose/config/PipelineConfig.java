@@ -86,8 +86,10 @@ public final class PipelineConfig implements Serializable {
         private static final long serialVersionUID = 1L;
         /** On by default with mqtt.delivery at-least-once, off with at-most-once. */
         public Boolean enabled;
-        /** How long a reading is remembered (processing time): longer than a checkpoint interval plus a reconnect. */
-        public Duration horizon = Duration.ofMinutes(10);
+        /** Readings remembered per sensor: at least what one sensor sends in two checkpoint intervals. */
+        public int lastReadings = 32;
+        /** A sensor silent this long is forgotten (state TTL). */
+        public Duration horizon = Duration.ofHours(1);
 
         public boolean isOn(Mqtt mqtt) {
             return enabled != null ? enabled : "at-least-once".equals(mqtt.delivery);

@@ -61,6 +61,7 @@ final class PipelineConfigValidator {
         require((c.mqtt.tls.certFile == null) == (c.mqtt.tls.keyFile == null), "mqtt.tls",
                 "expected both cert-file and key-file for a client certificate, or neither");
         positive(c.dedup.horizon, "dedup.horizon");
+        require(c.dedup.lastReadings > 0, "dedup.last-readings", "expected a whole number above 0");
 
         require(!c.routes.isEmpty(), "routes", "expected at least one route (name, topic-template, format)");
         Set<String> names = new HashSet<>();

@@ -5,52 +5,68 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Drops readings seen before for the same sensor: same event time and same values (a fingerprint of both), as an
- * at-least-once redelivery brings them. Each fingerprint is remembered for a bounded horizon (keyed map state with
- * TTL), so state stays proportional to the readings of one horizon. Dropped duplicates are counted
- * ({@code windrose.duplicatesDropped}), never silent.
+ * Drops a reading that repeats one of the last {@code lastReadings} readings of the same sensor (same event time and
+ * same values, compared by a 64-bit fingerprint), as an at-least-once redelivery brings them. State per sensor is one
+ * small ring of fingerprints, so memory does not grow with the message rate; a sensor silent for {@code horizon}
+ * loses its ring (keyed state TTL). Dropped duplicates are counted ({@code windrose.duplicatesDropped}), never silent.
  */
 public final class DeduplicateReadings extends KeyedProcessFunction<String, SensorReading, SensorReading> {
     private static final long serialVersionUID = 1L;
 
+    private final int lastReadings;
     private final Duration horizon;
-    private transient MapState<Long, Boolean> seen;
+    private transient ValueState<long[]> recent;
     private transient Counter duplicates;
 
-    public DeduplicateReadings(Duration horizon) {
+    public DeduplicateReadings(int lastReadings, Duration horizon) {
+        if (lastReadings < 1) {
+            throw new IllegalArgumentException("dedup needs to remember at least one reading per sensor");
+        }
+        this.lastReadings = lastReadings;
         this.horizon = horizon;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        MapStateDescriptor<Long, Boolean> descriptor = new MapStateDescriptor<>("seen-readings", Types.LONG, Types.BOOLEAN);
+        ValueStateDescriptor<long[]> descriptor = new ValueStateDescriptor<>("recent-fingerprints",
+                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(horizon)
                 .updateTtlOnCreateAndWrite()
                 .neverReturnExpired()
                 .cleanupIncrementally(10, false)
                 .cleanupInRocksdbCompactFilter(1000)
                 .build());
-        seen = getRuntimeContext().getMapState(descriptor);
+        recent = getRuntimeContext().getState(descriptor);
         duplicates = getRuntimeContext().getMetricGroup().addGroup("windrose").counter("duplicatesDropped");
     }
 
     @Override
     public void processElement(SensorReading reading, Context ctx, Collector<SensorReading> out) throws Exception {
         long fingerprint = fingerprint(reading);
-        if (seen.contains(fingerprint)) {
-            duplicates.inc();
-            return;
+        // slot 0 counts the fingerprints written; slots 1..n hold the last n of them, oldest overwritten first
+        long[] ring = recent.value();
+        if (ring == null) {
+            ring = new long[lastReadings + 1];
         }
-        seen.put(fingerprint, Boolean.TRUE);
+        int filled = (int) Math.min(ring[0], lastReadings);
+        for (int i = 1; i <= filled; i++) {
+            if (ring[i] == fingerprint) {
+                duplicates.inc();
+                return;
+            }
+        }
+        ring[1 + (int) (ring[0] % lastReadings)] = fingerprint;
+        ring[0]++;
+        recent.update(ring);
         out.collect(reading);
     }
 

@@ -41,8 +41,10 @@ class DeduplicateReadingsTest {
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
                 devices.publishAll(fixture.topics(0, fixture.size()), fixture.payloads(0, fixture.size()),
                         MqttQos.AT_LEAST_ONCE);
-                // the first 150 again, as a redelivery would bring them
-                devices.publishAll(fixture.topics(0, 150), fixture.payloads(0, 150), MqttQos.AT_LEAST_ONCE);
+                // the last 150 again (15 per sensor, within the 32 remembered), as a redelivery would bring them
+                int size = fixture.size();
+                devices.publishAll(fixture.topics(size - 150, size), fixture.payloads(size - 150, size),
+                        MqttQos.AT_LEAST_ONCE);
                 devices.publish(fixture.closingTopic(), fixture.closingPayload());
             }
             assertThat(fixture.awaitCounts(influx, DB, Duration.ofSeconds(60))).isEqualTo(fixture.expectedCounts());

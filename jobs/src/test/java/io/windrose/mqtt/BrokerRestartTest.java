@@ -40,7 +40,9 @@ class BrokerRestartTest {
         mosquitto.start();
         try {
             PipelineConfig config = fixture.pipeline(RealServices.newDirectory("restart"), mosquitto.uri(),
-                    "windrose-restart", influx, DB, "", "");
+                    "windrose-restart", influx, DB, "",
+                    // the fixture's sensors send ~100 readings a second each, far faster than field sensors
+                    "dedup:\n  last-readings: 1024\n");
             config.job.checkpointInterval = Duration.ofSeconds(2); // un-acked messages are around when the broker dies
             config.job.flinkConfig.putAll(TestMetrics.flinkConfig());
             TestMetrics.reset();

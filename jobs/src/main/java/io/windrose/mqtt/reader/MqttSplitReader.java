@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscriptionSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSplitReader.class);
     private static final int MAX_BATCH = 1000;
+    private static final long ACK_WAIT_WARNING_MS = 30_000;
 
     private final MqttConnectionOptions options;
     private final MqttReaderMetrics metrics;
@@ -113,7 +114,17 @@ final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscrip
     private void handOver(ReceivedMessage message) {
         try {
             if (message.ack() != null) {
+                long waitingSince = 0;
+                boolean warned = false;
                 while (!closed.get() && acks.unacked() >= unackedLimit) {
+                    long now = System.currentTimeMillis();
+                    waitingSince = waitingSince == 0 ? now : waitingSince;
+                    if (!warned && now - waitingSince > ACK_WAIT_WARNING_MS) {
+                        warned = true;
+                        LOG.warn("MQTT reader holds {} un-acked messages (its limit) and no checkpoint has acked any for {}"
+                                + " s: is checkpointing on, and do checkpoints complete? The broker keeps the rest.",
+                                acks.unacked(), (now - waitingSince) / 1000);
+                    }
                     Thread.sleep(1);
                 }
                 acks.received();
