@@ -111,22 +111,25 @@ public final class WindroseJob {
 
     /** Adds the whole pipeline to {@code env}: MQTT source, stages, sinks. */
     public static void build(StreamExecutionEnvironment env, PipelineConfig config) {
+        sinks(process(messages(env, config), config), config);
+    }
+
+    /** The MQTT messages of every route's topics. */
+    public static DataStream<MqttMessage> messages(StreamExecutionEnvironment env, PipelineConfig config) {
         List<Route> routes = routes(config);
         LinkedHashSet<String> filters = new LinkedHashSet<>();
         routes.forEach(route -> filters.addAll(route.topicFilters()));
-        LOG.info("Windrose pipeline: routes {}, MQTT {} topics {}, window {}, {} rule(s), InfluxDB {}, Kafka {}",
-                routes.stream().map(Route::name).toList(), config.mqtt.servers, filters,
+        LOG.info("Windrose pipeline: routes {}, MQTT {} topics {} ({}), window {}, {} rule(s), InfluxDB {}, Kafka {}",
+                routes.stream().map(Route::name).toList(), config.mqtt.servers, filters, config.mqtt.delivery,
                 Durations.format(config.window.size), config.rules.size(),
                 config.sinks.influxdb.enabled ? config.sinks.influxdb.url + " bucket " + config.sinks.influxdb.bucket : "off",
                 config.sinks.kafka.enabled ? config.sinks.kafka.bootstrapServers : "off");
-
-        DataStream<MqttMessage> messages = env.fromSource(source(config, List.copyOf(filters)),
-                WatermarkStrategy.noWatermarks(), "mqtt-source").uid("mqtt-source");
-        sinks(process(messages, config), config);
+        return env.fromSource(source(config, List.copyOf(filters)), WatermarkStrategy.noWatermarks(), "mqtt-source")
+                .uid("mqtt-source");
     }
 
     /** The MQTT source the pipeline file describes. */
-    public static MqttSource source(PipelineConfig config, List<String> topicFilters) {
+    static MqttSource source(PipelineConfig config, List<String> topicFilters) {
         PipelineConfig.Mqtt mqtt = config.mqtt;
         return MqttSource.builder()
                 .setServers(mqtt.servers)

@@ -16,6 +16,7 @@ import io.windrose.schema.SensorAggregate;
 import io.windrose.testing.Await;
 import io.windrose.testing.InfluxQuery;
 import io.windrose.testing.RealServices;
+import io.windrose.testing.TestJobs;
 import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestKafka.Keyed;
 import io.windrose.testing.TestMqtt;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,9 +83,7 @@ class EndToEndTest {
                 """.formatted(mosquitto.port(), influx.url(), DB, kafka.bootstrapServers()));
         PipelineConfig config = new PipelineConfigLoader().load(pipeline, List.of());
 
-        StreamExecutionEnvironment env = WindroseJob.environment(config);
-        WindroseJob.build(env, config);
-        JobClient job = env.executeAsync("e2e");
+        JobClient job = TestJobs.start(config);
         try {
             mosquitto.awaitSubscription("windrose-e2e-0", "sensors/+/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {

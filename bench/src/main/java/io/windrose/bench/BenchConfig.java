@@ -19,7 +19,7 @@ final class BenchConfig {
                   parallelism: %d
                   checkpoint-interval: 1s
                   flink-config:
-                    metrics.reporter.bench.factory.class: io.windrose.bench.BenchMetrics
+                    metrics.reporter.in-memory.factory.class: io.windrose.localcluster.InMemoryMetrics
                 mqtt:
                   servers: [tcp://127.0.0.1:%d]
                   client-id-prefix: %s

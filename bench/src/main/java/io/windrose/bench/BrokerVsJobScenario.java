@@ -2,6 +2,7 @@ package io.windrose.bench;
 
 import io.windrose.WindroseJob;
 import io.windrose.config.PipelineConfig;
+import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -53,7 +54,7 @@ final class BrokerVsJobScenario {
         PipelineConfig config = BenchConfig.pipeline(mosquitto.port(), qos, parallelism, "bench-" + id, influx.url(),
                 database, kafka.bootstrapServers(), "bench" + id);
         Topics.create(kafka.bootstrapServers(), config.sinks.kafka);
-        BenchMetrics.reset();
+        InMemoryMetrics.reset();
         StreamExecutionEnvironment env = WindroseJob.environment(config);
         WindroseJob.build(env, config);
         JobClient job = env.executeAsync("bench-e2e-" + id);
@@ -76,17 +77,17 @@ final class BrokerVsJobScenario {
                 }
                 for (String task : java.util.List.of("Source", "window-aggregates", "threshold-alerts")) {
                     String key = task.equals("Source") ? "source" : task.startsWith("window") ? "window" : "alerts";
-                    timeSplit.put(key + "_busy_ms_per_s", BenchMetrics.taskGauge(task, "busyTimeMsPerSecond"));
-                    timeSplit.put(key + "_backpressured_ms_per_s", BenchMetrics.taskGauge(task, "backPressuredTimeMsPerSecond"));
-                    timeSplit.put(key + "_idle_ms_per_s", BenchMetrics.taskGauge(task, "idleTimeMsPerSecond"));
+                    timeSplit.put(key + "_busy_ms_per_s", InMemoryMetrics.taskGauge(task, "busyTimeMsPerSecond"));
+                    timeSplit.put(key + "_backpressured_ms_per_s", InMemoryMetrics.taskGauge(task, "backPressuredTimeMsPerSecond"));
+                    timeSplit.put(key + "_idle_ms_per_s", InMemoryMetrics.taskGauge(task, "idleTimeMsPerSecond"));
                 }
             }, "time-split-sampler");
             sampler.start();
-            long end = awaitCount(() -> BenchMetrics.count("readingsDecoded") + BenchMetrics.count("MALFORMED"),
+            long end = awaitCount(() -> InMemoryMetrics.count("readingsDecoded") + InMemoryMetrics.count("MALFORMED"),
                     load.count, Duration.ofSeconds(120));
             sampler.join();
             double seconds = (end - start) / 1e9;
-            long decoded = BenchMetrics.count("readingsDecoded");
+            long decoded = InMemoryMetrics.count("readingsDecoded");
             double rate = decoded / seconds;
             java.util.List<Object> figure = new java.util.ArrayList<>(java.util.List.of(
                     "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate, "messages", decoded, "published", load.count,

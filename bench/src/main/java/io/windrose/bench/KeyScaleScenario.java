@@ -1,6 +1,7 @@
 package io.windrose.bench;
 
 import io.windrose.config.PipelineConfig;
+import io.windrose.localcluster.InMemoryMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,13 +35,13 @@ final class KeyScaleScenario {
         AtomicLong maxSize = new AtomicLong(-1);
         AtomicLong durationAtMax = new AtomicLong(-1);
         AtomicBoolean done = new AtomicBoolean();
-        BenchMetrics.reset();
+        InMemoryMetrics.reset();
         Thread sampler = new Thread(() -> {
             while (!done.get()) {
-                long size = BenchMetrics.gauge("lastCheckpointSize");
+                long size = InMemoryMetrics.gauge("lastCheckpointSize");
                 if (size > maxSize.get()) {
                     maxSize.set(size);
-                    durationAtMax.set(BenchMetrics.gauge("lastCheckpointDuration"));
+                    durationAtMax.set(InMemoryMetrics.gauge("lastCheckpointDuration"));
                 }
                 try {
                     Thread.sleep(50);

@@ -3,21 +3,19 @@ package io.windrose.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import io.windrose.WindroseJob;
-import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.schema.SensorReading;
 import io.windrose.testing.ReadingsFixture;
 import io.windrose.testing.RealServices;
-import io.windrose.testing.TestMetrics;
+import io.windrose.localcluster.InMemoryMetrics;
+import io.windrose.testing.TestJobs;
 import io.windrose.testing.TestMqtt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 class DeduplicateReadingsTest {
@@ -29,13 +27,7 @@ class DeduplicateReadingsTest {
         InfluxServer influx = RealServices.influx();
         influx.createDatabase(DB);
         ReadingsFixture fixture = new ReadingsFixture("dedup", 10, 2);
-        PipelineConfig config = fixture.pipeline(RealServices.newDirectory("dedup"), mosquitto.uri(), "windrose-dedup",
-                influx, DB, "", "");
-        config.job.flinkConfig.putAll(TestMetrics.flinkConfig());
-        TestMetrics.reset();
-        StreamExecutionEnvironment env = WindroseJob.environment(config);
-        WindroseJob.build(env, config);
-        JobClient job = env.executeAsync("dedup");
+        JobClient job = TestJobs.start(fixture.pipeline(mosquitto.uri(), "windrose-dedup", influx, DB, ""));
         try {
             mosquitto.awaitSubscription("windrose-dedup-0", "dedup/+/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
@@ -48,7 +40,7 @@ class DeduplicateReadingsTest {
                 devices.publish(fixture.closingTopic(), fixture.closingPayload());
             }
             assertThat(fixture.awaitCounts(influx, DB, Duration.ofSeconds(60))).isEqualTo(fixture.expectedCounts());
-            assertThat(TestMetrics.count("duplicatesDropped")).isEqualTo(150);
+            assertThat(InMemoryMetrics.count("duplicatesDropped")).isEqualTo(150);
         } finally {
             job.cancel().get();
         }

@@ -3,14 +3,14 @@ package io.windrose.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import io.windrose.WindroseJob;
 import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.testing.Await;
 import io.windrose.testing.ReadingsFixture;
 import io.windrose.testing.RealServices;
-import io.windrose.testing.TestMetrics;
+import io.windrose.localcluster.InMemoryMetrics;
+import io.windrose.testing.TestJobs;
 import io.windrose.testing.TestMqtt;
 import java.time.Duration;
 import java.util.Map;
@@ -19,8 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,20 +39,11 @@ class AtLeastOnceRecoveryTest {
         influx.createDatabase(DB);
         ReadingsFixture fixture = new ReadingsFixture("recovery", 20, 4);
         int half = fixture.size() / 2;
-        PipelineConfig config = fixture.pipeline(RealServices.newDirectory("recovery"), mosquitto.uri(),
-                "windrose-recovery", influx, DB, "",
-                // the fixture's sensors send ~100 readings a second each, far faster than field sensors
+        // the fixture's sensors send ~100 readings a second each, far faster than field sensors
+        PipelineConfig config = fixture.pipeline(mosquitto.uri(), "windrose-recovery", influx, DB,
                 "dedup:\n  last-readings: 1024\n");
-        config.job.flinkConfig.putAll(TestMetrics.flinkConfig());
-        TestMetrics.reset();
         FailOnceAfterCheckpoint.reset(half);
-
-        StreamExecutionEnvironment env = WindroseJob.environment(config);
-        DataStream<MqttMessage> messages = env.fromSource(WindroseJob.source(config, config.routes.get(0).topics),
-                org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(), "mqtt-source");
-        WindroseJob.sinks(WindroseJob.process(messages.map(new FailOnceAfterCheckpoint()).name("fail-once"), config),
-                config);
-        JobClient job = env.executeAsync("at-least-once-recovery");
+        JobClient job = TestJobs.start(config, messages -> messages.map(new FailOnceAfterCheckpoint()).name("fail-once"));
         try {
             mosquitto.awaitSubscription("windrose-recovery-0", "recovery/+/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
@@ -69,13 +58,15 @@ class AtLeastOnceRecoveryTest {
             Map<String, Long> counts = fixture.awaitCounts(influx, DB, Duration.ofSeconds(90));
             assertThat(FailOnceAfterCheckpoint.FAILED).isTrue();
             assertThat(counts).isEqualTo(fixture.expectedCounts());
-            // the broker redelivered what the failed attempt had taken after the checkpoint
-            assertThat(FailOnceAfterCheckpoint.PASSED.get()).isGreaterThan(fixture.size() + 1);
+            // the broker redelivered what the failed attempt had taken after the checkpoint, and the reader expected it
+            long replayed = FailOnceAfterCheckpoint.PASSED.get() - (fixture.size() + 1);
+            assertThat(replayed).isPositive();
+            assertThat(InMemoryMetrics.count("redeliveries")).isGreaterThanOrEqualTo(replayed);
             // every message is acked in the end: the last ones with the next checkpoint
-            assertThat(Await.until(() -> TestMetrics.count("messagesAcked"), n -> n >= fixture.size(),
+            assertThat(Await.until(() -> InMemoryMetrics.count("messagesAcked"), n -> n >= fixture.size(),
                     Duration.ofSeconds(30))).isGreaterThanOrEqualTo(fixture.size());
             System.out.printf("recovery: %d messages taken for %d published, %d duplicates dropped%n",
-                    FailOnceAfterCheckpoint.PASSED.get(), fixture.size() + 1, TestMetrics.count("duplicatesDropped"));
+                    FailOnceAfterCheckpoint.PASSED.get(), fixture.size() + 1, InMemoryMetrics.count("duplicatesDropped"));
         } finally {
             job.cancel().get();
         }

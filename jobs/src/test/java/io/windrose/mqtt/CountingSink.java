@@ -4,9 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import io.windrose.localcluster.InMemoryMetrics;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Counts the MQTT messages reaching the end of a mini-cluster job, per payload, optionally slowly (one pause of
@@ -26,6 +31,25 @@ final class CountingSink implements Sink<MqttMessage> {
     CountingSink(int pauseEvery, long pauseMillis) {
         this.pauseEvery = pauseEvery;
         this.pauseMillis = pauseMillis;
+    }
+
+    /**
+     * Runs {@code source} into this sink in a mini-cluster (no restarts: a failure fails the job), with counts and
+     * {@link InMemoryMetrics} reset first. {@code checkpointMillis} 0 means no checkpoints.
+     */
+    JobClient run(MqttSource source, int parallelism, long checkpointMillis) throws Exception {
+        reset();
+        InMemoryMetrics.reset();
+        Configuration flink = new Configuration();
+        InMemoryMetrics.flinkConfig().forEach(flink::setString);
+        flink.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(parallelism);
+        if (checkpointMillis > 0) {
+            env.enableCheckpointing(checkpointMillis);
+        }
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(this);
+        return env.executeAsync(source.options().clientIdPrefix());
     }
 
     static void reset() {

@@ -7,16 +7,13 @@ import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
-import io.windrose.testing.TestMetrics;
+import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.testing.TestMqtt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,23 +63,45 @@ class MqttSourceLoadTest {
         }
     }
 
+    @Test
+    void atLeastOnceReaderStopsAtItsUnackedLimitUntilACheckpointAcks() throws Exception {
+        MosquittoServer mosquitto = RealServices.mosquitto();
+        MqttSource source = MqttSource.builder()
+                .setServers(List.of(mosquitto.uri()))
+                .setClientIdPrefix("windrose-unacked-limit")
+                .setMaxUnacked(100)
+                .addTopicFilters(List.of("limit/#"))
+                .build();
+        JobClient job = new CountingSink().run(source, 1, 0); // no checkpoints: nothing is ever acked
+        try {
+            mosquitto.awaitSubscription("windrose-unacked-limit-0", "limit/#", Duration.ofSeconds(60));
+            List<String> topics = new ArrayList<>();
+            List<String> payloads = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                topics.add("limit/s-" + i % 10);
+                payloads.add("{\"i\":" + i + "}");
+            }
+            try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+                devices.publishAll(topics, payloads, MqttQos.AT_LEAST_ONCE);
+            }
+            Await.until(CountingSink.TOTAL::get, n -> n >= 100, Duration.ofSeconds(30));
+            Thread.sleep(1_000); // more would arrive now if the reader did not hold back
+            assertThat(CountingSink.TOTAL.get()).isEqualTo(100);
+            assertThat(InMemoryMetrics.gauge("unackedMessages")).isEqualTo(100);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     /** Runs the burst and returns the highest value the {@code heldGauge} showed meanwhile. */
     private long burst(MosquittoServer mosquitto, MqttSource source, String clientId, MqttQos qos, String heldGauge)
             throws Exception {
-        CountingSink.reset();
-        TestMetrics.reset();
-        Configuration flink = new Configuration();
-        TestMetrics.flinkConfig().forEach(flink::setString);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(1);
-        env.enableCheckpointing(300);
         // about 20,000 messages a second: far slower than the publisher
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new CountingSink(20, 1));
-        JobClient job = env.executeAsync("burst");
+        JobClient job = new CountingSink(20, 1).run(source, 1, 300);
         AtomicLong maxHeld = new AtomicLong();
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                maxHeld.accumulateAndGet(TestMetrics.gauge(heldGauge), Math::max);
+                maxHeld.accumulateAndGet(InMemoryMetrics.gauge(heldGauge), Math::max);
                 try {
                     Thread.sleep(5);
                 } catch (InterruptedException e) {
@@ -102,7 +121,7 @@ class MqttSourceLoadTest {
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
                 devices.publishAll(topics, payloads, qos);
             }
-            long takenWhenPublished = CountingSink.TOTAL.get() + TestMetrics.gauge(heldGauge);
+            long takenWhenPublished = CountingSink.TOTAL.get() + InMemoryMetrics.gauge(heldGauge);
             long received = Await.until(CountingSink.TOTAL::get, n -> n >= MESSAGES, Duration.ofSeconds(120));
             Thread.sleep(500); // nothing more may arrive either
             assertThat(takenWhenPublished).as("the broker held the backlog, not the job").isLessThan(MESSAGES);

@@ -14,10 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.AfterAll;
@@ -71,17 +68,11 @@ class MqttTlsAndCredentialsTest {
 
     @Test
     void readsOverMutualTlsWithAPasswordFile() throws Exception {
-        CountingSink.reset();
-        MqttSource source = MqttSource.builder()
-                .setServers(List.of("ssl://127.0.0.1:" + tlsPort))
-                .setClientIdPrefix("windrose-tls")
+        MqttSource source = overMutualTls("windrose-tls")
                 .setCredentials("windrose", null)
                 .setPasswordFile(pki.resolve("password.txt").toString())
-                .setTls(new MqttTlsOptions(pki.resolve("ca.crt").toString(), pki.resolve("client.crt").toString(),
-                        pki.resolve("client.key").toString(), true))
-                .addTopicFilters(List.of("secure/#"))
                 .build();
-        JobClient job = start(source);
+        JobClient job = new CountingSink().run(source, 1, 500);
         try {
             mosquitto.awaitSubscription("windrose-tls-0", "secure/#", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
@@ -98,15 +89,8 @@ class MqttTlsAndCredentialsTest {
 
     @Test
     void wrongPasswordFailsTheJobNamingTheCause() throws Exception {
-        MqttSource source = MqttSource.builder()
-                .setServers(List.of("ssl://127.0.0.1:" + tlsPort))
-                .setClientIdPrefix("windrose-badpass")
-                .setCredentials("windrose", "Wr0ng-Pa55")
-                .setTls(new MqttTlsOptions(pki.resolve("ca.crt").toString(), pki.resolve("client.crt").toString(),
-                        pki.resolve("client.key").toString(), true))
-                .addTopicFilters(List.of("secure/#"))
-                .build();
-        JobClient job = start(source);
+        MqttSource source = overMutualTls("windrose-badpass").setCredentials("windrose", "Wr0ng-Pa55").build();
+        JobClient job = new CountingSink().run(source, 1, 500);
         try {
             job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
             throw new AssertionError("the job should have failed");
@@ -118,14 +102,14 @@ class MqttTlsAndCredentialsTest {
         }
     }
 
-    private static JobClient start(MqttSource source) throws Exception {
-        Configuration flink = new Configuration();
-        flink.setString("restart-strategy.type", "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(1);
-        env.enableCheckpointing(500);
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new CountingSink());
-        return env.executeAsync("tls");
+    /** The TLS listener, trusting the test CA, with the test's client certificate. */
+    private static MqttSourceBuilder overMutualTls(String clientIdPrefix) {
+        return MqttSource.builder()
+                .setServers(List.of("ssl://127.0.0.1:" + tlsPort))
+                .setClientIdPrefix(clientIdPrefix)
+                .setTls(new MqttTlsOptions(pki.resolve("ca.crt").toString(), pki.resolve("client.crt").toString(),
+                        pki.resolve("client.key").toString(), true))
+                .addTopicFilters(List.of("secure/#"));
     }
 
     private static void run(Path dir, String script) throws IOException, InterruptedException {

@@ -10,9 +10,7 @@ import io.windrose.testing.TestMqtt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,13 +22,9 @@ class SharedSubscriptionTest {
     @CsvSource({"2, 5, true", "3, 5, true", "3, 3.1.1, true", "2, 5, false"})
     void everyMessageReachesExactlyOneReader(int parallelism, String version, boolean shared) throws Exception {
         MosquittoServer mosquitto = RealServices.mosquitto();
-        CountingSink.reset();
         String prefix = "windrose-p" + parallelism + "-" + version.charAt(0) + (shared ? "-shared" : "-split");
         String group = "g" + parallelism + version.charAt(0) + shared;
         List<String> filters = List.of("fleet-" + group + "/a/#", "fleet-" + group + "/b/#");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        env.enableCheckpointing(500);
         MqttSource source = MqttSource.builder()
                 .setServers(List.of(mosquitto.uri()))
                 .setProtocolVersion(MqttProtocolVersion.parse(version))
@@ -39,8 +33,7 @@ class SharedSubscriptionTest {
                 .setSharedGroup(group)
                 .addTopicFilters(filters)
                 .build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new CountingSink());
-        JobClient job = env.executeAsync("shared-" + parallelism);
+        JobClient job = new CountingSink().run(source, parallelism, 500);
         try {
             for (int reader = 0; reader < parallelism; reader++) {
                 if (shared) {

@@ -6,14 +6,11 @@ import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
-import io.windrose.testing.TestMetrics;
+import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.testing.TestMqtt;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +22,6 @@ class StallAndFirstConnectTest {
     @Test
     void aReaderWithoutBrokerRetriesReportsTheStallAndRecoversWhenTheBrokerComesUp() throws Exception {
         int port = Ports.free();
-        CountingSink.reset();
-        TestMetrics.reset();
         MqttSource source = MqttSource.builder()
                 .setServers(List.of("tcp://127.0.0.1:" + port))
                 .setClientIdPrefix("windrose-late-broker")
@@ -34,17 +29,11 @@ class StallAndFirstConnectTest {
                 .setStallWarnings(Duration.ofSeconds(1), Duration.ofMinutes(5))
                 .addTopicFilters(List.of("late/#"))
                 .build();
-        Configuration flink = new Configuration();
-        TestMetrics.flinkConfig().forEach(flink::setString);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(1);
-        env.enableCheckpointing(500);
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new CountingSink());
-        JobClient job = env.executeAsync("late-broker");
+        JobClient job = new CountingSink().run(source, 1, 500);
         try (MosquittoServer mosquitto = new MosquittoServer(port, RealServices.newDirectory("late-broker"))) {
-            assertThat(Await.until(() -> TestMetrics.gauge("stalled"), s -> s == 1, Duration.ofSeconds(30))).isEqualTo(1);
-            assertThat(TestMetrics.gauge("connected")).isZero();
-            assertThat(TestMetrics.count("reconnects")).as("failed first connections are retried").isPositive();
+            assertThat(Await.until(() -> InMemoryMetrics.gauge("stalled"), s -> s == 1, Duration.ofSeconds(30))).isEqualTo(1);
+            assertThat(InMemoryMetrics.gauge("connected")).isZero();
+            assertThat(InMemoryMetrics.count("reconnects")).as("failed first connections are retried").isPositive();
 
             mosquitto.start();
             mosquitto.awaitSubscription("windrose-late-broker-0", "late/#", Duration.ofSeconds(30));
@@ -52,9 +41,12 @@ class StallAndFirstConnectTest {
                 devices.publish("late/s-1", "{\"n\":1}");
             }
             assertThat(Await.until(CountingSink.TOTAL::get, n -> n >= 1, Duration.ofSeconds(30))).isEqualTo(1);
-            assertThat(TestMetrics.gauge("connected")).isEqualTo(1);
-            assertThat(Await.until(() -> TestMetrics.gauge("stalled"), s -> s == 0, Duration.ofSeconds(10))).isZero();
-            assertThat(TestMetrics.gauge("lastMessageAgeMs")).isBetween(0L, 30_000L);
+            assertThat(InMemoryMetrics.gauge("connected")).isEqualTo(1);
+            assertThat(Await.until(() -> InMemoryMetrics.gauge("stalled"), s -> s == 0, Duration.ofSeconds(10))).isZero();
+            assertThat(InMemoryMetrics.gauge("lastMessageAgeMs")).isBetween(0L, 30_000L);
+            // Flink's standard source metrics: payload bytes, and the lag from arrival to emit
+            assertThat(InMemoryMetrics.count("numBytesIn", ".Source: mqtt.")).isEqualTo("{\"n\":1}".length());
+            assertThat(InMemoryMetrics.gauge("currentEmitEventTimeLag")).isBetween(0L, 30_000L);
         } finally {
             job.cancel().get();
         }

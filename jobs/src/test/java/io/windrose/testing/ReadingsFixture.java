@@ -64,9 +64,8 @@ public final class ReadingsFixture {
     }
 
     /** The pipeline file: this fixture's route, InfluxDB only, plus {@code extra} YAML (top-level sections). */
-    public PipelineConfig pipeline(Path dir, String mqttUri, String clientIdPrefix, InfluxServer influx, String db,
-            String mqttExtra, String extra) {
-        Path file = dir.resolve("pipeline.yaml");
+    public PipelineConfig pipeline(String mqttUri, String clientIdPrefix, InfluxServer influx, String db, String extra) {
+        Path file = RealServices.newDirectory(clientIdPrefix).resolve("pipeline.yaml");
         try {
             Files.writeString(file, """
                     job:
@@ -80,7 +79,6 @@ public final class ReadingsFixture {
                       servers: [%s]
                       client-id-prefix: %s
                       reconnect-max-delay: 1s
-                    %s
                     routes:
                       - name: readings
                         topic-template: %s/{site}/{sensor}
@@ -94,7 +92,7 @@ public final class ReadingsFixture {
                       kafka:
                         enabled: false
                     %s
-                    """.formatted(clientIdPrefix, mqttUri, clientIdPrefix, mqttExtra.indent(2), topicRoot, influx.url(), db,
+                    """.formatted(clientIdPrefix, mqttUri, clientIdPrefix, topicRoot, influx.url(), db,
                     extra));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,7 +11,6 @@ import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import io.windrose.mqtt.MqttConnectionOptions;
 import io.windrose.mqtt.MqttDeliveryMode;
-import io.windrose.mqtt.MqttMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,10 +32,9 @@ final class Mqtt3Connection implements MqttConnection {
         this.client = client;
         this.options = options;
         boolean manualAck = options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE;
-        client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(new ReceivedMessage(
-                new MqttMessage(publish.getTopic().toString(), publish.getPayloadAsBytes(), publish.getQos().getCode(),
-                        System.currentTimeMillis()),
-                manualAck ? publish::acknowledge : null)), Runnable::run, manualAck);
+        client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(MqttConnection.received(publish.getTopic(),
+                publish.getPayloadAsBytes(), publish.getQos(), manualAck ? publish::acknowledge : null)), Runnable::run,
+                manualAck);
     }
 
     @Override
@@ -56,16 +54,8 @@ final class Mqtt3Connection implements MqttConnection {
         for (String filter : filters) {
             subscriptions.add(Mqtt3Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build());
         }
-        return client.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subscriptions).build()).thenApply(subAck -> {
-            List<String> refused = new ArrayList<>();
-            List<Mqtt3SubAckReturnCode> codes = subAck.getReturnCodes();
-            for (int i = 0; i < codes.size(); i++) {
-                if (codes.get(i).isError()) {
-                    refused.add(filters.get(i) + ": " + codes.get(i));
-                }
-            }
-            return refused;
-        });
+        return client.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subscriptions).build()).thenApply(
+                subAck -> MqttConnection.refused(filters, subAck.getReturnCodes(), Mqtt3SubAckReturnCode::isError));
     }
 
     @Override

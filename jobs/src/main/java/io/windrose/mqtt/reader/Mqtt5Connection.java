@@ -6,14 +6,12 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConnectionConfig;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.windrose.mqtt.MqttConnectionOptions;
 import io.windrose.mqtt.MqttDeliveryMode;
-import io.windrose.mqtt.MqttMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,21 +35,19 @@ final class Mqtt5Connection implements MqttConnection {
         this.options = options;
         boolean manualAck = options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE;
         // runs on the client's network thread: a full hand-over stops socket reads (see MqttSplitReader)
-        client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(new ReceivedMessage(
-                new MqttMessage(publish.getTopic().toString(), publish.getPayloadAsBytes(), publish.getQos().getCode(),
-                        System.currentTimeMillis()),
-                manualAck ? publish::acknowledge : null)), Runnable::run, manualAck);
+        client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(MqttConnection.received(publish.getTopic(),
+                publish.getPayloadAsBytes(), publish.getQos(), manualAck ? publish::acknowledge : null)), Runnable::run,
+                manualAck);
     }
 
     @Override
     public CompletableFuture<Boolean> connect(byte[] password) {
         boolean persistent = options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE;
-        Mqtt5ConnectBuilder.Send<CompletableFuture<com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck>> connect =
-                client.connectWith()
-                        .cleanStart(!persistent)
-                        .sessionExpiryInterval(persistent ? options.sessionExpiry().toSeconds() : 0)
-                        .keepAlive((int) options.keepAlive().toSeconds())
-                        .restrictions().receiveMaximum(MqttConnectionOptions.MAX_RECEIVE_MAXIMUM).applyRestrictions();
+        var connect = client.connectWith()
+                .cleanStart(!persistent)
+                .sessionExpiryInterval(persistent ? options.sessionExpiry().toSeconds() : 0)
+                .keepAlive((int) options.keepAlive().toSeconds())
+                .restrictions().receiveMaximum(MqttConnectionOptions.MAX_RECEIVE_MAXIMUM).applyRestrictions();
         if (options.username() != null) {
             connect = connect.simpleAuth().username(options.username()).password(password).applySimpleAuth();
         }
@@ -64,16 +60,8 @@ final class Mqtt5Connection implements MqttConnection {
         for (String filter : filters) {
             subscriptions.add(Mqtt5Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build());
         }
-        return client.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subscriptions).build()).thenApply(subAck -> {
-            List<String> refused = new ArrayList<>();
-            List<Mqtt5SubAckReasonCode> codes = subAck.getReasonCodes();
-            for (int i = 0; i < codes.size(); i++) {
-                if (codes.get(i).isError()) {
-                    refused.add(filters.get(i) + ": " + codes.get(i));
-                }
-            }
-            return refused;
-        });
+        return client.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subscriptions).build()).thenApply(
+                subAck -> MqttConnection.refused(filters, subAck.getReasonCodes(), Mqtt5SubAckReasonCode::isError));
     }
 
     @Override
@@ -83,7 +71,7 @@ final class Mqtt5Connection implements MqttConnection {
 
     @Override
     public OptionalInt serverReceiveMaximum(MqttClientConnectedContext context) {
-        // the client's send maximum is capped by the server's Receive Maximum from CONNACK (ours asks for 65,535)
+        // the client sends at most min(its own send maximum, 65,535 by default; the server's Receive Maximum from CONNACK)
         return context.getClientConfig().getConnectionConfig()
                 .filter(Mqtt5ClientConnectionConfig.class::isInstance)
                 .map(config -> OptionalInt.of(((Mqtt5ClientConnectionConfig) config).getRestrictionsForClient()

@@ -2,13 +2,18 @@ package io.windrose.mqtt.reader;
 
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.datatypes.MqttTopic;
 import io.windrose.mqtt.MqttConnectionOptions;
+import io.windrose.mqtt.MqttMessage;
 import io.windrose.mqtt.MqttProtocolVersion;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** The part of the HiveMQ client that differs between MQTT 5 and 3.1.1: connect, subscribe, receive, disconnect. */
 interface MqttConnection {
@@ -32,4 +37,21 @@ interface MqttConnection {
 
     /** Why the broker refused the connection for good (bad credentials, not authorized, ...), if it did. */
     Optional<String> refusal(Throwable cause);
+
+    /** A PUBLISH as the reader hands it over, stamped with its arrival time. */
+    static ReceivedMessage received(MqttTopic topic, byte[] payload, MqttQos qos, Runnable ackOrNull) {
+        return new ReceivedMessage(new MqttMessage(topic.toString(), payload, qos.getCode(), System.currentTimeMillis()),
+                ackOrNull);
+    }
+
+    /** One line per filter whose SUBACK code is an error. */
+    static <C> List<String> refused(List<String> filters, List<C> codes, Predicate<C> isError) {
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < codes.size(); i++) {
+            if (isError.test(codes.get(i))) {
+                refused.add(filters.get(i) + ": " + codes.get(i));
+            }
+        }
+        return refused;
+    }
 }

@@ -18,11 +18,15 @@ public final class MqttSourceReader extends
     private final MqttReaderMetrics metrics;
 
     public MqttSourceReader(MqttConnectionOptions options, SourceReaderContext context) {
-        this(options, context, new MqttReaderMetrics(context.metricGroup()), new CheckpointAcks());
+        this(options, context, new CheckpointAcks());
     }
 
-    private MqttSourceReader(MqttConnectionOptions options, SourceReaderContext context, MqttReaderMetrics metrics,
-            CheckpointAcks acks) {
+    private MqttSourceReader(MqttConnectionOptions options, SourceReaderContext context, CheckpointAcks acks) {
+        this(options, context, acks, new MqttReaderMetrics(context.metricGroup(), acks));
+    }
+
+    private MqttSourceReader(MqttConnectionOptions options, SourceReaderContext context, CheckpointAcks acks,
+            MqttReaderMetrics metrics) {
         super(() -> new MqttSplitReader(options, metrics, acks), new MqttRecordEmitter(acks, metrics),
                 context.getConfiguration(), context);
         this.acks = acks;

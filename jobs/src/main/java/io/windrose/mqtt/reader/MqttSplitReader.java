@@ -1,12 +1,10 @@
 package io.windrose.mqtt.reader;
 
 import io.windrose.mqtt.MqttConnectionOptions;
-import io.windrose.mqtt.MqttDeliveryMode;
 import io.windrose.mqtt.split.MqttSubscriptionSplit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -39,10 +37,10 @@ final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscrip
     private final BlockingQueue<ReceivedMessage> queue;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean wakeUp = new AtomicBoolean();
-    private final Map<String, MqttSubscriber> subscribers = new LinkedHashMap<>();
     private final StallWatch stallWatch;
     private final CheckpointAcks acks;
     private volatile int unackedLimit;
+    private MqttSubscriber subscriber;
 
     MqttSplitReader(MqttConnectionOptions options, MqttReaderMetrics metrics, CheckpointAcks acks) {
         this.options = options;
@@ -51,10 +49,7 @@ final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscrip
         this.stallWatch = new StallWatch(options, metrics);
         this.acks = acks;
         this.unackedLimit = options.maxUnacked();
-        metrics.trackQueue(queue::size);
-        if (options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE) {
-            metrics.trackUnacked(acks::unacked);
-        }
+        metrics.group.gauge("queuedMessages", queue::size);
     }
 
     /** Blocks until messages arrive (returning up to {@value #MAX_BATCH}) or {@link #wakeUp()} is called. */
@@ -69,18 +64,17 @@ final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscrip
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (first == null || subscribers.isEmpty()) {
+        if (first == null || subscriber == null) {
             return new RecordsBySplits<>(Collections.emptyMap(), Collections.emptySet());
         }
         List<ReceivedMessage> batch = new ArrayList<>(Math.min(MAX_BATCH, queue.size() + 1));
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        // one reader owns one split (see MqttSubscriptionEnumerator); its messages are that split's records
-        return new RecordsBySplits<>(Map.of(subscribers.keySet().iterator().next(), batch), Collections.emptySet());
+        return new RecordsBySplits<>(Map.of(subscriber.split().splitId(), batch), Collections.emptySet());
     }
 
     private void check() throws IOException {
-        for (MqttSubscriber subscriber : subscribers.values()) {
+        if (subscriber != null) {
             if (subscriber.failure() != null) {
                 throw new IOException(subscriber.failure());
             }
@@ -93,17 +87,18 @@ final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscrip
         if (!(change instanceof SplitsAddition)) {
             throw new UnsupportedOperationException("MQTT splits are only ever added, got " + change);
         }
+        // one split per reader (see MqttSubscriptionEnumerator); after a restore it may come twice: from state and enumerator
         for (MqttSubscriptionSplit split : change.splits()) {
-            if (!subscribers.isEmpty() && !subscribers.containsKey(split.splitId())) {
-                throw new IllegalStateException("an MQTT reader owns one split; got " + split + " besides "
-                        + subscribers.keySet());
+            if (subscriber != null) {
+                if (!subscriber.split().splitId().equals(split.splitId())) {
+                    throw new IllegalStateException("an MQTT reader owns one split; got " + split + " besides "
+                            + subscriber.split());
+                }
+                continue;
             }
-            subscribers.computeIfAbsent(split.splitId(), id -> {
-                MqttSubscriber subscriber = new MqttSubscriber(options, split, metrics, this::handOver,
-                        receiveMaximum -> unackedLimit = Math.min(options.maxUnacked(), receiveMaximum));
-                subscriber.start();
-                return subscriber;
-            });
+            subscriber = new MqttSubscriber(options, split, metrics, this::handOver,
+                    receiveMaximum -> unackedLimit = Math.min(options.maxUnacked(), receiveMaximum));
+            subscriber.start();
         }
     }
 
@@ -148,7 +143,9 @@ final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscrip
     public void close() {
         closed.set(true);
         queue.clear();
-        subscribers.values().forEach(MqttSubscriber::close);
+        if (subscriber != null) {
+            subscriber.close();
+        }
         LOG.debug("MQTT split reader closed");
     }
 }

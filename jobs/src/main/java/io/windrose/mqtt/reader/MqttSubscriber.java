@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -44,7 +43,7 @@ final class MqttSubscriber {
     private volatile String failure;
     private volatile String lastError = "none";
     private volatile long disconnectedSince = System.currentTimeMillis();
-    private volatile int lastWarnedReceiveMaximum = -1;
+    private volatile int lastLoggedLimit = -1;
     private int serverIndex;
 
     MqttSubscriber(MqttConnectionOptions options, MqttSubscriptionSplit split, MqttReaderMetrics metrics,
@@ -64,7 +63,7 @@ final class MqttSubscriber {
                 .identifier(split.clientId())
                 .transportConfig(transport(options.server(0)))
                 .executorConfig().nettyExecutor(netty).nettyThreads(1).applyExecutorConfig()
-                // the delay of each retry is set in onDisconnected (exponential, with jitter)
+                // exponential back-off from the initial delay to the max, with random jitter (the client's own)
                 .automaticReconnect().initialDelay(options.reconnectInitialDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .maxDelay(options.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS).applyAutomaticReconnect()
                 .addConnectedListener(this::onConnected)
@@ -140,10 +139,10 @@ final class MqttSubscriber {
         }
         double seconds = options.checkpointInterval().toMillis() / 1000.0;
         int limit = Math.min(options.maxUnacked(), serverReceiveMaximum.orElse(MqttConnectionOptions.MAX_RECEIVE_MAXIMUM));
-        if (limit == lastWarnedReceiveMaximum) {
+        if (limit == lastLoggedLimit) {
             return;
         }
-        lastWarnedReceiveMaximum = limit;
+        lastLoggedLimit = limit;
         long ceiling = Math.round(limit / seconds);
         if (serverReceiveMaximum.isEmpty()) {
             LOG.info("MQTT 3.1.1 announces no Receive Maximum: client {} holds up to {} un-acked messages (mqtt.max-unacked);"
@@ -188,17 +187,12 @@ final class MqttSubscriber {
             return;
         }
         metrics.reconnects.inc();
-        int attempt = context.getReconnector().getAttempts();
-        long ceiling = Math.min(options.reconnectMaxDelay().toMillis(),
-                options.reconnectInitialDelay().toMillis() << Math.min(attempt, 20));
-        long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        // the client's automatic reconnect has set the delay: exponential back-off with random jitter, capped
         URI next = options.server(++serverIndex);
-        context.getReconnector()
-                .delay(delay, TimeUnit.MILLISECONDS)
-                .resubscribeIfSessionExpired(true)
-                .transportConfig(transport(next));
+        context.getReconnector().resubscribeIfSessionExpired(true).transportConfig(transport(next));
         LOG.warn("MQTT client {} {} ({}); reconnecting to {} in {} ms (attempt {})", split.clientId(),
-                wasConnected ? "disconnected" : "could not connect", lastError, next, delay, attempt + 1);
+                wasConnected ? "disconnected" : "could not connect", lastError, next,
+                context.getReconnector().getDelay(TimeUnit.MILLISECONDS), context.getReconnector().getAttempts() + 1);
     }
 
     /** Why the broker refused this client for good, or null. */
