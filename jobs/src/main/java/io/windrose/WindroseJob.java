@@ -8,9 +8,9 @@ import io.windrose.config.PipelineConfig;
 import io.windrose.config.PipelineConfigLoader;
 import io.windrose.decode.DecodeFunction;
 import io.windrose.dedup.DeduplicateReadings;
-import io.windrose.decode.JsonReadingDecoder;
+import io.windrose.decode.MessageDecoder;
 import io.windrose.decode.Route;
-import io.windrose.decode.TopicTemplate;
+import io.windrose.decode.Routes;
 import io.windrose.mqtt.MqttMessage;
 import io.windrose.mqtt.MqttDeliveryMode;
 import io.windrose.mqtt.MqttProtocolVersion;
@@ -24,6 +24,7 @@ import io.windrose.sink.InfluxDbSink;
 import io.windrose.sink.InfluxPoints;
 import io.windrose.sink.KafkaSinks;
 import io.windrose.window.FieldStatsAggregate;
+import io.windrose.window.LateReadingsCounter;
 import io.windrose.window.SensorKey;
 import io.windrose.window.WindowResultFunction;
 import java.nio.file.Path;
@@ -116,7 +117,7 @@ public final class WindroseJob {
 
     /** The MQTT messages of every route's topics. */
     public static DataStream<MqttMessage> messages(StreamExecutionEnvironment env, PipelineConfig config) {
-        List<Route> routes = routes(config);
+        List<Route> routes = Routes.of(config);
         LinkedHashSet<String> filters = new LinkedHashSet<>();
         routes.forEach(route -> filters.addAll(route.topicFilters()));
         LOG.info("Windrose pipeline: routes {}, MQTT {} topics {} ({}), window {}, {} rule(s), InfluxDB {}, Kafka {}",
@@ -160,7 +161,9 @@ public final class WindroseJob {
 
     /** Decode → event time → windows and alerts, from any stream of MQTT messages. */
     public static Pipeline process(DataStream<MqttMessage> messages, PipelineConfig config) {
-        SingleOutputStreamOperator<SensorReading> decoded = messages.process(new DecodeFunction(routes(config)))
+        SingleOutputStreamOperator<SensorReading> decoded = messages
+                .process(new DecodeFunction(new MessageDecoder(Routes.of(config), config.decode.maxPayloadBytes,
+                        config.eventTime.maxFutureSkew), config.decode.deadLetterPayloadBytes))
                 .name("decode").uid("decode");
 
         KeyedStream<SensorReading, String> readings = decoded
@@ -184,8 +187,9 @@ public final class WindroseJob {
         DataStream<AlertEvent> alerts = readings.process(new ThresholdAlertFunction(rules(config)))
                 .name("threshold-alerts").uid("threshold-alerts");
 
-        return new Pipeline(aggregates, alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS),
-                aggregates.getSideOutput(LATE_READINGS));
+        DataStream<SensorReading> late = aggregates.getSideOutput(LATE_READINGS)
+                .map(new LateReadingsCounter()).name("late-readings").uid("late-readings");
+        return new Pipeline(aggregates, alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late);
     }
 
     /** Writes the pipeline's streams to the sinks the config turns on. */
@@ -216,16 +220,6 @@ public final class WindroseJob {
         } else {
             LOG.warn("Kafka sink is off: dead letters and late readings are counted in metrics but not kept");
         }
-    }
-
-    static List<Route> routes(PipelineConfig config) {
-        List<Route> routes = new ArrayList<>();
-        for (PipelineConfig.Route r : config.routes) {
-            TopicTemplate template = r.topicTemplate == null ? null : TopicTemplate.parse(r.topicTemplate);
-            routes.add(new Route(r.name, r.measurement == null ? r.name : r.measurement, r.topics, template,
-                    new JsonReadingDecoder(r.sensorField, r.timestampField)));
-        }
-        return routes;
     }
 
     static List<ThresholdRule> rules(PipelineConfig config) {

@@ -17,6 +17,7 @@ public final class PipelineConfig implements Serializable {
     public Job job = new Job();
     public Mqtt mqtt = new Mqtt();
     public List<Route> routes = new ArrayList<>();
+    public Decode decode = new Decode();
     public EventTime eventTime = new EventTime();
     public Dedup dedup = new Dedup();
     public Window window = new Window();
@@ -98,17 +99,71 @@ public final class PipelineConfig implements Serializable {
 
     /** A route: which topics, which payload format, how to map it to readings. */
     public static final class Route implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         public String name;
-        /** MQTT topic filters; derived from topic-template ({name} → +) when absent. */
+        /** MQTT topic filters; derived from topic-template ({name} → +, {name...} → #) when absent. */
         public List<String> topics = new ArrayList<>();
+        /** Captures become tags; {sensor} is the sensor id, {field} the field name of format value. */
         public String topicTemplate;
+        /** json | value | avro. */
         public String format = "json";
         /** InfluxDB measurement; the route name when absent. */
         public String measurement;
-        /** Payload member holding the sensor id when the template has no {sensor}. */
-        public String sensorField = "sensor";
-        public String timestampField = "ts";
+        /** Payload path (a.b.c) of the sensor id when the template has no {sensor}. */
+        public String sensorPath = "sensor";
+        /** Format value: the field name when the template has no {field}. */
+        public String valueField = "value";
+        public Fields fields = new Fields();
+        public Timestamp timestamp = new Timestamp();
+        public Avro avro = new Avro();
+    }
+
+    /** Which payload values become numeric fields, and their names. */
+    public static final class Fields implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** Payload paths to take fields from (objects are flattened below them); the whole payload when empty. */
+        public List<String> paths = new ArrayList<>();
+        /** Joins the levels of nested objects in field names: {"a":{"b":1}} → a_b. */
+        public String separator = "_";
+        /** Field names to keep (before renaming; * matches any text); all when empty. */
+        public List<String> include = new ArrayList<>();
+        /** Field names to drop (before renaming; * matches any text). */
+        public List<String> exclude = new ArrayList<>();
+        /** Field name (before renaming) → name written. */
+        public Map<String, String> rename = new LinkedHashMap<>();
+        /** Accept numbers written as strings ("21.5"). */
+        public boolean numericStrings = false;
+        /** Take true/false as 1/0. */
+        public boolean booleans = false;
+    }
+
+    /** Where a reading's event time comes from. */
+    public static final class Timestamp implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** Payload path (a.b.c) of the timestamp. */
+        public String path = "ts";
+        /** epoch-s | epoch-ms | epoch-us | epoch-ns | iso-8601 | arrival; epoch-ms for json and avro, arrival for value. */
+        public String format;
+        /** Zone of ISO-8601 times written without an offset (local device time), e.g. Europe/Berlin. */
+        public String zone = "UTC";
+    }
+
+    /** Avro payloads. */
+    public static final class Avro implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** single-object (0xC3 0x01, schema fingerprint, body) or binary (body only, one writer schema). */
+        public String encoding = "single-object";
+        /** .avsc files or directories of them: the writer schemas (single-object: besides Windrose's own). */
+        public List<String> schemas = new ArrayList<>();
+    }
+
+    /** Limits of the decode stage. */
+    public static final class Decode implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** Larger payloads become TOO_LARGE dead letters without being parsed. */
+        public int maxPayloadBytes = 256 * 1024;
+        /** How much of a payload a dead letter keeps. */
+        public int deadLetterPayloadBytes = 64 * 1024;
     }
 
     /** Watermarks. */
@@ -119,6 +174,8 @@ public final class PipelineConfig implements Serializable {
         public Duration idleness = Duration.ofSeconds(30);
         /** How long a window still accepts late readings after the watermark passed its end. */
         public Duration allowedLateness = Duration.ZERO;
+        /** A reading stamped further ahead of its arrival is a FUTURE_TIMESTAMP dead letter, so it cannot move the watermark. */
+        public Duration maxFutureSkew = Duration.ofMinutes(1);
     }
 
     /** Windowed aggregates. */

@@ -1,19 +1,26 @@
 package io.windrose.config;
 
+import io.windrose.decode.PayloadPath;
+import io.windrose.decode.Routes;
+import io.windrose.decode.TimestampFormat;
 import io.windrose.decode.TopicTemplate;
 import io.windrose.mqtt.MqttDeliveryMode;
 import io.windrose.mqtt.MqttProtocolVersion;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.avro.Schema;
 
 /** Checks the meaning of a bound pipeline file; throws {@link ConfigException} at the first problem. */
 final class PipelineConfigValidator {
-    private static final Set<String> FORMATS = Set.of("json");
+    private static final List<String> FORMATS = List.of("json", "value", "avro");
+    private static final List<String> AVRO_ENCODINGS = List.of("single-object", "binary");
     private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "mqtt", "mqtts");
     private static final Set<String> GUARANTEES = Set.of("none", "at-least-once", "exactly-once");
 
@@ -72,6 +79,10 @@ final class PipelineConfigValidator {
         notNegative(c.eventTime.maxOutOfOrderness, "event-time.max-out-of-orderness");
         notNegative(c.eventTime.idleness, "event-time.idleness");
         notNegative(c.eventTime.allowedLateness, "event-time.allowed-lateness");
+        notNegative(c.eventTime.maxFutureSkew, "event-time.max-future-skew");
+        require(c.decode.maxPayloadBytes > 0, "decode.max-payload-bytes", "expected a whole number of bytes above 0");
+        require(c.decode.deadLetterPayloadBytes >= 0, "decode.dead-letter-payload-bytes",
+                "expected a whole number of bytes, 0 or more");
         positive(c.window.size, "window.size");
 
         Set<String> ruleNames = new HashSet<>();
@@ -111,9 +122,10 @@ final class PipelineConfigValidator {
         require(FORMATS.contains(route.format), key + ".format", "expected one of " + FORMATS + ", got '" + route.format + "'");
         require(route.topicTemplate != null || !route.topics.isEmpty(), key,
                 "expected a topic-template (e.g. sensors/{site}/{sensor}) or a list of topics");
+        TopicTemplate template = null;
         if (route.topicTemplate != null) {
             try {
-                TopicTemplate template = TopicTemplate.parse(route.topicTemplate);
+                template = TopicTemplate.parse(route.topicTemplate);
                 if (route.topics.isEmpty()) {
                     route.topics.add(template.toFilter());
                 }
@@ -126,9 +138,78 @@ final class PipelineConfigValidator {
             require(!blank(filter) && validFilter(filter), key + ".topics[" + i + "]",
                     "expected an MQTT topic filter ('+' for one level, '#' last for the rest), got '" + filter + "'");
         }
-        require(!blank(route.timestampField), key + ".timestamp-field", "expected the payload member holding epoch milliseconds");
         if (route.measurement == null) {
             route.measurement = route.name;
+        }
+        require(!blank(route.measurement), key + ".measurement", "expected a non-empty measurement name");
+        path(route.sensorPath, key + ".sensor-path");
+        fields(route.fields, key + ".fields");
+        timestamp(route, key + ".timestamp");
+        if ("value".equals(route.format)) {
+            require(template != null && template.hasCapture("sensor"), key + ".topic-template",
+                    "format value needs the sensor id in the topic: a template with {sensor}, e.g. shellies/{sensor}/sensor/{field}");
+            require(template.hasCapture("field") || !blank(route.valueField), key + ".value-field",
+                    "expected the field name for format value (or a {field} capture in the topic template)");
+        }
+        if ("avro".equals(route.format)) {
+            avro(route, key + ".avro");
+        }
+    }
+
+    private void fields(PipelineConfig.Fields fields, String key) {
+        for (int i = 0; i < fields.paths.size(); i++) {
+            path(fields.paths.get(i), key + ".paths[" + i + "]");
+        }
+        require(fields.separator != null, key + ".separator", "expected a separator such as _ or .");
+        for (int i = 0; i < fields.include.size(); i++) {
+            require(!blank(fields.include.get(i)), key + ".include[" + i + "]", "expected a field name or glob such as temp*");
+        }
+        for (int i = 0; i < fields.exclude.size(); i++) {
+            require(!blank(fields.exclude.get(i)), key + ".exclude[" + i + "]", "expected a field name or glob such as temp*");
+        }
+        fields.rename.forEach((from, to) -> require(!blank(to), key + ".rename." + from, "expected the new field name"));
+    }
+
+    private void timestamp(PipelineConfig.Route route, String key) {
+        TimestampFormat format;
+        try {
+            format = Routes.timestampFormat(route);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, key + ".format", e.getMessage());
+        }
+        if (format != TimestampFormat.ARRIVAL) {
+            path(route.timestamp.path, key + ".path");
+        }
+        require(!"value".equals(route.format) || format == TimestampFormat.ARRIVAL, key + ".format",
+                "format value carries no timestamp: expected arrival, got '" + route.timestamp.format + "'");
+        try {
+            ZoneId.of(route.timestamp.zone);
+        } catch (DateTimeException | NullPointerException e) {
+            throw new ConfigException(file, key + ".zone", "expected a time zone such as UTC or Europe/Berlin, got '"
+                    + route.timestamp.zone + "'");
+        }
+    }
+
+    private void avro(PipelineConfig.Route route, String key) {
+        require(AVRO_ENCODINGS.contains(route.avro.encoding), key + ".encoding",
+                "expected one of " + AVRO_ENCODINGS + ", got '" + route.avro.encoding + "'");
+        require("single-object".equals(route.avro.encoding) || !route.avro.schemas.isEmpty(), key + ".schemas",
+                "binary Avro needs the writer schema: schemas: [path/to/Reading.avsc]");
+        List<Schema> schemas;
+        try {
+            schemas = Routes.schemas(route);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, key + ".schemas", e.getMessage());
+        }
+        require("single-object".equals(route.avro.encoding) || schemas.size() == 1, key + ".schemas",
+                "binary Avro needs exactly one writer record schema, found " + schemas.size());
+    }
+
+    private void path(String path, String key) {
+        try {
+            PayloadPath.parse(path);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, key, e.getMessage());
         }
     }
 

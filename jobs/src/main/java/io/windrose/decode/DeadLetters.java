@@ -6,15 +6,14 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 
-/** Builds {@link DeadLetter} records; the raw payload is kept up to {@link #MAX_PAYLOAD_BYTES}. */
+/** Builds {@link DeadLetter} records, keeping the raw payload up to a bound. */
 public final class DeadLetters {
-    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
-
     private DeadLetters() {}
 
-    public static DeadLetter of(MqttMessage message, DeadLetterReason reason, String detail, String sensorId) {
+    public static DeadLetter of(MqttMessage message, DeadLetterReason reason, String detail, String sensorId,
+            int maxPayloadBytes) {
         byte[] payload = message.payload == null ? new byte[0] : message.payload;
-        byte[] kept = payload.length > MAX_PAYLOAD_BYTES ? Arrays.copyOf(payload, MAX_PAYLOAD_BYTES) : payload;
+        byte[] kept = payload.length > maxPayloadBytes ? Arrays.copyOf(payload, maxPayloadBytes) : payload;
         return DeadLetter.newBuilder()
                 .setReason(reason.name())
                 .setDetail(detail == null ? "" : detail)

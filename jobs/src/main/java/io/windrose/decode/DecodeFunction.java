@@ -4,9 +4,7 @@ import io.windrose.mqtt.MqttMessage;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorReading;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -15,21 +13,25 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Routes each MQTT message by topic and decodes it into a {@link SensorReading}; anything that cannot be used goes
- * to the {@link #DEAD_LETTERS} side output with a reason. Never throws out of the stage.
+ * The decode stage: each MQTT message becomes a {@link SensorReading} or a {@link DeadLetter} on the
+ * {@link #DEAD_LETTERS} side output (see {@link MessageDecoder}). Metrics: {@code windrose.readingsDecoded},
+ * {@code windrose.deadLetters.<REASON>}.
  */
 public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorReading> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Dead letters, one per unusable message. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
-    private final List<Route> routes;
+    private final MessageDecoder decoder;
+    private final int deadLetterPayloadBytes;
     private transient Counter decoded;
     private transient Map<DeadLetterReason, Counter> deadLetters;
 
-    public DecodeFunction(List<Route> routes) {
-        this.routes = List.copyOf(routes);
+    /** @param deadLetterPayloadBytes how much of a payload a dead letter keeps */
+    public DecodeFunction(MessageDecoder decoder, int deadLetterPayloadBytes) {
+        this.decoder = decoder;
+        this.deadLetterPayloadBytes = deadLetterPayloadBytes;
     }
 
     @Override
@@ -45,26 +47,14 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
 
     @Override
     public void processElement(MqttMessage message, Context ctx, Collector<SensorReading> out) {
-        for (Route route : routes) {
-            Optional<Map<String, String>> captured = route.accept(message.topic);
-            if (captured.isPresent()) {
-                try {
-                    out.collect(route.decode(message.payload, message.topic, captured.get()));
-                    decoded.inc();
-                } catch (DecodeException e) {
-                    deadLetter(ctx, message, e.reason(), "route " + route.name() + ": " + e.getMessage(),
-                            captured.get().get("sensor"));
-                } catch (RuntimeException e) {
-                    deadLetter(ctx, message, DeadLetterReason.MALFORMED, "route " + route.name() + ": " + e, null);
-                }
-                return;
-            }
+        MessageDecoder.Result result = decoder.decode(message);
+        if (result.reading() != null) {
+            out.collect(result.reading());
+            decoded.inc();
+        } else {
+            deadLetters.get(result.reason()).inc();
+            ctx.output(DEAD_LETTERS, DeadLetters.of(message, result.reason(), result.detail(), result.sensorId(),
+                    deadLetterPayloadBytes));
         }
-        deadLetter(ctx, message, DeadLetterReason.UNROUTED, "no route takes topic " + message.topic, null);
-    }
-
-    private void deadLetter(Context ctx, MqttMessage message, DeadLetterReason reason, String detail, String sensorId) {
-        deadLetters.get(reason).inc();
-        ctx.output(DEAD_LETTERS, DeadLetters.of(message, reason, detail, sensorId));
     }
 }

@@ -9,23 +9,27 @@ import java.util.Optional;
 
 /** One configured route: which topics it takes and how their payloads become readings. */
 public final class Route implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final String SENSOR = "sensor";
+    private static final long serialVersionUID = 2L;
+    static final String SENSOR = "sensor";
+    static final String FIELD = "field";
 
     private final String name;
     private final String measurement;
     private final List<String> topicFilters;
     private final TopicTemplate template; // may be null: then only the filters decide
-    private final JsonReadingDecoder decoder;
+    private final PayloadDecoder decoder;
+    private final boolean fieldFromTopic;
     private final boolean templateFilterOnly;
 
+    /** @param fieldFromTopic whether a {field} capture names the field (format value) rather than being a tag */
     public Route(String name, String measurement, List<String> topicFilters, TopicTemplate template,
-            JsonReadingDecoder decoder) {
+            PayloadDecoder decoder, boolean fieldFromTopic) {
         this.name = name;
         this.measurement = measurement;
         this.topicFilters = List.copyOf(topicFilters);
         this.template = template;
         this.decoder = decoder;
+        this.fieldFromTopic = fieldFromTopic;
         // the usual case: the filters are the template's own, so matching the template alone decides
         this.templateFilterOnly = template != null && this.topicFilters.equals(List.of(template.toFilter()));
     }
@@ -38,7 +42,7 @@ public final class Route implements Serializable {
         return topicFilters;
     }
 
-    /** The tags captured from the topic when this route takes it. */
+    /** The captures of the topic when this route takes it. */
     public Optional<Map<String, String>> accept(String topic) {
         if (template != null && templateFilterOnly) {
             return template.match(topic);
@@ -51,13 +55,18 @@ public final class Route implements Serializable {
         return Optional.empty();
     }
 
-    public SensorReading decode(byte[] payload, String topic, Map<String, String> captured) throws DecodeException {
-        String sensorFromTopic = captured.get(SENSOR);
+    public SensorReading decode(byte[] payload, String topic, long receivedAt, Map<String, String> captured)
+            throws DecodeException {
+        String sensor = captured.get(SENSOR);
+        String field = fieldFromTopic ? captured.get(FIELD) : null;
         Map<String, String> tags = captured;
-        if (sensorFromTopic != null) {
+        if (sensor != null || field != null) {
             tags = new HashMap<>(captured);
             tags.remove(SENSOR);
+            if (field != null) {
+                tags.remove(FIELD);
+            }
         }
-        return decoder.decode(payload, measurement, sensorFromTopic, tags, topic);
+        return decoder.decode(payload, new TopicMatch(topic, receivedAt, measurement, sensor, field, tags));
     }
 }

@@ -35,4 +35,22 @@ class TopicTemplateTest {
         assertThat(TopicFilter.matches("$share/g/sensors/+", "sensors/x")).isTrue();
         assertThat(TopicFilter.matches("a/b", "a/c")).isFalse();
     }
+
+    @Test
+    void multiLevelCapturesTakeOneOrMoreLevels() {
+        TopicTemplate tail = TopicTemplate.parse("plant/{line...}");
+        assertThat(tail.toFilter()).isEqualTo("plant/#");
+        assertThat(tail.match("plant/hall-1/line-4")).contains(Map.of("line", "hall-1/line-4"));
+        assertThat(tail.match("plant/a")).contains(Map.of("line", "a"));
+        assertThat(tail.match("plant")).isEmpty();
+
+        TopicTemplate middle = TopicTemplate.parse("plant/{line…}/{sensor}/data");
+        assertThat(middle.toFilter()).isEqualTo("plant/#");
+        assertThat(middle.match("plant/h/l/m-1/data")).contains(Map.of("line", "h/l", "sensor", "m-1"));
+        assertThat(middle.match("plant/h/m-1/data")).contains(Map.of("line", "h", "sensor", "m-1"));
+        assertThat(middle.match("plant/m-1/data")).as("the capture needs a level").isEmpty();
+        assertThat(middle.match("plant/h/m-1/other")).isEmpty();
+        assertThat(middle.match("plant/h//m-1/data")).as("empty level").isEmpty();
+        assertThatThrownBy(() -> TopicTemplate.parse("a/{x...}/{y...}")).hasMessageContaining("only one");
+    }
 }

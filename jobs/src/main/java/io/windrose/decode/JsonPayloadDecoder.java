@@ -1,0 +1,45 @@
+package io.windrose.decode;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.windrose.schema.SensorReading;
+import java.io.IOException;
+
+/**
+ * Format {@code json}: one JSON object per message. {@code NaN} and {@code Infinity} literals (as Python's json module
+ * writes them) are read so that they become NON_FINITE dead letters rather than MALFORMED ones.
+ */
+public final class JsonPayloadDecoder implements PayloadDecoder {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactory())
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final TreeMapping mapping;
+
+    public JsonPayloadDecoder(TreeMapping mapping) {
+        this.mapping = mapping;
+    }
+
+    @Override
+    public SensorReading decode(byte[] payload, TopicMatch match) throws DecodeException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new DecodeException(DeadLetterReason.MALFORMED, "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new DecodeException(DeadLetterReason.MALFORMED, "not valid JSON: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new DecodeException(DeadLetterReason.MALFORMED, "empty payload");
+        }
+        return mapping.reading(root, match);
+    }
+}
