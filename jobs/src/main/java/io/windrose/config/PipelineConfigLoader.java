@@ -83,8 +83,24 @@ public final class PipelineConfigLoader {
             applyOverride(name, (ObjectNode) root, override);
         }
         PipelineConfig config = bind(name, root);
+        resolvePaths(config, file.toAbsolutePath().getParent());
         new PipelineConfigValidator(name).validate(config);
         return config;
+    }
+
+    /** Relative file paths in the pipeline file are relative to the file's directory, wherever the job starts. */
+    private static void resolvePaths(PipelineConfig config, Path dir) {
+        config.mqtt.passwordFile = resolve(dir, config.mqtt.passwordFile);
+        config.mqtt.tls.caFile = resolve(dir, config.mqtt.tls.caFile);
+        config.mqtt.tls.certFile = resolve(dir, config.mqtt.tls.certFile);
+        config.mqtt.tls.keyFile = resolve(dir, config.mqtt.tls.keyFile);
+        for (PipelineConfig.Route route : config.routes) {
+            route.avro.schemas.replaceAll(path -> resolve(dir, path));
+        }
+    }
+
+    private static String resolve(Path dir, String path) {
+        return path == null || path.isBlank() || Path.of(path).isAbsolute() ? path : dir.resolve(path).normalize().toString();
     }
 
     private PipelineConfig bind(String file, JsonNode root) {

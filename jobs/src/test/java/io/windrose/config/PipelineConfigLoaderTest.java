@@ -172,4 +172,12 @@ class PipelineConfigLoaderTest {
         assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  username: u\n  password: p\n  password-file: " + cert + "\n"))
                 .hasMessageContaining("either mqtt.password or mqtt.password-file");
     }
+
+    @Test
+    void theLocalStackPipelineLoadsFromAnyDirectory() {
+        PipelineConfig config = new PipelineConfigLoader().load(Path.of("../local-cluster/pipeline.yaml"), List.of());
+        assertThat(config.routes).extracting(r -> r.name).containsExactly("sensors", "zigbee", "tasmota", "shelly", "gateway");
+        assertThat(Path.of(config.routes.get(4).avro.schemas.get(0))).as("relative to the file").isAbsolute()
+                .endsWith(Path.of("local-cluster/examples/schemas/GatewayReading.avsc")).exists();
+    }
 }

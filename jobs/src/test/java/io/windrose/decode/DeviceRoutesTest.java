@@ -4,35 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.windrose.config.PipelineConfig;
 import io.windrose.config.PipelineConfigLoader;
+import io.windrose.localcluster.DevicePayloads;
 import io.windrose.schema.SensorReading;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /** The example routes of local-cluster/examples/device-routes.yaml decode the device payloads they describe. */
 class DeviceRoutesTest {
     static final Path EXAMPLES = Path.of("..", "local-cluster", "examples").toAbsolutePath().normalize();
     static final Path GATEWAY_SCHEMA = EXAMPLES.resolve("schemas/GatewayReading.avsc");
+    private static final long T = 1764144000000L;
     private static final long ARRIVAL = 1764144000500L;
 
     private final List<Route> routes = Routes.of(examples());
 
-    /** The example file as the job would load it, the gateway schema path made absolute for the test's directory. */
+    /** The example file as the job loads it. */
     static PipelineConfig examples() {
-        return new PipelineConfigLoader().load(EXAMPLES.resolve("device-routes.yaml"),
-                List.of("routes.4.avro.schemas=[\"" + GATEWAY_SCHEMA + "\"]"));
+        return new PipelineConfigLoader().load(EXAMPLES.resolve("device-routes.yaml"), List.of());
     }
 
     @Test
@@ -48,12 +43,10 @@ class DeviceRoutesTest {
 
     @Test
     void zigbeeBridgeWithNumericStringsBooleansAndAnIsoTime() throws DecodeException {
-        SensorReading r = decode("zigbee2mqtt/living_room", "{\"battery\":97,\"humidity\":\"48.5\",\"temperature\":21.3,"
-                + "\"contact\":true,\"linkquality\":120,\"last_seen\":\"2026-11-26T08:00:00.000Z\","
-                + "\"update\":{\"state\":\"idle\"},\"color\":[1,2]}");
+        SensorReading r = decode("zigbee2mqtt/living_room", DevicePayloads.zigbee(T, 21.3, 48.5, true));
         assertThat(r.getSensorId()).isEqualTo("living_room");
         assertThat(r.getTags()).isEmpty();
-        assertThat(r.getEventTime()).isEqualTo(Instant.parse("2026-11-26T08:00:00Z"));
+        assertThat(r.getEventTime()).isEqualTo(Instant.ofEpochMilli(T));
         assertThat(r.getFields()).isEqualTo(Map.of("battery", 97.0, "humidity", 48.5, "temperature", 21.3, "contact", 1.0));
     }
 
@@ -61,6 +54,8 @@ class DeviceRoutesTest {
     void tasmotaNestedWithLocalTime() throws DecodeException {
         SensorReading r = decode("tele/plug-1/SENSOR", "{\"Time\":\"2026-11-26T09:00:00\",\"ENERGY\":{\"Power\":95,"
                 + "\"Voltage\":229,\"Today\":1.25},\"AM2301\":{\"Temperature\":21.3,\"Humidity\":45},\"TempUnit\":\"C\"}");
+        assertThat(decode("tele/plug-1/SENSOR", DevicePayloads.tasmota(T, 95, 229)).getEventTime())
+                .isEqualTo(Instant.ofEpochMilli(T));
         assertThat(r.getSensorId()).isEqualTo("plug-1");
         assertThat(r.getEventTime()).as("09:00 in Berlin is 08:00 UTC in November")
                 .isEqualTo(Instant.parse("2026-11-26T08:00:00Z"));
@@ -71,6 +66,8 @@ class DeviceRoutesTest {
     @Test
     void plainValueNamedByTheTopic() throws DecodeException {
         SensorReading r = decode("shellies/shellyht-1/sensor/temperature", " 21.5\n");
+        assertThat(decode("shellies/shellyht-1/sensor/temperature", DevicePayloads.shelly(21.5)).getFields())
+                .isEqualTo(Map.of("temperature", 21.5));
         assertThat(r.getSensorId()).isEqualTo("shellyht-1");
         assertThat(r.getTags()).isEmpty();
         assertThat(r.getFields()).isEqualTo(Map.of("temperature", 21.5));
@@ -78,7 +75,7 @@ class DeviceRoutesTest {
     }
 
     @Test
-    void avroGatewayWithAMultiLevelCapture() throws Exception {
+    void avroGatewayWithAMultiLevelCapture() throws DecodeException {
         SensorReading r = decode("plant/hall-1/line-4/gateway", gatewayRecord("press-7", 1764144000000L,
                 Map.of("pressure", 4.2, "temperature", 61.0)));
         assertThat(r.getMeasurement()).isEqualTo("gateway");
@@ -88,19 +85,16 @@ class DeviceRoutesTest {
         assertThat(r.getFields()).isEqualTo(Map.of("pressure", 4.2, "temperature", 61.0));
     }
 
+    @Test
+    void theReadmeShowsExactlyTheseExamples() throws IOException {
+        String examples = Files.readString(EXAMPLES.resolve("device-routes.yaml"));
+        String readme = Files.readString(EXAMPLES.resolve("../../README.md"));
+        assertThat(readme).contains("```yaml\n" + examples.substring(examples.indexOf("routes:")).strip() + "\n```");
+    }
+
     /** A GatewayReading in plain Avro binary, as the example gateway publishes it. */
-    static byte[] gatewayRecord(String device, long timestamp, Map<String, Double> values) throws IOException {
-        Schema schema = new Schema.Parser().parse(GATEWAY_SCHEMA.toFile());
-        GenericRecord record = new GenericData.Record(schema);
-        record.put("device", device);
-        record.put("timestamp", timestamp);
-        record.put("values", values);
-        record.put("status", new GenericData.EnumSymbol(schema.getField("status").schema(), "OK"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
+    static byte[] gatewayRecord(String device, long timestamp, Map<String, Double> values) {
+        return new DevicePayloads(GATEWAY_SCHEMA).gateway(device, timestamp, values);
     }
 
     private SensorReading decode(String topic, String payload) throws DecodeException {

@@ -78,8 +78,9 @@ public final class LocalStack {
         awaitSubscription(mosquitto, job);
 
         if (simulator) {
-            log("starting the simulator: 10 sensors, 10 readings/s in all, on sensors/<site>/<sensor>");
-            Simulator sim = new Simulator("127.0.0.1", mqttPort, 10, 10);
+            log("starting the simulator: 10 sensors, 10 readings/s in all, on sensors/<site>/<sensor>, and 1 message/s"
+                    + " from example devices (zigbee2mqtt/, tele/, shellies/, plant/)");
+            Simulator sim = new Simulator("127.0.0.1", mqttPort, 10, 10, new DevicePayloads(DevicePayloads.GATEWAY_SCHEMA));
             Thread thread = new Thread(sim, "simulator");
             thread.setDaemon(true);
             thread.start();

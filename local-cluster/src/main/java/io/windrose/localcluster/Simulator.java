@@ -9,21 +9,26 @@ import java.util.Random;
 
 /**
  * Publishes canonical readings {@code {"sensor":"s-1","ts":…,"temperature":…,"humidity":…}} to
- * {@code sensors/<site>/<sensor>} at a fixed rate, with a slow temperature wave so threshold alerts fire now and then.
+ * {@code sensors/<site>/<sensor>} at a fixed rate, with a slow temperature wave so threshold alerts fire now and then;
+ * with {@link DevicePayloads}, also one device-shaped message per ten readings, in turn a Zigbee2MQTT sensor, a
+ * Tasmota plug, a Shelly and an Avro gateway (the routes of local-cluster/examples/device-routes.yaml).
  */
 public final class Simulator implements Runnable, AutoCloseable {
     private final String host;
     private final int port;
     private final int sensors;
     private final double readingsPerSecond;
+    private final DevicePayloads devices;
     private volatile boolean running = true;
     private long published;
 
-    public Simulator(String host, int port, int sensors, double readingsPerSecond) {
+    /** @param devices device-shaped payloads to mix in, or null for canonical readings only */
+    public Simulator(String host, int port, int sensors, double readingsPerSecond, DevicePayloads devices) {
         this.host = host;
         this.port = port;
         this.sensors = sensors;
         this.readingsPerSecond = readingsPerSecond;
+        this.devices = devices;
     }
 
     /** The canonical payload for one reading. */
@@ -58,6 +63,9 @@ public final class Simulator implements Runnable, AutoCloseable {
                         .qos(MqttQos.AT_LEAST_ONCE)
                         .payload(canonicalJson(sensor, now, temperature, humidity).getBytes(StandardCharsets.UTF_8))
                         .send();
+                if (devices != null && published % 10 == 0) {
+                    publishDevice(client, (int) (published / 10 % 4), now, temperature, humidity);
+                }
                 published++;
                 next += periodNanos;
                 long sleep = next - System.nanoTime();
@@ -70,6 +78,30 @@ public final class Simulator implements Runnable, AutoCloseable {
         } finally {
             client.disconnect();
         }
+    }
+
+    private void publishDevice(Mqtt5BlockingClient client, int kind, long now, double temperature, double humidity) {
+        String topic;
+        byte[] payload;
+        switch (kind) {
+            case 0 -> {
+                topic = "zigbee2mqtt/living_room";
+                payload = DevicePayloads.zigbee(now, temperature, humidity, humidity > 45).getBytes(StandardCharsets.UTF_8);
+            }
+            case 1 -> {
+                topic = "tele/plug-1/SENSOR";
+                payload = DevicePayloads.tasmota(now, 80 + temperature, 230).getBytes(StandardCharsets.UTF_8);
+            }
+            case 2 -> {
+                topic = "shellies/shellyht-1/sensor/temperature";
+                payload = DevicePayloads.shelly(temperature).getBytes(StandardCharsets.UTF_8);
+            }
+            default -> {
+                topic = "plant/hall-1/line-4/gateway";
+                payload = devices.gateway("press-7", now, java.util.Map.of("pressure", 4 + humidity / 100));
+            }
+        }
+        client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
     }
 
     @Override
