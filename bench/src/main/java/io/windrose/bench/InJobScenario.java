@@ -2,6 +2,7 @@ package io.windrose.bench;
 
 import io.windrose.WindroseJob;
 import io.windrose.config.PipelineConfig;
+import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.mqtt.MqttMessage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -71,6 +72,7 @@ final class InJobScenario {
         current = load;
         StreamExecutionEnvironment env = WindroseJob.environment(config);
         Timing.reset();
+        InMemoryMetrics.reset();
         DataStream<MqttMessage> messages = env.fromSource(new DataGeneratorSource<>(InJobScenario::message, load.count,
                 TypeInformation.of(MqttMessage.class)), WatermarkStrategy.noWatermarks(), "memory-source");
         if (pipeline) {
@@ -90,6 +92,11 @@ final class InJobScenario {
             messages.sinkTo(new TimingSink<>());
         }
         env.execute(pipeline ? "in-job-pipeline" : "in-job-baseline");
+        long decoded = InMemoryMetrics.count("readingsDecoded");
+        if (pipeline && decoded < load.count) { // a figure of readings that never reached the windows means nothing
+            throw new IllegalStateException("only " + decoded + " of " + load.count + " readings were decoded; the rest"
+                    + " became dead letters (see windrose.deadLetters.* in the log) — the measurement would be void");
+        }
         double seconds = (Timing.LAST.get() - Timing.FIRST.get()) / 1e9;
         double cpuSeconds = (Timing.LAST_CPU.get() - Timing.FIRST_CPU.get()) / 1e9;
         return new Measured(load.count, seconds, cpuSeconds, seconds);
@@ -98,7 +105,8 @@ final class InJobScenario {
     static MqttMessage message(long index) {
         Load load = current;
         int i = (int) index;
-        return new MqttMessage(load.topic(i), load.payloads[i], 1, 0L);
+        // arrival = the reading's own time, as from a device with a good clock (else: FUTURE_TIMESTAMP dead letters)
+        return new MqttMessage(load.topic(i), load.payloads[i], 1, load.timestamp(i));
     }
 
     /** First and last record times, shared by the probes and sinks of one run. */

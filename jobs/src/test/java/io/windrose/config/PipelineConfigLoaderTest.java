@@ -174,6 +174,13 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void aRepeatedKeyIsAnErrorNotASilentReplacement() {
+        assertThatThrownBy(() -> load(MINIMAL + "job:\n  name: a\nwindow:\n  size: 5s\njob:\n  parallelism: 2\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("pipeline.yaml").hasMessageContaining("line 8").hasMessageContaining("'job'");
+    }
+
+    @Test
     void theLocalStackPipelineLoadsFromAnyDirectory() {
         PipelineConfig config = new PipelineConfigLoader().load(Path.of("../local-cluster/pipeline.yaml"), List.of());
         assertThat(config.routes).extracting(r -> r.name).containsExactly("sensors", "zigbee", "tasmota", "shelly", "gateway");

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Generated bad input through a real broker into a running job: the job keeps running, every input becomes a dead
  * letter on Kafka with the expected reason, its topic and its payload (cut to the configured bound), the per-reason
- * metrics agree, and a good reading published after all of it still becomes an aggregate.
+ * metrics agree, and good readings published after all of it (JSON, Avro single-object) still become aggregates.
  */
 class HostileInputJobTest {
     private static final String DB = "hostile";
@@ -57,6 +57,8 @@ class HostileInputJobTest {
                 }
                 String good = "{\"ts\":" + HostileInputs.TS + ",\"temperature\":21.5}";
                 devices.publish(root + "/json/site/s-ok", good);
+                devices.publish(root + "/avro1/hall", HostileInputs.GATEWAY.gatewaySingleObject("press-9", HostileInputs.TS,
+                        Map.of("pressure", 4.5)));
                 devices.publish(root + "/json/site/s-ok", "{\"ts\":" + (HostileInputs.TS + 20_000) + ",\"temperature\":1}");
             }
 
@@ -83,7 +85,12 @@ class HostileInputJobTest {
                     "SELECT temperature_count FROM json WHERE sensor = 's-ok'"), r -> !r.isEmpty(), Duration.ofSeconds(60));
             assertThat(rows).as("the good reading after the bad ones").hasSize(1);
             assertThat(((Number) rows.get(0).get("temperature_count")).longValue()).isEqualTo(1);
-            assertThat(InMemoryMetrics.count("readingsDecoded")).isEqualTo(2);
+            List<Map<String, Object>> avro = Await.until(() -> InfluxQuery.rows(influx, DB,
+                    "SELECT pressure_sum, sensor, site FROM avro1"), r -> !r.isEmpty(), Duration.ofSeconds(30));
+            assertThat(avro).as("Avro single-object, schema found by fingerprint")
+                    .extracting(r -> r.get("sensor"), r -> r.get("site"), r -> ((Number) r.get("pressure_sum")).doubleValue())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("press-9", "hall", 4.5));
+            assertThat(InMemoryMetrics.count("readingsDecoded")).isEqualTo(3);
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             assertThat(InMemoryMetrics.gauge("numRestarts")).as("restarts").isZero();
         } finally {

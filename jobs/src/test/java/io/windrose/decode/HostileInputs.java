@@ -1,9 +1,11 @@
 package io.windrose.decode;
 
+import io.windrose.localcluster.DevicePayloads;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -14,6 +16,7 @@ import java.util.Random;
  */
 final class HostileInputs {
     static final long TS = 1764144000000L;
+    static final DevicePayloads GATEWAY = new DevicePayloads(DeviceRoutesTest.GATEWAY_SCHEMA);
 
     /** One input and the reason it must be dead-lettered with. */
     record Case(String what, String topic, byte[] payload, DeadLetterReason reason) {
@@ -38,6 +41,13 @@ final class HostileInputs {
                     fields: {paths: [values]}
                     timestamp: {path: timestamp}
                     avro: {encoding: binary, schemas: ["%2$s"]}
+                  - name: avro1
+                    topic-template: %1$s/avro1/{site}
+                    format: avro
+                    sensor-path: device
+                    fields: {paths: [values]}
+                    timestamp: {path: timestamp}
+                    avro: {encoding: single-object, schemas: ["%2$s"]}
                   - name: loose
                     topics: [%1$s/loose/#]
                     topic-template: %1$s/loose/{site}
@@ -114,6 +124,13 @@ final class HostileInputs {
         cases.add(new Case("avro: a string claiming 1 GB", avro, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80,
                 (byte) 0x80, 0x08, 'x'}, DeadLetterReason.MALFORMED));
         cases.add(new Case("avro: JSON instead", avro, utf8(good), DeadLetterReason.MALFORMED));
+        String singleObject = root + "/avro1/hall";
+        byte[] unknown = GATEWAY.gatewaySingleObject("gw", TS, Map.of("p", 1.0));
+        unknown[5] ^= 0x55;
+        cases.add(new Case("avro single-object: unknown fingerprint", singleObject, unknown,
+                DeadLetterReason.UNKNOWN_SCHEMA));
+        cases.add(new Case("avro single-object: no header", singleObject, GATEWAY.gateway("gw", TS, Map.of("p", 1.0)),
+                DeadLetterReason.MALFORMED));
 
         cases.add(new Case("unrouted: deeper than the template", root + "/loose/a/b", utf8(good),
                 DeadLetterReason.UNROUTED));

@@ -74,6 +74,34 @@ class MappingRulesTest {
     }
 
     @Test
+    void avroSingleObjectFindsTheSchemaByFingerprintAmongWindrosesOwn() throws Exception {
+        Route route = route("""
+                format: avro
+                sensor-path: sensorId
+                fields: {paths: [fields]}
+                timestamp: {path: eventTime}
+                """);
+        SensorReading upstream = SensorReading.newBuilder().setMeasurement("m").setSensorId("up-1").setTags(Map.of())
+                .setEventTime(java.time.Instant.ofEpochMilli(1764144000000L)).setFields(Map.of("t", 1.5, "h", 2.0))
+                .setTopic("").build();
+        java.nio.ByteBuffer buffer = upstream.toByteBuffer(); // Avro single-object encoding
+        byte[] payload = new byte[buffer.remaining()];
+        buffer.get(payload);
+        SensorReading r = route.decode(payload, "x/s", ARRIVAL, route.accept("x/s").orElseThrow());
+        assertThat(r.getSensorId()).isEqualTo("up-1");
+        assertThat(r.getTags()).isEqualTo(Map.of("site", "s"));
+        assertThat(r.getEventTime().toEpochMilli()).isEqualTo(1764144000000L);
+        assertThat(r.getFields()).isEqualTo(Map.of("t", 1.5, "h", 2.0));
+
+        payload[5] ^= 0x55; // another fingerprint
+        assertThatThrownBy(() -> route.decode(payload, "x/s", ARRIVAL, Map.of("site", "s")))
+                .isInstanceOfSatisfying(DecodeException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(DeadLetterReason.UNKNOWN_SCHEMA);
+                    assertThat(e.getMessage()).contains("avro.schemas");
+                });
+    }
+
+    @Test
     void badRouteConfigNamesTheKey() {
         assertThatThrownBy(() -> route("timestamp: {format: epoch-minutes}\n")).hasMessageContaining("routes[0].timestamp.format")
                 .hasMessageContaining("epoch-ms");

@@ -2,7 +2,6 @@ package io.windrose.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
@@ -25,18 +24,27 @@ import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 
-/** Event time against real servers: a far-future reading cannot make others late; late data is kept or corrects. */
+/**
+ * Event time against real servers: a far-future reading cannot make others late, an idle reader does not hold the
+ * watermark back, late data is kept or corrects its window.
+ */
 class EventTimeJobTest {
     private static final long T0 = 1764144000000L; // a multiple of 10 s
 
+    private final MosquittoServer mosquitto = RealServices.mosquitto();
+    private final KafkaServer kafka = RealServices.kafka();
+    private final InfluxServer influx = RealServices.influx();
+
+    /** A job named {@code name} writing to InfluxDB database {@code name} and Kafka topics {@code name.*}. */
+    private JobClient start(String name, String yaml, String... overrides) throws Exception {
+        influx.createDatabase(name);
+        return TestJobs.start(TestPipelines.load(name, TestPipelines.services(name, mosquitto, influx, name, kafka) + yaml,
+                overrides));
+    }
+
     @Test
     void aFarFutureReadingDoesNotMakeTheOtherSensorsLate() throws Exception {
-        MosquittoServer mosquitto = RealServices.mosquitto();
-        KafkaServer kafka = RealServices.kafka();
-        InfluxServer influx = RealServices.influx();
-        influx.createDatabase("future");
-        PipelineConfig config = TestPipelines.load("future", TestPipelines.services("future", mosquitto, influx, "future", kafka)
-                + """
+        JobClient job = start("future", """
                 routes:
                   - name: future
                     topic-template: future/{sensor}
@@ -44,7 +52,6 @@ class EventTimeJobTest {
                   max-out-of-orderness: 1s
                   max-future-skew: 1m
                 """);
-        JobClient job = TestJobs.start(config);
         try {
             mosquitto.awaitSubscription("future-0", "future/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
@@ -73,13 +80,35 @@ class EventTimeJobTest {
     }
 
     @Test
+    void anIdleReaderDoesNotHoldBackTheWatermark() throws Exception {
+        // two readers, each with its own filter; only the first ever gets a message
+        JobClient job = start("idle", """
+                routes:
+                  - name: idle
+                    topics: [idle/busy/+, idle/quiet/+]
+                    topic-template: idle/{group}/{sensor}
+                event-time:
+                  max-out-of-orderness: 1s
+                  idleness: 2s
+                """, "job.parallelism=2", "mqtt.shared-subscription=false");
+        try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+            mosquitto.awaitSubscription("idle-1", "idle/quiet/+", Duration.ofSeconds(60));
+            mosquitto.awaitSubscription("idle-0", "idle/busy/+", Duration.ofSeconds(60));
+            for (int i = 0; i < 20; i++) {
+                devices.publish("idle/busy/s", reading(T0 + i * 1_000L, i));
+            }
+            devices.publish("idle/busy/s", reading(T0 + 25_000, 0));
+            String select = "SELECT temperature_count, sensor FROM idle WHERE time < " + (T0 + 20_000) + "ms";
+            assertThat(Await.until(() -> counts(influx, "idle", select), c -> c.size() >= 2, Duration.ofSeconds(60)))
+                    .isEqualTo(Map.of("s@0", 10L, "s@10000", 10L));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
     void lateReadingsGoToTheLateTopicAndThoseWithinAllowedLatenessCorrectThePointInPlace() throws Exception {
-        MosquittoServer mosquitto = RealServices.mosquitto();
-        KafkaServer kafka = RealServices.kafka();
-        InfluxServer influx = RealServices.influx();
-        influx.createDatabase("late");
-        PipelineConfig config = TestPipelines.load("late", TestPipelines.services("late", mosquitto, influx, "late", kafka)
-                + """
+        JobClient job = start("late", """
                 routes:
                   - name: late
                     topic-template: late/{sensor}
@@ -88,7 +117,6 @@ class EventTimeJobTest {
                   allowed-lateness: 5s
                 """);
         String first = "SELECT temperature_count, temperature_sum FROM late WHERE sensor = 's' AND time = " + T0 + "ms";
-        JobClient job = TestJobs.start(config);
         try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
             mosquitto.awaitSubscription("late-0", "late/+", Duration.ofSeconds(60));
             for (int i = 0; i < 10; i++) {

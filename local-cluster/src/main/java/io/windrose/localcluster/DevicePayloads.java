@@ -3,6 +3,7 @@ package io.windrose.localcluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -15,6 +16,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
 
 /**
  * Payloads as real devices publish them, matching the routes of {@code local-cluster/examples/device-routes.yaml}:
@@ -56,11 +58,7 @@ public final class DevicePayloads {
 
     /** {@code plant/<line...>/gateway}: a GatewayReading in plain Avro binary. */
     public byte[] gateway(String device, long ts, Map<String, Double> values) {
-        GenericRecord record = new GenericData.Record(gatewaySchema);
-        record.put("device", device);
-        record.put("timestamp", ts);
-        record.put("values", values);
-        record.put("status", new GenericData.EnumSymbol(gatewaySchema.getField("status").schema(), "OK"));
+        GenericRecord record = gatewayRecord(device, ts, values);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
@@ -70,5 +68,27 @@ public final class DevicePayloads {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The same GatewayReading in Avro single-object encoding (C3 01, the schema's fingerprint, the body). */
+    public byte[] gatewaySingleObject(String device, long ts, Map<String, Double> values) {
+        try {
+            ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), gatewaySchema)
+                    .encode(gatewayRecord(device, ts, values));
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private GenericRecord gatewayRecord(String device, long ts, Map<String, Double> values) {
+        GenericRecord record = new GenericData.Record(gatewaySchema);
+        record.put("device", device);
+        record.put("timestamp", ts);
+        record.put("values", values);
+        record.put("status", new GenericData.EnumSymbol(gatewaySchema.getField("status").schema(), "OK"));
+        return record;
     }
 }
