@@ -2,7 +2,6 @@ package io.windrose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.windrose.config.PipelineConfig;
 import io.windrose.decode.DeadLetterReason;
 import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.InfluxServer;
@@ -16,7 +15,6 @@ import io.windrose.testing.RealServices;
 import io.windrose.testing.TestJobs;
 import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestMqtt;
-import io.windrose.testing.TestPipelines;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -38,20 +36,17 @@ class ConservationJobTest {
         MosquittoServer mosquitto = RealServices.mosquitto();
         KafkaServer kafka = RealServices.kafka();
         InfluxServer influx = RealServices.influx();
-        influx.createDatabase(DB);
-        PipelineConfig config = TestPipelines.load("conservation",
-                TestPipelines.services("conservation", mosquitto, influx, DB, kafka) + """
+        int good = 0;
+        int duplicates = 0;
+        int bad = 0;
+        int late = 0;
+        JobClient job = TestJobs.startWithServices(DB, true, """
                 routes:
                   - name: mix
                     topic-template: mix/{sensor}
                 event-time:
                   max-out-of-orderness: 1s
                 """);
-        int good = 0;
-        int duplicates = 0;
-        int bad = 0;
-        int late = 0;
-        JobClient job = TestJobs.start(config);
         try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
             mosquitto.awaitSubscription("conservation-0", "mix/+", Duration.ofSeconds(60));
             List<String> badPayloads = List.of("", "{\"ts\":", "[1]", "{\"ts\":1,\"t\":NaN}", "{\"t\":1}",

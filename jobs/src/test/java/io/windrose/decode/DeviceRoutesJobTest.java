@@ -2,7 +2,6 @@ package io.windrose.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.DevicePayloads;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -11,7 +10,6 @@ import io.windrose.testing.InfluxQuery;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.TestJobs;
 import io.windrose.testing.TestMqtt;
-import io.windrose.testing.TestPipelines;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -30,15 +28,12 @@ class DeviceRoutesJobTest {
     void everyExampleRouteEndsInInfluxDb() throws Exception {
         MosquittoServer mosquitto = RealServices.mosquitto();
         InfluxServer influx = RealServices.influx();
-        influx.createDatabase(DB);
-        String yaml = TestPipelines.services("devices", mosquitto, influx, DB, null)
-                + Files.readString(DeviceRoutesTest.EXAMPLES.resolve("device-routes.yaml"));
-        PipelineConfig config = TestPipelines.load("devices", yaml, "event-time.max-out-of-orderness=1s",
-                "routes.4.avro.schemas=[\"" + DeviceRoutesTest.GATEWAY_SCHEMA + "\"]"); // the file is copied elsewhere
-
         // device clocks near now: arrival-time readings (format value) share the one watermark with them
         long base = (System.currentTimeMillis() / 10_000) * 10_000 - 20_000;
-        JobClient job = TestJobs.start(config);
+        JobClient job = TestJobs.startWithServices(DB, false,
+                Files.readString(DeviceRoutesTest.EXAMPLES.resolve("device-routes.yaml")),
+                "event-time.max-out-of-orderness=1s",
+                "routes.4.avro.schemas=[\"" + DeviceRoutesTest.GATEWAY_SCHEMA + "\"]"); // the file is copied elsewhere
         try {
             mosquitto.awaitSubscription("devices-0", "plant/#", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {

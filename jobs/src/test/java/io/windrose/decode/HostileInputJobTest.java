@@ -2,7 +2,6 @@ package io.windrose.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
@@ -15,7 +14,6 @@ import io.windrose.testing.TestJobs;
 import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestKafka.Keyed;
 import io.windrose.testing.TestMqtt;
-import io.windrose.testing.TestPipelines;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,14 +39,11 @@ class HostileInputJobTest {
         MosquittoServer mosquitto = RealServices.mosquitto();
         KafkaServer kafka = RealServices.kafka();
         InfluxServer influx = RealServices.influx();
-        influx.createDatabase(DB);
         String root = "hostile";
-        PipelineConfig config = TestPipelines.load("hostile", TestPipelines.services("hostile", mosquitto, influx, DB, kafka)
-                + "routes:\n" + HostileInputs.routesYaml(root, DeviceRoutesTest.GATEWAY_SCHEMA.toString())
-                + "event-time: {max-out-of-orderness: 1s}\n");
         List<HostileInputs.Case> cases = HostileInputs.cases(root, 3);
-
-        JobClient job = TestJobs.start(config);
+        JobClient job = TestJobs.startWithServices(DB, true, "routes:\n"
+                + HostileInputs.routesYaml(root, DeviceRoutesTest.GATEWAY_SCHEMA.toString())
+                + "event-time: {max-out-of-orderness: 1s}\n");
         try {
             mosquitto.awaitSubscription("hostile-0", root + "/loose/#", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {

@@ -13,6 +13,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class TestJobs {
     private TestJobs() {}
 
+    /**
+     * Starts a job named {@code name} against the shared real services: its InfluxDB database {@code name} (created
+     * here), Kafka topics {@code name.aggregates} etc. (or Kafka off), then {@code yaml} (routes, event time, ...) and
+     * {@code overrides} (key=value) — see {@link TestPipelines#services}.
+     */
+    public static JobClient startWithServices(String name, boolean kafka, String yaml, String... overrides)
+            throws Exception {
+        RealServices.influx().createDatabase(name);
+        return start(TestPipelines.load(name, TestPipelines.services(name, RealServices.mosquitto(), RealServices.influx(),
+                name, kafka ? RealServices.kafka() : null) + yaml, overrides));
+    }
+
     public static JobClient start(PipelineConfig config) throws Exception {
         return start(config, UnaryOperator.identity());
     }

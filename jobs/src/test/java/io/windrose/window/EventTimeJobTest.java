@@ -16,7 +16,6 @@ import io.windrose.testing.TestJobs;
 import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestKafka.Keyed;
 import io.windrose.testing.TestMqtt;
-import io.windrose.testing.TestPipelines;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +34,9 @@ class EventTimeJobTest {
     private final KafkaServer kafka = RealServices.kafka();
     private final InfluxServer influx = RealServices.influx();
 
-    /** A job named {@code name} writing to InfluxDB database {@code name} and Kafka topics {@code name.*}. */
-    private JobClient start(String name, String yaml, String... overrides) throws Exception {
-        influx.createDatabase(name);
-        return TestJobs.start(TestPipelines.load(name, TestPipelines.services(name, mosquitto, influx, name, kafka) + yaml,
-                overrides));
-    }
-
     @Test
     void aFarFutureReadingDoesNotMakeTheOtherSensorsLate() throws Exception {
-        JobClient job = start("future", """
+        JobClient job = TestJobs.startWithServices("future", true, """
                 routes:
                   - name: future
                     topic-template: future/{sensor}
@@ -82,7 +74,7 @@ class EventTimeJobTest {
     @Test
     void anIdleReaderDoesNotHoldBackTheWatermark() throws Exception {
         // two readers, each with its own filter; only the first ever gets a message
-        JobClient job = start("idle", """
+        JobClient job = TestJobs.startWithServices("idle", true, """
                 routes:
                   - name: idle
                     topics: [idle/busy/+, idle/quiet/+]
@@ -108,7 +100,7 @@ class EventTimeJobTest {
 
     @Test
     void lateReadingsGoToTheLateTopicAndThoseWithinAllowedLatenessCorrectThePointInPlace() throws Exception {
-        JobClient job = start("late", """
+        JobClient job = TestJobs.startWithServices("late", true, """
                 routes:
                   - name: late
                     topic-template: late/{sensor}
