@@ -20,6 +20,7 @@ import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorAggregate;
 import io.windrose.schema.SensorReading;
+import io.windrose.sink.InfluxDbOptions;
 import io.windrose.sink.InfluxDbSink;
 import io.windrose.sink.InfluxPoints;
 import io.windrose.sink.KafkaSinks;
@@ -123,7 +124,7 @@ public final class WindroseJob {
         LOG.info("Windrose pipeline: routes {}, MQTT {} topics {} ({}), window {}, {} rule(s), InfluxDB {}, Kafka {}",
                 routes.stream().map(Route::name).toList(), config.mqtt.servers, filters, config.mqtt.delivery,
                 Durations.format(config.window.size), config.rules.size(),
-                config.sinks.influxdb.enabled ? config.sinks.influxdb.url + " bucket " + config.sinks.influxdb.bucket : "off",
+                config.sinks.influxdb.enabled ? InfluxDbOptions.of(config.sinks).target() : "off",
                 config.sinks.kafka.enabled ? config.sinks.kafka.bootstrapServers : "off");
         return env.fromSource(source(config, List.copyOf(filters)), WatermarkStrategy.noWatermarks(), "mqtt-source")
                 .uid("mqtt-source");
@@ -194,13 +195,11 @@ public final class WindroseJob {
 
     /** Writes the pipeline's streams to the sinks the config turns on. */
     public static void sinks(Pipeline pipeline, PipelineConfig config) {
-        PipelineConfig.Influxdb influx = config.sinks.influxdb;
-        if (influx.enabled) {
-            pipeline.aggregates().sinkTo(new InfluxDbSink<>(influx.url, influx.token, influx.org, influx.bucket,
-                    influx.batchSize, influx.flushInterval, InfluxPoints.aggregates()))
+        if (config.sinks.influxdb.enabled) {
+            InfluxDbOptions influx = InfluxDbOptions.of(config.sinks);
+            pipeline.aggregates().sinkTo(new InfluxDbSink<>(influx, InfluxPoints.aggregates(), SensorAggregate::getSensorId))
                     .name("influxdb-aggregates").uid("influxdb-aggregates");
-            pipeline.alerts().sinkTo(new InfluxDbSink<>(influx.url, influx.token, influx.org, influx.bucket,
-                    influx.batchSize, influx.flushInterval, InfluxPoints.alerts()))
+            pipeline.alerts().sinkTo(new InfluxDbSink<>(influx, InfluxPoints.alerts(), AlertEvent::getSensorId))
                     .name("influxdb-alerts").uid("influxdb-alerts");
         }
         PipelineConfig.Kafka kafka = config.sinks.kafka;

@@ -201,17 +201,30 @@ public final class PipelineConfig implements Serializable {
         public Kafka kafka = new Kafka();
     }
 
-    /** InfluxDB through influxdb-client-java (the v2 write API: InfluxDB 2.x, 3.x, Cloud, 1.8+). */
+    /** InfluxDB: the v2 write API through influxdb-client-java, or the 1.x write API. */
     public static final class Influxdb implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         public boolean enabled = true;
+        /** v2 (InfluxDB 2.x, 3.x, Cloud, 1.8+: org, bucket, token) or v1 (1.x servers: database, username, password). */
+        public String api = "v2";
         public String url = "http://127.0.0.1:8086";
         public String org = "windrose";
-        /** v2 bucket; for InfluxDB 1.x the database and retention policy as "db/rp" ("telemetry" = default policy). */
+        /** v2 bucket; for InfluxDB 1.8 through the v2 API "db/rp" ("telemetry" = default policy). */
         public String bucket = "telemetry";
         public String token;
+        /** v1: database, retention policy (default policy when absent), credentials. */
+        public String database;
+        public String retentionPolicy;
+        public String username;
+        public String password;
         public int batchSize = 5000;
         public Duration flushInterval = Duration.ofSeconds(1);
+        public boolean gzip = true;
+        /** A failed batch is retried after this, doubling up to retry-max-delay (or after the server's Retry-After). */
+        public Duration retryInitialDelay = Duration.ofMillis(200);
+        public Duration retryMaxDelay = Duration.ofSeconds(10);
+        /** How long one batch is retried while the job waits, before the job fails and restarts. */
+        public Duration retryTimeout = Duration.ofMinutes(5);
     }
 
     /** Kafka outputs, Avro values from the schemas module, key = sensor id. */

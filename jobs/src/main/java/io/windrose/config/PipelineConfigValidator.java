@@ -100,7 +100,18 @@ final class PipelineConfigValidator {
         PipelineConfig.Influxdb influx = c.sinks.influxdb;
         if (influx.enabled) {
             httpUrl(influx.url, "sinks.influxdb.url");
-            require(!blank(influx.bucket), "sinks.influxdb.bucket", "expected a bucket (or database/retention-policy for 1.x)");
+            require("v2".equals(influx.api) || "v1".equals(influx.api), "sinks.influxdb.api",
+                    "expected v2 (InfluxDB 2.x, 3.x, Cloud, 1.8+) or v1 (InfluxDB 1.x), got '" + influx.api + "'");
+            if ("v2".equals(influx.api)) {
+                require(!blank(influx.bucket), "sinks.influxdb.bucket", "expected a bucket (or database/retention-policy for 1.8)");
+            } else {
+                require(!blank(influx.database), "sinks.influxdb.database", "expected the database to write to with api v1");
+                require(influx.password == null || influx.username != null, "sinks.influxdb.password",
+                        "a password needs sinks.influxdb.username too");
+            }
+            positive(influx.retryInitialDelay, "sinks.influxdb.retry-initial-delay");
+            positive(influx.retryMaxDelay, "sinks.influxdb.retry-max-delay");
+            positive(influx.retryTimeout, "sinks.influxdb.retry-timeout");
             require(influx.batchSize > 0, "sinks.influxdb.batch-size", "expected a whole number above 0");
             positive(influx.flushInterval, "sinks.influxdb.flush-interval");
         }

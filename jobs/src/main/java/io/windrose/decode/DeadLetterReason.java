@@ -19,5 +19,7 @@ public enum DeadLetterReason {
     /** Avro single-object encoding with a schema fingerprint no configured schema has. */
     UNKNOWN_SCHEMA,
     /** No route's topic template or filter matches the topic. */
-    UNROUTED
+    UNROUTED,
+    /** InfluxDB refused the point (e.g. a field type conflict); the detail is the server's message. */
+    REJECTED_BY_INFLUXDB
 }

@@ -1,40 +1,32 @@
 package io.windrose.sink;
 
-import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * Writes points to InfluxDB through influxdb-client-java's v2 write API (InfluxDB 2.x, 3.x, Cloud and 1.8+ with a
- * bucket "database/retention-policy"). Batches by size and linger time and flushes on every checkpoint
- * (at-least-once); the same element always yields the same point, so a replay overwrites instead of duplicating.
+ * Writes points to InfluxDB, through the v2 API (influxdb-client-java: InfluxDB 2.x, 3.x, Cloud, 1.8+) or the 1.x
+ * API. Batches by size and linger time and flushes on every checkpoint (at-least-once); the same element always yields
+ * the same point, so a replay overwrites instead of duplicating. Outages are retried while the job waits; points the
+ * server refuses become dead letters. See {@link InfluxDbWriter}.
  */
 public final class InfluxDbSink<T> implements Sink<T> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final String url;
-    private final String token;
-    private final String org;
-    private final String bucket;
-    private final int batchSize;
-    private final Duration flushInterval;
+    private final InfluxDbOptions options;
     private final PointMapper<T> mapper;
+    private final SerializableFunction<T, String> keyOf;
 
-    public InfluxDbSink(String url, String token, String org, String bucket, int batchSize, Duration flushInterval,
-            PointMapper<T> mapper) {
-        this.url = url;
-        this.token = token;
-        this.org = org;
-        this.bucket = bucket;
-        this.batchSize = batchSize;
-        this.flushInterval = flushInterval;
+    /** @param keyOf the sensor id of an element, for its dead letter if InfluxDB refuses it */
+    public InfluxDbSink(InfluxDbOptions options, PointMapper<T> mapper, SerializableFunction<T, String> keyOf) {
+        this.options = options;
         this.mapper = mapper;
+        this.keyOf = keyOf;
     }
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
-        return new InfluxDbWriter<>(url, token, org, bucket, batchSize, flushInterval.toMillis(), mapper,
-                context.getProcessingTimeService(), context.metricGroup());
+        return new InfluxDbWriter<>(options, mapper, keyOf, context.getProcessingTimeService(), context.metricGroup());
     }
 }

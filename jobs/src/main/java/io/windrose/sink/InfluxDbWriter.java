@@ -1,66 +1,81 @@
 package io.windrose.sink;
 
-import com.influxdb.client.InfluxDBClient;
-import com.influxdb.client.InfluxDBClientFactory;
-import com.influxdb.client.InfluxDBClientOptions;
-import com.influxdb.client.WriteApiBlocking;
-import com.influxdb.client.domain.WritePrecision;
+import io.windrose.decode.DeadLetterReason;
+import io.windrose.schema.DeadLetter;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.util.function.SerializableFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Buffers line protocol and writes it in batches: when the batch is full, after the linger time, and on checkpoints. */
+/**
+ * Buffers line protocol and writes it in batches: when the batch is full, after the linger time, and on every
+ * checkpoint. A batch that fails for want of an answer, by throttling (429) or a server error (5xx) is retried with
+ * exponential back-off and jitter, or after the server's Retry-After, while the job waits (back-pressure, not an
+ * unbounded buffer) — up to the retry timeout, then the job fails and restarts from its last checkpoint. A batch the
+ * server refuses (400, 413, 422: e.g. a field type conflict) is split in halves until the refused points are alone;
+ * those become dead letters with the server's message, the rest is written (points are idempotent, so writing one twice
+ * after a partial write changes nothing).
+ */
 final class InfluxDbWriter<T> implements SinkWriter<T> {
     private static final Logger LOG = LoggerFactory.getLogger(InfluxDbWriter.class);
+    private static final int MAX_DEAD_LETTER_BYTES = 64 * 1024;
 
-    private final InfluxDBClient client;
-    private final WriteApiBlocking writeApi;
-    private final String org;
-    private final String bucket;
-    private final int batchSize;
-    private final long flushIntervalMs;
+    private final InfluxDbOptions options;
+    private final LineProtocolClient client;
     private final PointMapper<T> mapper;
+    private final SerializableFunction<T, String> keyOf;
     private final ProcessingTimeService timers;
-    private final List<String> buffer = new ArrayList<>();
+    private final DeadLetterProducer deadLetters;
+    private final List<String> lines = new ArrayList<>();
+    private final List<String> keys = new ArrayList<>();
     private final Counter pointsWritten;
     private final Counter batchesWritten;
+    private final Counter retries;
+    private final Counter failures;
+    private final Counter pointsRejected;
+    private final Histogram writeLatencyMs;
     private boolean timerPending;
 
-    InfluxDbWriter(String url, String token, String org, String bucket, int batchSize, long flushIntervalMs,
-            PointMapper<T> mapper, ProcessingTimeService timers, MetricGroup metrics) {
-        InfluxDBClientOptions.Builder options = InfluxDBClientOptions.builder().url(url).org(org).bucket(bucket)
-                .precision(WritePrecision.MS);
-        if (token != null && !token.isEmpty()) {
-            options.authenticateToken(token.toCharArray());
-        }
-        this.client = InfluxDBClientFactory.create(options.build()).enableGzip();
-        this.writeApi = client.getWriteApiBlocking();
-        this.org = org;
-        this.bucket = bucket;
-        this.batchSize = batchSize;
-        this.flushIntervalMs = flushIntervalMs;
+    InfluxDbWriter(InfluxDbOptions options, PointMapper<T> mapper, SerializableFunction<T, String> keyOf,
+            ProcessingTimeService timers, MetricGroup metrics) {
+        this.options = options;
+        this.client = options.client();
         this.mapper = mapper;
+        this.keyOf = keyOf;
         this.timers = timers;
+        this.deadLetters = options.deadLetters() == null ? null : new DeadLetterProducer(options.deadLetters());
         MetricGroup group = metrics.addGroup("influxdb");
         this.pointsWritten = group.counter("pointsWritten");
         this.batchesWritten = group.counter("batchesWritten");
-        group.gauge("bufferedPoints", buffer::size);
+        this.retries = group.counter("retries");
+        this.failures = group.counter("failedRequests");
+        this.pointsRejected = group.counter("pointsRejected");
+        this.writeLatencyMs = group.histogram("writeLatencyMs", new DescriptiveStatisticsHistogram(1_000));
+        group.gauge("bufferedPoints", lines::size);
     }
 
     @Override
     public void write(T element, Context context) throws IOException {
-        buffer.add(mapper.toPoint(element).toLineProtocol());
-        if (buffer.size() >= batchSize) {
+        lines.add(mapper.toPoint(element).toLineProtocol());
+        keys.add(keyOf.apply(element));
+        if (lines.size() >= options.batchSize()) {
             writeBuffer();
         } else if (!timerPending) {
             timerPending = true;
-            timers.registerTimer(timers.getCurrentProcessingTime() + flushIntervalMs, time -> {
+            timers.registerTimer(timers.getCurrentProcessingTime() + options.flushInterval().toMillis(), time -> {
                 timerPending = false;
                 writeBuffer();
             });
@@ -70,27 +85,115 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
     @Override
     public void flush(boolean endOfInput) throws IOException {
         writeBuffer();
+        if (deadLetters != null) {
+            deadLetters.flush();
+        }
     }
 
     private void writeBuffer() throws IOException {
-        if (buffer.isEmpty()) {
+        if (!lines.isEmpty()) {
+            write(0, lines.size());
+            lines.clear();
+            keys.clear();
+        }
+    }
+
+    /** Writes lines [from, to), splitting it while the server refuses points in it. */
+    private void write(int from, int to) throws IOException {
+        try {
+            writeWithRetries(lines.subList(from, to));
+        } catch (InfluxWriteException e) {
+            if (!e.pointsRejected()) {
+                throw e;
+            }
+            if (to - from == 1) {
+                reject(lines.get(from), keys.get(from), e.getMessage());
+            } else {
+                int middle = (from + to) >>> 1;
+                write(from, middle);
+                write(middle, to);
+            }
+        }
+    }
+
+    private void writeWithRetries(List<String> batch) throws IOException {
+        long start = System.nanoTime();
+        long deadline = start + options.retryTimeout().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            long sent = System.nanoTime();
+            try {
+                client.write(batch);
+                writeLatencyMs.update((System.nanoTime() - sent) / 1_000_000);
+                pointsWritten.inc(batch.size());
+                batchesWritten.inc();
+                if (attempt > 1) {
+                    LOG.info("InfluxDB writes to {} recovered after {} attempts in {} s", options.target(), attempt,
+                            (System.nanoTime() - start) / 1_000_000_000);
+                }
+                return;
+            } catch (InfluxWriteException e) {
+                failures.inc();
+                if (e.status() == 401 || e.status() == 403 || e.status() == 404) {
+                    throw new IOException("InfluxDB " + options.target() + " refused the write (" + e.getMessage()
+                            + "): check sinks.influxdb (token / username and password, org, bucket or database)", e);
+                }
+                if (!e.retryable()) {
+                    throw e;
+                }
+                long delay = delayMs(attempt, e.retryAfterMs());
+                if (System.nanoTime() + delay * 1_000_000 > deadline) {
+                    throw new IOException("InfluxDB " + options.target() + " still failing after "
+                            + options.retryTimeout().toSeconds() + " s (sinks.influxdb.retry-timeout): " + e.getMessage(), e);
+                }
+                if (attempt == 1 || attempt % 10 == 0) {
+                    LOG.warn("InfluxDB write of {} points to {} failed ({}); retrying in {} ms (attempt {}), the job "
+                            + "waits meanwhile", batch.size(), options.target(), e.getMessage(), delay, attempt);
+                }
+                retries.inc();
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting to retry an InfluxDB write");
+                }
+            }
+        }
+    }
+
+    /** Exponential back-off with jitter (half to all of the step), or the server's Retry-After. */
+    private long delayMs(int attempt, long retryAfterMs) {
+        if (retryAfterMs >= 0) {
+            return retryAfterMs;
+        }
+        long step = Math.min(options.retryMaxDelay().toMillis(),
+                options.retryInitialDelay().toMillis() << Math.min(attempt - 1, 20));
+        return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
+    }
+
+    private void reject(String line, String key, String serverMessage) throws IOException {
+        pointsRejected.inc();
+        if (deadLetters == null) {
+            LOG.error("InfluxDB {} refused a point, and the Kafka dead-letter topic is off: {} — {}", options.target(),
+                    serverMessage, line);
             return;
         }
-        try {
-            writeApi.writeRecords(bucket, org, WritePrecision.MS, buffer);
-        } catch (RuntimeException e) {
-            // the job restarts from the last checkpoint and the replay rewrites the same (idempotent) points
-            throw new IOException("writing " + buffer.size() + " points to InfluxDB bucket " + bucket + " failed: "
-                    + e.getMessage(), e);
-        }
-        pointsWritten.inc(buffer.size());
-        batchesWritten.inc();
-        LOG.debug("Wrote {} points to InfluxDB bucket {}", buffer.size(), bucket);
-        buffer.clear();
+        byte[] payload = line.getBytes(StandardCharsets.UTF_8);
+        deadLetters.send(DeadLetter.newBuilder()
+                .setReason(DeadLetterReason.REJECTED_BY_INFLUXDB.name())
+                .setDetail(serverMessage)
+                .setTopic("influxdb " + options.target())
+                .setSensorId(key)
+                .setReceivedAt(Instant.now())
+                .setPayload(ByteBuffer.wrap(payload, 0, Math.min(payload.length, MAX_DEAD_LETTER_BYTES)).slice())
+                .setPayloadSize(payload.length)
+                .build());
     }
 
     @Override
     public void close() {
         client.close();
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
     }
 }

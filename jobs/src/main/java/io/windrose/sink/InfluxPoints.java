@@ -1,5 +1,7 @@
 package io.windrose.sink;
 
+import static io.windrose.sink.LineProtocolText.safe;
+
 import com.influxdb.client.domain.WritePrecision;
 import com.influxdb.client.write.Point;
 import io.windrose.schema.AlertEvent;
@@ -12,7 +14,8 @@ import java.util.TreeMap;
  * The InfluxDB data contract. Aggregates: measurement = route's measurement, tags {@code sensor}, topic-template tags
  * and {@code window}, fields {@code <field>_count|_min|_max|_mean|_sum|_last}, time = window start.
  * Alerts: measurement {@code alerts}, tags {@code sensor}, {@code rule}, {@code level}, fields {@code state},
- * {@code value}, {@code threshold}, time = the reading's event time.
+ * {@code value}, {@code threshold}, time = the reading's event time. Names and tag values pass through
+ * {@link LineProtocolText#safe} so that no input can add tags, fields or points.
  */
 public final class InfluxPoints {
     public static final String ALERTS_MEASUREMENT = "alerts";
@@ -28,13 +31,13 @@ public final class InfluxPoints {
     }
 
     static Point aggregate(SensorAggregate aggregate) {
-        Point point = Point.measurement(aggregate.getMeasurement())
-                .addTags(aggregate.getTags())
-                .addTag("sensor", aggregate.getSensorId())
+        Point point = Point.measurement(safe(aggregate.getMeasurement()));
+        aggregate.getTags().forEach((key, value) -> point.addTag(safe(key), safe(value)));
+        point.addTag("sensor", safe(aggregate.getSensorId()))
                 .addTag("window", aggregate.getWindow())
                 .time(aggregate.getWindowStart().toEpochMilli(), WritePrecision.MS);
         for (Map.Entry<String, FieldStats> field : new TreeMap<>(aggregate.getFields()).entrySet()) {
-            String name = field.getKey();
+            String name = safe(field.getKey());
             FieldStats stats = field.getValue();
             point.addField(name + "_count", stats.getCount())
                     .addField(name + "_min", stats.getMin())
@@ -48,9 +51,9 @@ public final class InfluxPoints {
 
     static Point alert(AlertEvent alert) {
         return Point.measurement(ALERTS_MEASUREMENT)
-                .addTag("sensor", alert.getSensorId())
-                .addTag("rule", alert.getRule())
-                .addTag("level", alert.getLevel())
+                .addTag("sensor", safe(alert.getSensorId()))
+                .addTag("rule", safe(alert.getRule()))
+                .addTag("level", safe(alert.getLevel()))
                 .addField("state", alert.getState().name())
                 .addField("value", alert.getValue())
                 .addField("threshold", alert.getThreshold())

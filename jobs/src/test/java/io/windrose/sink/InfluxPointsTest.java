@@ -41,4 +41,14 @@ class InfluxPointsTest {
         String line = InfluxPoints.aggregate(aggregate).toLineProtocol();
         assertThat(line).startsWith("sensors,sensor=s\\ 1\\,evil\\=1,site=a\\=b\\ c,window=10s ");
     }
+
+    @Test
+    void backslashesAndControlCharactersCannotEscapeASeparator() {
+        SensorAggregate aggregate = SensorAggregate.newBuilder().setMeasurement("m\\").setSensorId("x\\")
+                .setTags(Map.of("site", "a\\,b=c\u0000")).setWindow("10s")
+                .setWindowStart(Instant.ofEpochMilli(0)).setWindowEnd(Instant.ofEpochMilli(10_000))
+                .setFields(Map.of("t\\", new FieldStats(1L, 1.0, 1.0, 1.0, 1.0, 1.0))).build();
+        assertThat(InfluxPoints.aggregate(aggregate).toLineProtocol())
+                .startsWith("m\u29F5,sensor=x\u29F5,site=a\u29F5\\,b\\=c\uFFFD,window=10s t\u29F5_count=1i,");
+    }
 }

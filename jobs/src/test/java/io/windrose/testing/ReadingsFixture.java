@@ -63,8 +63,12 @@ public final class ReadingsFixture {
         return "{\"sensor\":\"closer\",\"ts\":" + (T0 + (windows + 3) * 10_000L) + ",\"temperature\":0}";
     }
 
-    /** The pipeline file: this fixture's route, InfluxDB only, plus {@code extra} YAML (top-level sections). */
-    public PipelineConfig pipeline(String mqttUri, String clientIdPrefix, InfluxServer influx, String db, String extra) {
+    /**
+     * The pipeline file: this fixture's route, InfluxDB only, plus {@code extra} YAML (top-level sections) and
+     * {@code overrides} (key=value).
+     */
+    public PipelineConfig pipeline(String mqttUri, String clientIdPrefix, InfluxServer influx, String db, String extra,
+            String... overrides) {
         Path file = RealServices.newDirectory(clientIdPrefix).resolve("pipeline.yaml");
         try {
             Files.writeString(file, """
@@ -97,7 +101,7 @@ public final class ReadingsFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new PipelineConfigLoader().load(file, List.of());
+        return new PipelineConfigLoader().load(file, List.of(overrides));
     }
 
     /** temperature_count per sensor@window-offset-ms as InfluxDB has it now. */

@@ -61,10 +61,31 @@ public final class InfluxServer implements AutoCloseable {
                 "  level = \"warn\"",
                 "[continuous_queries]",
                 "  enabled = false"));
-        process = ManagedProcess.start("influxd", List.of(BINARY, "-config", conf.toString()), dir, dir.resolve("influxd.log"));
-        Ports.awaitOpen(influxdPort, Duration.ofSeconds(30), process);
+        startInfluxd();
         gateway = InfluxV2Gateway.start(port, URI.create("http://127.0.0.1:" + influxdPort));
         return this;
+    }
+
+    private void startInfluxd() throws IOException {
+        process = ManagedProcess.start("influxd", List.of(BINARY, "-config", dir.resolve("influxdb.conf").toString()), dir,
+                dir.resolve("influxd.log"));
+        Ports.awaitOpen(influxdPort, Duration.ofSeconds(30), process);
+    }
+
+    /** Stops influxd, as an outage would; the v2 gateway stays up and answers 503 meanwhile, as a proxy does. */
+    public void stopInfluxd() {
+        process.stop(Duration.ofSeconds(10));
+    }
+
+    /** Starts influxd again after {@link #stopInfluxd()}, on the same ports and data. */
+    public void restartInfluxd() throws IOException {
+        Ports.requireFree(influxdPort, "influxd HTTP");
+        startInfluxd();
+    }
+
+    /** URL of influxd itself, for the 1.x API ({@code /write}, {@code /query}). */
+    public String v1Url() {
+        return "http://127.0.0.1:" + influxdPort;
     }
 
     /** URL for influxdb-client-java and InfluxQL clients (the gateway). */
@@ -84,6 +105,27 @@ public final class InfluxServer implements AutoCloseable {
         String answer = post("/query", "q=" + enc("CREATE DATABASE \"" + database + "\""));
         if (answer.contains("\"error\"")) {
             throw new IllegalStateException("CREATE DATABASE " + database + " failed: " + answer);
+        }
+    }
+
+    /** Writes line protocol (millisecond timestamps) straight to influxd; throws with the server's answer on an error. */
+    public void write(String database, String lines) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + influxdPort + "/write?db="
+                        + enc(database) + "&precision=ms"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(lines))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("write to " + database + " failed: HTTP " + response.statusCode() + " "
+                        + response.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,78 @@
+package io.windrose.sink;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/** The 1.x write API ({@code /write?db=&rp=&precision=ms}, basic authentication) for InfluxDB 1.x servers. */
+final class InfluxV1Client implements LineProtocolClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI uri;
+    private final String authorization;
+    private final boolean gzip;
+
+    InfluxV1Client(String url, String database, String retentionPolicy, String username, String password, boolean gzip) {
+        String query = "db=" + enc(database) + "&precision=ms"
+                + (retentionPolicy == null || retentionPolicy.isEmpty() ? "" : "&rp=" + enc(retentionPolicy));
+        this.uri = URI.create(url.replaceAll("/+$", "") + "/write?" + query);
+        this.authorization = username == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+        this.gzip = gzip;
+    }
+
+    @Override
+    public void write(List<String> lines) throws InfluxWriteException {
+        byte[] body = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "text/plain; charset=utf-8");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (gzip) {
+            request.header("Content-Encoding", "gzip");
+            body = gzip(body);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new InfluxWriteException(0, "no answer from " + uri.getHost() + ":" + uri.getPort() + ": " + e, -1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfluxWriteException(0, "interrupted", -1, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new InfluxWriteException(response.statusCode(), "HTTP " + response.statusCode() + ": " + response.body(),
+                    InfluxWriteException.retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
+        }
+    }
+
+    private static byte[] gzip(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // in memory
+        }
+        return out.toByteArray();
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        // java.net.http.HttpClient (Java 17) has nothing to close; its threads end with it
+    }
+}
