@@ -7,6 +7,7 @@ import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.testing.Await;
+import io.windrose.testing.FailOnceAfterCheckpoint;
 import io.windrose.testing.ReadingsFixture;
 import io.windrose.testing.RealServices;
 import io.windrose.localcluster.InMemoryMetrics;
@@ -14,10 +15,6 @@ import io.windrose.testing.TestJobs;
 import io.windrose.testing.TestMqtt;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 
@@ -69,38 +66,6 @@ class AtLeastOnceRecoveryTest {
                     FailOnceAfterCheckpoint.PASSED.get(), fixture.size() + 1, InMemoryMetrics.count("duplicatesDropped"));
         } finally {
             job.cancel().get();
-        }
-    }
-
-    /** Throws once, 200 messages after a checkpoint completed that covers at least {@code threshold} messages. */
-    static final class FailOnceAfterCheckpoint implements MapFunction<MqttMessage, MqttMessage>, CheckpointListener {
-        static final AtomicLong PASSED = new AtomicLong();
-        static final AtomicLong CHECKPOINTED_AT = new AtomicLong();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        static volatile long threshold;
-
-        static void reset(long threshold) {
-            PASSED.set(0);
-            CHECKPOINTED_AT.set(0);
-            FAILED.set(false);
-            FailOnceAfterCheckpoint.threshold = threshold;
-        }
-
-        @Override
-        public MqttMessage map(MqttMessage message) {
-            long n = PASSED.incrementAndGet();
-            long checkpointed = CHECKPOINTED_AT.get();
-            if (checkpointed >= threshold && n >= checkpointed + 200 && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure after " + n + " messages");
-            }
-            return message;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            if (!FAILED.get()) {
-                CHECKPOINTED_AT.set(PASSED.get());
-            }
         }
     }
 }

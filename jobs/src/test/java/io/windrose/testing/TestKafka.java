@@ -21,14 +21,23 @@ public final class TestKafka {
     /** A decoded record with its key. */
     public record Keyed<T>(String key, T value) {}
 
-    /** Reads until {@code expected} records arrived (or the timeout), then keeps reading 1 s more to catch extras. */
+    /**
+     * Reads committed records until {@code expected} arrived (or the timeout), then keeps reading 1 s more to catch
+     * extras.
+     */
     public static <T extends SpecificRecord> List<Keyed<T>> read(String bootstrap, String topic, Class<T> type,
             int expected, Duration timeout) {
+        return read(bootstrap, topic, type, expected, timeout, "read_committed");
+    }
+
+    /** As {@link #read}, with the consumer's {@code isolation.level}: read_uncommitted also sees aborted transactions. */
+    public static <T extends SpecificRecord> List<Keyed<T>> read(String bootstrap, String topic, Class<T> type,
+            int expected, Duration timeout, String isolationLevel) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("group.id", "test-" + UUID.randomUUID());
         props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
+        props.put("isolation.level", isolationLevel);
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
