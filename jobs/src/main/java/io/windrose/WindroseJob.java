@@ -6,6 +6,7 @@ import io.windrose.config.ConfigException;
 import io.windrose.config.Durations;
 import io.windrose.config.PipelineConfig;
 import io.windrose.config.PipelineConfigLoader;
+import io.windrose.consume.ConsumeCommand;
 import io.windrose.decode.DecodeFunction;
 import io.windrose.dedup.DeduplicateReadings;
 import io.windrose.decode.MessageDecoder;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WindroseJob {
     private static final Logger LOG = LoggerFactory.getLogger(WindroseJob.class);
-    private static final String USAGE = "usage: windrose --config pipeline.yaml [--set key=value ...]";
+    private static final String USAGE = "usage: windrose --config pipeline.yaml [--set key=value ...]\n"
+            + "       windrose consume --topic TOPIC [...]   (prints a Kafka topic's records as JSON; consume --help)";
 
     /** Readings that arrived after their window closed (beyond the allowed lateness). */
     public static final OutputTag<SensorReading> LATE_READINGS = new OutputTag<>("late-readings") {};
@@ -58,6 +60,9 @@ public final class WindroseJob {
     private WindroseJob() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("consume")) {
+            System.exit(ConsumeCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+        }
         Path configFile = null;
         List<String> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {

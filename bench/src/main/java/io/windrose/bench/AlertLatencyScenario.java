@@ -5,6 +5,7 @@ import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
+import io.windrose.consume.AvroTopicReader;
 import io.windrose.schema.AlertEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,10 +91,11 @@ final class AlertLatencyScenario {
     }
 
     private void consume(String topic, Load load, long[] publishedAt, List<Long> latencies, AtomicBoolean stop) {
-        try (AvroTopicConsumer<AlertEvent> alerts = new AvroTopicConsumer<>(kafka.bootstrapServers(), topic,
-                AlertEvent.class, Map.of("fetch.max.wait.ms", "5"))) {
+        try (AvroTopicReader<AlertEvent> alerts = new AvroTopicReader<>(kafka.bootstrapServers(), topic,
+                AlertEvent.class, Map.of("fetch.max.wait.ms", "5", "isolation.level", "read_uncommitted"))) {
             while (!stop.get()) {
-                for (AlertEvent alert : alerts.poll(Duration.ofMillis(5))) {
+                for (AvroTopicReader.Keyed<AlertEvent> record : alerts.poll(Duration.ofMillis(5))) {
+                    AlertEvent alert = record.value();
                     long now = System.nanoTime();
                     int sensor = Integer.parseInt(alert.getSensorId().substring(2)); // s-0000042
                     long second = (alert.getEventTime().toEpochMilli() - Load.T0) / 1000;

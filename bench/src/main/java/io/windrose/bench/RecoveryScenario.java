@@ -3,6 +3,7 @@ package io.windrose.bench;
 import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.mqtt.MqttMessage;
+import io.windrose.consume.AvroTopicReader;
 import io.windrose.schema.SensorAggregate;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,11 +50,12 @@ final class RecoveryScenario {
         // included: the bounded input ends with a final watermark that fires every window)
         Map<String, Integer> seen = new HashMap<>();
         long counted = 0;
-        try (AvroTopicConsumer<SensorAggregate> aggregates = new AvroTopicConsumer<>(kafka.bootstrapServers(),
+        try (AvroTopicReader<SensorAggregate> aggregates = new AvroTopicReader<>(kafka.bootstrapServers(),
                 config.sinks.kafka.aggregatesTopic, SensorAggregate.class, Map.of("isolation.level", "read_committed"))) {
             long quietSince = System.nanoTime();
             while (System.nanoTime() - quietSince < 3_000_000_000L) {
-                for (SensorAggregate a : aggregates.poll(Duration.ofMillis(200))) {
+                for (AvroTopicReader.Keyed<SensorAggregate> record : aggregates.poll(Duration.ofMillis(200))) {
+                    SensorAggregate a = record.value();
                     quietSince = System.nanoTime();
                     seen.merge(a.getSensorId() + "@" + a.getWindowStart().toEpochMilli(), 1, Integer::sum);
                     counted += a.getFields().get("temperature").getCount();

@@ -1,19 +1,13 @@
 package io.windrose.decode;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.windrose.schema.SensorReading;
 import java.io.IOException;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -26,7 +20,6 @@ import org.apache.avro.io.DecoderFactory;
  */
 public final class AvroPayloadDecoder implements PayloadDecoder {
     private static final long serialVersionUID = 1L;
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final boolean singleObject;
     private final List<String> schemaJson;
@@ -80,7 +73,7 @@ public final class AvroPayloadDecoder implements PayloadDecoder {
             throw new DecodeException(DeadLetterReason.MALFORMED, "not a valid " + reader.getSchema().getFullName()
                     + " record: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        return mapping.reading(tree(record), match);
+        return mapping.reading(AvroTrees.tree(record, false), match);
     }
 
     private Map<Long, GenericDatumReader<GenericRecord>> readers() {
@@ -100,42 +93,5 @@ public final class AvroPayloadDecoder implements PayloadDecoder {
             binaryReader = new GenericDatumReader<>(new Schema.Parser().parse(schemaJson.get(0)));
         }
         return binaryReader;
-    }
-
-    /** An Avro value as a JSON tree: records and maps → objects, arrays → arrays, bytes and fixed → null. */
-    static JsonNode tree(Object value) {
-        if (value == null) {
-            return NODES.nullNode();
-        }
-        if (value instanceof GenericRecord record) {
-            ObjectNode object = NODES.objectNode();
-            for (Schema.Field field : record.getSchema().getFields()) {
-                object.set(field.name(), tree(record.get(field.pos())));
-            }
-            return object;
-        }
-        if (value instanceof Map<?, ?> map) {
-            ObjectNode object = NODES.objectNode();
-            map.forEach((k, v) -> object.set(k.toString(), tree(v)));
-            return object;
-        }
-        if (value instanceof Collection<?> items) {
-            ArrayNode array = NODES.arrayNode();
-            items.forEach(item -> array.add(tree(item)));
-            return array;
-        }
-        if (value instanceof Integer || value instanceof Long) {
-            return NODES.numberNode(((Number) value).longValue());
-        }
-        if (value instanceof Float || value instanceof Double) {
-            return NODES.numberNode(((Number) value).doubleValue());
-        }
-        if (value instanceof Boolean b) {
-            return NODES.booleanNode(b);
-        }
-        if (value instanceof CharSequence || value instanceof GenericEnumSymbol<?>) {
-            return NODES.textNode(value.toString());
-        }
-        return NODES.nullNode();
     }
 }
