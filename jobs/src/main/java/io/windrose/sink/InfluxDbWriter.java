@@ -51,8 +51,13 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
 
     InfluxDbWriter(InfluxDbOptions options, PointMapper<T> mapper, SerializableFunction<T, String> keyOf,
             ProcessingTimeService timers, MetricGroup metrics) {
+        this(options, options.client(), mapper, keyOf, timers, metrics);
+    }
+
+    InfluxDbWriter(InfluxDbOptions options, LineProtocolClient client, PointMapper<T> mapper,
+            SerializableFunction<T, String> keyOf, ProcessingTimeService timers, MetricGroup metrics) {
         this.options = options;
-        this.client = options.client();
+        this.client = client;
         this.mapper = mapper;
         this.keyOf = keyOf;
         this.timers = timers;
