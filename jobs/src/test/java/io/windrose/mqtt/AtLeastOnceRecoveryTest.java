@@ -2,7 +2,6 @@ package io.windrose.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -44,13 +43,8 @@ class AtLeastOnceRecoveryTest {
         try {
             mosquitto.awaitSubscription("windrose-recovery-0", "recovery/+/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
-                devices.publishAll(fixture.topics(0, half), fixture.payloads(0, half), MqttQos.AT_LEAST_ONCE);
                 // a checkpoint completes after the first half went through; the failure comes 200 messages later
-                Await.until(() -> FailOnceAfterCheckpoint.CHECKPOINTED_AT.get(), n -> n >= half, Duration.ofSeconds(60));
-                devices.publishAll(fixture.topics(half, fixture.size()), fixture.payloads(half, fixture.size()),
-                        MqttQos.AT_LEAST_ONCE);
-                Await.until(FailOnceAfterCheckpoint.FAILED::get, failed -> failed, Duration.ofSeconds(60));
-                devices.publish(fixture.closingTopic(), fixture.closingPayload());
+                fixture.publishAcrossAnInjectedFailure(devices);
             }
             Map<String, Long> counts = fixture.awaitCounts(influx, DB, Duration.ofSeconds(90));
             assertThat(FailOnceAfterCheckpoint.FAILED).isTrue();

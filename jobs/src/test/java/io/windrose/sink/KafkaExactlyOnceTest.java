@@ -2,13 +2,11 @@ package io.windrose.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.schema.SensorAggregate;
-import io.windrose.testing.Await;
 import io.windrose.testing.FailOnceAfterCheckpoint;
 import io.windrose.testing.ReadingsFixture;
 import io.windrose.testing.RealServices;
@@ -52,12 +50,7 @@ class KafkaExactlyOnceTest {
         try {
             mosquitto.awaitSubscription("windrose-exactly-0", "exactly/+/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
-                devices.publishAll(fixture.topics(0, half), fixture.payloads(0, half), MqttQos.AT_LEAST_ONCE);
-                Await.until(() -> FailOnceAfterCheckpoint.CHECKPOINTED_AT.get(), n -> n >= half, Duration.ofSeconds(60));
-                devices.publishAll(fixture.topics(half, fixture.size()), fixture.payloads(half, fixture.size()),
-                        MqttQos.AT_LEAST_ONCE);
-                Await.until(FailOnceAfterCheckpoint.FAILED::get, failed -> failed, Duration.ofSeconds(60));
-                devices.publish(fixture.closingTopic(), fixture.closingPayload());
+                fixture.publishAcrossAnInjectedFailure(devices);
             }
             int windows = 10 * 12;
             List<TestKafka.Keyed<SensorAggregate>> aggregates = TestKafka.read(kafka.bootstrapServers(),

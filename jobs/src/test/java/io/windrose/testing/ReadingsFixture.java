@@ -1,5 +1,6 @@
 package io.windrose.testing;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.windrose.config.PipelineConfig;
 import io.windrose.config.PipelineConfigLoader;
 import io.windrose.localcluster.InfluxServer;
@@ -52,6 +53,19 @@ public final class ReadingsFixture {
                     + "}");
         }
         return payloads;
+    }
+
+    /**
+     * Publishes the first half, waits for a checkpoint that covers it, publishes the rest, waits until
+     * {@link FailOnceAfterCheckpoint} (reset with half the fixture as threshold) has failed the job, then closes the windows.
+     */
+    public void publishAcrossAnInjectedFailure(TestMqtt devices) {
+        int half = size() / 2;
+        devices.publishAll(topics(0, half), payloads(0, half), MqttQos.AT_LEAST_ONCE);
+        Await.until(() -> FailOnceAfterCheckpoint.CHECKPOINTED_AT.get(), n -> n >= half, Duration.ofSeconds(60));
+        devices.publishAll(topics(half, size()), payloads(half, size()), MqttQos.AT_LEAST_ONCE);
+        Await.until(FailOnceAfterCheckpoint.FAILED::get, failed -> failed, Duration.ofSeconds(60));
+        devices.publish(closingTopic(), closingPayload());
     }
 
     /** A reading far enough ahead to close every window of the fixture. */
