@@ -28,7 +28,7 @@ final class KeyScaleScenario {
         config.job.checkpointInterval = Duration.ofSeconds(2);
         config.job.flinkConfig.put("state.backend.type", backend);
         // RocksDB as it is run for large state: incremental checkpoints (the size is then that of the new files)
-        config.job.flinkConfig.put("state.backend.incremental", String.valueOf(backend.equals("rocksdb")));
+        config.job.flinkConfig.put("execution.checkpointing.incremental", String.valueOf(backend.equals("rocksdb")));
         config.job.flinkConfig.put("execution.checkpointing.dir", checkpoints.toUri().toString());
         config.job.flinkConfig.put("state.checkpoints.dir", checkpoints.toUri().toString());
         config.job.flinkConfig.put("execution.checkpointing.min-pause", "500ms");
