@@ -42,7 +42,9 @@ public final class DeduplicateReadings extends KeyedProcessFunction<String, Sens
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(horizon)
                 .updateTtlOnCreateAndWrite()
                 .neverReturnExpired()
-                .cleanupIncrementally(10, false)
+                // one entry checked per access (not 10): at 100k sensors the quick bench went from ~30k to ~33-41k
+                // readings/s, and a million silent sensors are still swept in about a minute at bench rates
+                .cleanupIncrementally(1, false)
                 .cleanupInRocksdbCompactFilter(1000)
                 .build());
         recent = getRuntimeContext().getState(descriptor);
