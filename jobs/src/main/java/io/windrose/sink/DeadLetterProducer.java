@@ -21,7 +21,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class DeadLetterProducer implements AutoCloseable {
     /** The Kafka side of the pipeline file's sinks. */
-    public record Options(String bootstrapServers, String topic, Map<String, String> properties) implements Serializable {}
+    public record Options(String bootstrapServers, String topic, Map<String, String> properties) implements Serializable {
+        /** Property values may hold secrets (sasl.jaas.config, ssl.key.password): only their names are printed. */
+        @Override
+        public String toString() {
+            return "Kafka " + bootstrapServers + " topic " + topic + " properties " + properties.keySet();
+        }
+    }
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;

@@ -31,6 +31,15 @@ public record InfluxDbOptions(String api, String url, String org, String bucket,
                 : new InfluxV2Client(url, token, org, bucket, gzip);
     }
 
+    /** Never prints the token or the password. */
+    @Override
+    public String toString() {
+        return "InfluxDbOptions[" + api + " " + target() + ", token=" + (token == null ? "none" : "***") + ", username="
+                + username + ", password=" + (password == null ? "none" : "***") + ", batchSize=" + batchSize
+                + ", flushInterval=" + flushInterval + ", gzip=" + gzip + ", retry " + retryInitialDelay + ".."
+                + retryMaxDelay + " for " + retryTimeout + ", deadLetters=" + deadLetters + "]";
+    }
+
     /** Where the points go, for logs and dead letters (never the credentials). */
     public String target() {
         return "v1".equals(api) ? url + " database " + database + (retentionPolicy == null ? "" : "/" + retentionPolicy)
