@@ -6,7 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 
-/** Throws once, {@code after} (200) messages after a checkpoint completed that covers at least {@code threshold} messages. */
+/**
+ * Throws once, {@code after} (200) messages after the first completed checkpoint that covers at least {@code threshold}
+ * messages.
+ */
 public final class FailOnceAfterCheckpoint implements MapFunction<MqttMessage, MqttMessage>, CheckpointListener {
     public static final AtomicLong PASSED = new AtomicLong();
     public static final AtomicLong CHECKPOINTED_AT = new AtomicLong();
@@ -36,9 +39,10 @@ public final class FailOnceAfterCheckpoint implements MapFunction<MqttMessage, M
         return message;
     }
 
+    /** Remembers the first completed checkpoint that covers the threshold; later ones do not move the failure point. */
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        if (!FAILED.get()) {
+        if (!FAILED.get() && CHECKPOINTED_AT.get() < threshold) {
             CHECKPOINTED_AT.set(PASSED.get());
         }
     }
