@@ -131,6 +131,7 @@ public final class WindroseJob {
                 Durations.format(config.window.size), config.rules.size(),
                 config.sinks.influxdb.enabled ? InfluxDbOptions.of(config.sinks).target() : "off",
                 config.sinks.kafka.enabled ? config.sinks.kafka.bootstrapServers : "off");
+        config.routes.forEach(route -> LOG.info("Windrose {}", Routes.describe(route)));
         return env.fromSource(source(config, List.copyOf(filters)), WatermarkStrategy.noWatermarks(), "mqtt-source")
                 .uid("mqtt-source");
     }

@@ -15,7 +15,7 @@ import org.apache.flink.util.OutputTag;
 /**
  * The decode stage: each MQTT message becomes a {@link SensorReading} or a {@link DeadLetter} on the
  * {@link #DEAD_LETTERS} side output (see {@link MessageDecoder}). Metrics: {@code windrose.readingsDecoded},
- * {@code windrose.deadLetters.<REASON>}.
+ * {@code windrose.deadLetters.<REASON>}; the log says so too, at most once a minute per reason.
  */
 public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorReading> {
     private static final long serialVersionUID = 2L;
@@ -27,6 +27,7 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
     private final int deadLetterPayloadBytes;
     private transient Counter decoded;
     private transient Map<DeadLetterReason, Counter> deadLetters;
+    private transient DeadLetterLog log;
 
     /** @param deadLetterPayloadBytes how much of a payload a dead letter keeps */
     public DecodeFunction(MessageDecoder decoder, int deadLetterPayloadBytes) {
@@ -43,6 +44,7 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetters.put(reason, dead.counter(reason.name()));
         }
+        log = new DeadLetterLog(60_000, System::currentTimeMillis);
     }
 
     @Override
@@ -53,6 +55,7 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
             decoded.inc();
         } else {
             deadLetters.get(result.reason()).inc();
+            log.record(result.reason(), message.topic, result.detail());
             ctx.output(DEAD_LETTERS, DeadLetters.of(message, result.reason(), result.detail(), result.sensorId(),
                     deadLetterPayloadBytes));
         }

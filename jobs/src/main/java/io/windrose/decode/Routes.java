@@ -32,6 +32,36 @@ public final class Routes {
         return new Route(r.name, measurement, r.topics, template, decoder, "value".equals(r.format));
     }
 
+    /** How a route reads its messages, in a line for the start-up log. */
+    public static String describe(PipelineConfig.Route r) {
+        PipelineConfig.Fields f = r.fields;
+        TopicTemplate template = r.topicTemplate == null ? null : TopicTemplate.parse(r.topicTemplate);
+        boolean sensorInTopic = template != null && template.hasCapture(Route.SENSOR);
+        TimestampFormat time = timestampFormat(r);
+        StringBuilder line = new StringBuilder("route ").append(r.name).append(": topics ").append(r.topics)
+                .append(template == null ? "" : " template " + template).append(", format ").append(r.format)
+                .append("value".equals(r.format) ? "" : "avro".equals(r.format) ? " (" + r.avro.encoding + ")" : "")
+                .append(", measurement ").append(r.measurement == null ? r.name : r.measurement)
+                .append(", sensor id from ").append(sensorInTopic ? "{sensor}" : "payload '" + r.sensorPath + "'")
+                .append(", event time ").append(time == TimestampFormat.ARRIVAL ? "= arrival"
+                        : "from '" + r.timestamp.path + "' as " + time.key()
+                                + (time == TimestampFormat.ISO_8601 ? " (zone " + r.timestamp.zone + ")" : ""));
+        if (!"value".equals(r.format)) {
+            line.append(", fields from ").append(f.paths.isEmpty() ? "the whole payload" : f.paths.toString());
+            if (!f.include.isEmpty()) {
+                line.append(", include ").append(f.include);
+            }
+            if (!f.exclude.isEmpty()) {
+                line.append(", exclude ").append(f.exclude);
+            }
+            if (!f.rename.isEmpty()) {
+                line.append(", rename ").append(f.rename);
+            }
+            line.append(f.numericStrings ? ", numeric strings" : "").append(f.booleans ? ", booleans" : "");
+        }
+        return line.toString();
+    }
+
     /** The timestamp format a route uses: as configured, else arrival for format value and epoch-ms otherwise. */
     public static TimestampFormat timestampFormat(PipelineConfig.Route r) {
         if (r.timestamp.format != null) {

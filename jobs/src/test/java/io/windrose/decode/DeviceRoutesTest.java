@@ -86,6 +86,17 @@ class DeviceRoutesTest {
     }
 
     @Test
+    void eachRouteDescribesItselfForTheStartUpLog() {
+        List<String> lines = examples().routes.stream().map(Routes::describe).toList();
+        assertThat(lines.get(1)).isEqualTo("route zigbee: topics [zigbee2mqtt/+] template zigbee2mqtt/{sensor}, format json,"
+                + " measurement zigbee, sensor id from {sensor}, event time from 'last_seen' as iso-8601 (zone UTC), fields"
+                + " from the whole payload, exclude [linkquality], numeric strings, booleans");
+        assertThat(lines.get(3)).contains("format value", "event time = arrival").doesNotContain("fields from");
+        assertThat(lines.get(4)).contains("topics [plant/#]", "format avro (binary)", "sensor id from payload 'device'",
+                "fields from [values]");
+    }
+
+    @Test
     void theReadmeShowsExactlyTheseExamples() throws IOException {
         String examples = Files.readString(EXAMPLES.resolve("device-routes.yaml"));
         String readme = Files.readString(EXAMPLES.resolve("../../README.md"));
