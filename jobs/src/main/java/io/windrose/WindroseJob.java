@@ -129,7 +129,7 @@ public final class WindroseJob {
         LOG.info("Windrose pipeline: routes {}, MQTT {} topics {} ({}), window {}, {} rule(s), InfluxDB {}, Kafka {}",
                 routes.stream().map(Route::name).toList(), config.mqtt.servers, filters, config.mqtt.delivery,
                 Durations.format(config.window.size), config.rules.size(),
-                config.sinks.influxdb.enabled ? InfluxDbOptions.of(config.sinks).target() : "off",
+                config.sinks.influxdb.enabled ? InfluxDbOptions.of(config).target() : "off",
                 config.sinks.kafka.enabled ? config.sinks.kafka.bootstrapServers : "off");
         config.routes.forEach(route -> LOG.info("Windrose {}", Routes.describe(route)));
         return env.fromSource(source(config, List.copyOf(filters)), WatermarkStrategy.noWatermarks(), "mqtt-source")
@@ -202,7 +202,7 @@ public final class WindroseJob {
     /** Writes the pipeline's streams to the sinks the config turns on. */
     public static void sinks(Pipeline pipeline, PipelineConfig config) {
         if (config.sinks.influxdb.enabled) {
-            InfluxDbOptions influx = InfluxDbOptions.of(config.sinks);
+            InfluxDbOptions influx = InfluxDbOptions.of(config);
             pipeline.aggregates().sinkTo(new InfluxDbSink<>(influx, InfluxPoints.aggregates(), SensorAggregate::getSensorId))
                     .name("influxdb-aggregates").uid("influxdb-aggregates");
             pipeline.alerts().sinkTo(new InfluxDbSink<>(influx, InfluxPoints.alerts(), AlertEvent::getSensorId))

@@ -3,8 +3,6 @@ package io.windrose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.windrose.config.PipelineConfig;
-import io.windrose.config.PipelineConfigLoader;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -21,8 +19,6 @@ import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestKafka.Keyed;
 import io.windrose.testing.TestMqtt;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,47 +41,21 @@ class EndToEndTest {
         MosquittoServer mosquitto = RealServices.mosquitto();
         KafkaServer kafka = RealServices.kafka();
         InfluxServer influx = RealServices.influx();
-        influx.createDatabase(DB);
-
-        Path dir = RealServices.newDirectory("e2e");
-        Path pipeline = dir.resolve("pipeline.yaml");
-        Files.writeString(pipeline, """
-                job:
-                  name: e2e
-                  checkpoint-interval: 1s
-                mqtt:
-                  servers: [tcp://127.0.0.1:%d]
-                  client-id-prefix: windrose-e2e
+        JobClient job = TestJobs.startWithServices(DB, true, """
                 routes:
                   - name: sensors
                     topic-template: sensors/{site}/{sensor}
                     format: json
                 event-time:
                   max-out-of-orderness: 1s
-                window:
-                  size: 10s
                 rules:
                   - name: too-hot
                     field: temperature
                     above: 30
                     level: critical
-                sinks:
-                  influxdb:
-                    url: %s
-                    bucket: %s/autogen
-                    flush-interval: 200ms
-                  kafka:
-                    bootstrap-servers: %s
-                    aggregates-topic: e2e.aggregates
-                    alerts-topic: e2e.alerts
-                    dead-letters-topic: e2e.deadletters
-                    late-topic: e2e.late
-                """.formatted(mosquitto.port(), influx.url(), DB, kafka.bootstrapServers()));
-        PipelineConfig config = new PipelineConfigLoader().load(pipeline, List.of());
-
-        JobClient job = TestJobs.start(config);
+                """);
         try {
-            mosquitto.awaitSubscription("windrose-e2e-0", "sensors/+/+", Duration.ofSeconds(60));
+            mosquitto.awaitSubscription("e2e-0", "sensors/+/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
                 devices.publish("sensors/site-a/s-1", reading("s-1", 1_000, 21.0, 40.0));
                 devices.publish("sensors/site-b/s-2", reading("s-2", 2_000, 18.5, null));

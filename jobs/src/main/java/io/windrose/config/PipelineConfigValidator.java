@@ -1,5 +1,6 @@
 package io.windrose.config;
 
+import com.hivemq.client.mqtt.datatypes.MqttTopicFilter;
 import io.windrose.decode.PayloadPath;
 import io.windrose.decode.Routes;
 import io.windrose.decode.TimestampFormat;
@@ -145,9 +146,12 @@ final class PipelineConfigValidator {
             }
         }
         for (int i = 0; i < route.topics.size(); i++) {
-            String filter = route.topics.get(i);
-            require(!blank(filter) && validFilter(filter), key + ".topics[" + i + "]",
-                    "expected an MQTT topic filter ('+' for one level, '#' last for the rest), got '" + filter + "'");
+            try {
+                MqttTopicFilter.of(route.topics.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, key + ".topics[" + i + "]", "expected an MQTT topic filter ('+' for one"
+                        + " level, '#' last for the rest): " + e.getMessage());
+            }
         }
         if (route.measurement == null) {
             route.measurement = route.name;
@@ -222,20 +226,6 @@ final class PipelineConfigValidator {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, key, e.getMessage());
         }
-    }
-
-    private static boolean validFilter(String filter) {
-        String[] levels = filter.split("/", -1);
-        for (int i = 0; i < levels.length; i++) {
-            String level = levels[i];
-            if (level.contains("#") && (!level.equals("#") || i != levels.length - 1)) {
-                return false;
-            }
-            if (level.contains("+") && !level.equals("+")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void serverUri(String value, String key) {

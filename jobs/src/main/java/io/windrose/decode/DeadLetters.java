@@ -12,16 +12,22 @@ public final class DeadLetters {
 
     public static DeadLetter of(MqttMessage message, DeadLetterReason reason, String detail, String sensorId,
             int maxPayloadBytes) {
-        byte[] payload = message.payload == null ? new byte[0] : message.payload;
-        byte[] kept = payload.length > maxPayloadBytes ? Arrays.copyOf(payload, maxPayloadBytes) : payload;
+        return of(reason, detail, message.topic, sensorId, message.receivedAt, message.payload, maxPayloadBytes);
+    }
+
+    /** @param where the MQTT topic, or for a sink the place that refused it (e.g. "influxdb http://… bucket b") */
+    public static DeadLetter of(DeadLetterReason reason, String detail, String where, String sensorId, long receivedAt,
+            byte[] payload, int maxPayloadBytes) {
+        byte[] all = payload == null ? new byte[0] : payload;
+        byte[] kept = all.length > maxPayloadBytes ? Arrays.copyOf(all, maxPayloadBytes) : all;
         return DeadLetter.newBuilder()
                 .setReason(reason.name())
                 .setDetail(detail == null ? "" : detail)
-                .setTopic(message.topic)
+                .setTopic(where)
                 .setSensorId(sensorId)
-                .setReceivedAt(Instant.ofEpochMilli(message.receivedAt))
+                .setReceivedAt(Instant.ofEpochMilli(receivedAt))
                 .setPayload(ByteBuffer.wrap(kept))
-                .setPayloadSize(payload.length)
+                .setPayloadSize(all.length)
                 .build();
     }
 }

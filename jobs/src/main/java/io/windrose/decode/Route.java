@@ -1,5 +1,7 @@
 package io.windrose.decode;
 
+import com.hivemq.client.mqtt.datatypes.MqttTopic;
+import com.hivemq.client.mqtt.datatypes.MqttTopicFilter;
 import io.windrose.schema.SensorReading;
 import java.io.Serializable;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ public final class Route implements Serializable {
     private final PayloadDecoder decoder;
     private final boolean fieldFromTopic;
     private final boolean templateFilterOnly;
+    private transient List<MqttTopicFilter> filters; // HiveMQ's, parsed once per task
 
     /** @param fieldFromTopic whether a {field} capture names the field (format value) rather than being a tag */
     public Route(String name, String measurement, List<String> topicFilters, TopicTemplate template,
@@ -47,8 +50,12 @@ public final class Route implements Serializable {
         if (template != null && templateFilterOnly) {
             return template.match(topic);
         }
-        for (String filter : topicFilters) {
-            if (TopicFilter.matches(filter, topic)) {
+        if (filters == null) {
+            filters = topicFilters.stream().map(MqttTopicFilter::of).toList();
+        }
+        MqttTopic parsed = MqttTopic.of(topic);
+        for (MqttTopicFilter filter : filters) {
+            if (filter.matches(parsed)) {
                 return template == null ? Optional.of(Map.of()) : template.match(topic);
             }
         }

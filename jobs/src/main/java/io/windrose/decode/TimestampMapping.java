@@ -19,14 +19,12 @@ public final class TimestampMapping implements Serializable {
 
     private final PayloadPath path;
     private final TimestampFormat format;
-    private final String zone;
-    private transient ZoneId zoneId;
+    private final ZoneId zone;
 
     public TimestampMapping(PayloadPath path, TimestampFormat format, String zone) {
         this.path = path;
         this.format = format;
-        this.zone = zone;
-        this.zoneId = ZoneId.of(zone);
+        this.zone = ZoneId.of(zone);
     }
 
     public TimestampFormat format() {
@@ -102,7 +100,7 @@ public final class TimestampMapping implements Serializable {
             TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(text, ZonedDateTime::from,
                     LocalDateTime::from);
             ZonedDateTime time = parsed instanceof ZonedDateTime zoned ? zoned
-                    : ZonedDateTime.of((LocalDateTime) parsed, zoneId());
+                    : ZonedDateTime.of((LocalDateTime) parsed, zone);
             long millis = time.toInstant().toEpochMilli();
             if (millis < 0) {
                 throw bad("timestamp '" + text + "' at '" + path + "' is before 1970");
@@ -112,13 +110,6 @@ public final class TimestampMapping implements Serializable {
             throw bad("expected an ISO-8601 time at '" + path + "' such as 2026-11-26T08:00:00 or "
                     + "2026-11-26T08:00:00.5+01:00, got " + shorten(node.toString()));
         }
-    }
-
-    private ZoneId zoneId() {
-        if (zoneId == null) {
-            zoneId = ZoneId.of(zone);
-        }
-        return zoneId;
     }
 
     private static DecodeException bad(String detail) {

@@ -20,8 +20,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * least once.
  */
 final class DeadLetterProducer implements AutoCloseable {
-    /** The Kafka side of the pipeline file's sinks. */
-    public record Options(String bootstrapServers, String topic, Map<String, String> properties) implements Serializable {
+    /** The Kafka side of the pipeline file's sinks, and how much of a payload a dead letter keeps. */
+    public record Options(String bootstrapServers, String topic, Map<String, String> properties, int maxPayloadBytes)
+            implements Serializable {
         /** Property values may hold secrets (sasl.jaas.config, ssl.key.password): only their names are printed. */
         @Override
         public String toString() {

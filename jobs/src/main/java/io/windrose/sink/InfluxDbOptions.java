@@ -17,12 +17,13 @@ public record InfluxDbOptions(String api, String url, String org, String bucket,
         implements Serializable {
 
     /** The InfluxDB sink of a pipeline file; refused points go to its Kafka dead-letter topic when Kafka is on. */
-    public static InfluxDbOptions of(PipelineConfig.Sinks sinks) {
-        PipelineConfig.Influxdb i = sinks.influxdb;
-        PipelineConfig.Kafka k = sinks.kafka;
+    public static InfluxDbOptions of(PipelineConfig config) {
+        PipelineConfig.Influxdb i = config.sinks.influxdb;
+        PipelineConfig.Kafka k = config.sinks.kafka;
         return new InfluxDbOptions(i.api, i.url, i.org, i.bucket, i.token, i.database, i.retentionPolicy, i.username,
                 i.password, i.batchSize, i.flushInterval, i.gzip, i.retryInitialDelay, i.retryMaxDelay, i.retryTimeout,
-                k.enabled ? new DeadLetterProducer.Options(k.bootstrapServers, k.deadLettersTopic, k.properties) : null);
+                k.enabled ? new DeadLetterProducer.Options(k.bootstrapServers, k.deadLettersTopic, k.properties,
+                        config.decode.deadLetterPayloadBytes) : null);
     }
 
     LineProtocolClient client() {

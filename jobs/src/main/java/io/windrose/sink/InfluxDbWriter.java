@@ -1,12 +1,10 @@
 package io.windrose.sink;
 
 import io.windrose.decode.DeadLetterReason;
-import io.windrose.schema.DeadLetter;
+import io.windrose.decode.DeadLetters;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InfluxDbWriter<T> implements SinkWriter<T> {
     private static final Logger LOG = LoggerFactory.getLogger(InfluxDbWriter.class);
-    private static final int MAX_DEAD_LETTER_BYTES = 64 * 1024;
 
     private final InfluxDbOptions options;
     private final LineProtocolClient client;
@@ -182,16 +179,9 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
                     serverMessage, line);
             return;
         }
-        byte[] payload = line.getBytes(StandardCharsets.UTF_8);
-        deadLetters.send(DeadLetter.newBuilder()
-                .setReason(DeadLetterReason.REJECTED_BY_INFLUXDB.name())
-                .setDetail(serverMessage)
-                .setTopic("influxdb " + options.target())
-                .setSensorId(key)
-                .setReceivedAt(Instant.now())
-                .setPayload(ByteBuffer.wrap(payload, 0, Math.min(payload.length, MAX_DEAD_LETTER_BYTES)).slice())
-                .setPayloadSize(payload.length)
-                .build());
+        deadLetters.send(DeadLetters.of(DeadLetterReason.REJECTED_BY_INFLUXDB, serverMessage, "influxdb " + options.target(),
+                key, System.currentTimeMillis(), line.getBytes(StandardCharsets.UTF_8),
+                options.deadLetters().maxPayloadBytes()));
     }
 
     @Override

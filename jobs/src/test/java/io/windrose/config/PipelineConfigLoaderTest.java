@@ -174,6 +174,21 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void influxSinkKeysAreChecked() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  influxdb:\n    api: v3\n"))
+                .hasMessageContaining("key 'sinks.influxdb.api'").hasMessageContaining("v2").hasMessageContaining("v1");
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  influxdb:\n    api: v1\n"))
+                .hasMessageContaining("key 'sinks.influxdb.database'");
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  influxdb:\n    api: v1\n    database: d\n    password: p\n"))
+                .hasMessageContaining("key 'sinks.influxdb.password'").hasMessageContaining("username");
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  influxdb:\n    retry-timeout: 0s\n"))
+                .hasMessageContaining("key 'sinks.influxdb.retry-timeout'");
+        PipelineConfig v1 = load(MINIMAL + "sinks:\n  influxdb:\n    api: v1\n    database: d\n    username: u\n"
+                + "    password: p\n");
+        assertThat(v1.sinks.influxdb.retentionPolicy).isNull();
+    }
+
+    @Test
     void aRepeatedKeyIsAnErrorNotASilentReplacement() {
         assertThatThrownBy(() -> load(MINIMAL + "job:\n  name: a\nwindow:\n  size: 5s\njob:\n  parallelism: 2\n"))
                 .isInstanceOf(ConfigException.class)

@@ -27,7 +27,7 @@ class DeduplicateReadingsTest {
         InfluxServer influx = RealServices.influx();
         influx.createDatabase(DB);
         ReadingsFixture fixture = new ReadingsFixture("dedup", 10, 2);
-        JobClient job = TestJobs.start(fixture.pipeline(mosquitto.uri(), "windrose-dedup", influx, DB, ""));
+        JobClient job = TestJobs.start(fixture.pipeline(mosquitto, "windrose-dedup", influx, DB, null, ""));
         try {
             mosquitto.awaitSubscription("windrose-dedup-0", "dedup/+/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {

@@ -36,7 +36,7 @@ class AtLeastOnceRecoveryTest {
         ReadingsFixture fixture = new ReadingsFixture("recovery", 20, 4);
         int half = fixture.size() / 2;
         // the fixture's sensors send ~100 readings a second each, far faster than field sensors
-        PipelineConfig config = fixture.pipeline(mosquitto.uri(), "windrose-recovery", influx, DB,
+        PipelineConfig config = fixture.pipeline(mosquitto, "windrose-recovery", influx, DB, null,
                 "dedup:\n  last-readings: 1024\n");
         FailOnceAfterCheckpoint.reset(half);
         JobClient job = TestJobs.start(config, messages -> messages.map(new FailOnceAfterCheckpoint()).name("fail-once"));

@@ -39,7 +39,7 @@ class BrokerRestartTest {
         mosquitto.start();
         try {
             // the fixture's sensors send ~100 readings a second each, far faster than field sensors
-            PipelineConfig config = fixture.pipeline(mosquitto.uri(), "windrose-restart", influx, DB,
+            PipelineConfig config = fixture.pipeline(mosquitto, "windrose-restart", influx, DB, null,
                     "dedup:\n  last-readings: 1024\n");
             config.job.checkpointInterval = Duration.ofSeconds(2); // un-acked messages are around when the broker dies
             JobClient job = TestJobs.start(config);

@@ -39,8 +39,7 @@ class InfluxOutageTest {
                 ? new String[] {"sinks.influxdb.api=v1", "sinks.influxdb.url=" + influx.v1Url(), "sinks.influxdb.database=" + db,
                         "sinks.influxdb.retention-policy=autogen"}
                 : new String[0];
-        PipelineConfig config = fixture.pipeline(mosquitto.uri(), "outage-" + api, influx, db,
-                "window: {size: 10s}\n", sink);
+        PipelineConfig config = fixture.pipeline(mosquitto, "outage-" + api, influx, db, null, "", sink);
         config.sinks.influxdb.retryMaxDelay = Duration.ofSeconds(2);
         int half = fixture.size() / 2;
 

@@ -35,12 +35,9 @@ class KafkaExactlyOnceTest {
         influx.createDatabase("exactly");
         ReadingsFixture fixture = new ReadingsFixture("exactly", 10, 12);
         int half = fixture.size() / 2;
-        PipelineConfig config = fixture.pipeline(mosquitto.uri(), "windrose-exactly", influx, "exactly",
-                "dedup:\n  last-readings: 1024\n",
-                "sinks.kafka.enabled=true", "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "sinks.kafka.delivery-guarantee=exactly-once", "sinks.kafka.transactional-id-prefix=exactly",
-                "sinks.kafka.aggregates-topic=exactly.aggregates", "sinks.kafka.alerts-topic=exactly.alerts",
-                "sinks.kafka.dead-letters-topic=exactly.deadletters", "sinks.kafka.late-topic=exactly.late");
+        PipelineConfig config = fixture.pipeline(mosquitto, "exactly", influx, "exactly", kafka,
+                "dedup:\n  last-readings: 1024\n", "sinks.kafka.delivery-guarantee=exactly-once",
+                "sinks.kafka.transactional-id-prefix=exactly");
         // the failure comes 2,000 messages (four windows of readings) after a checkpoint, with a checkpoint only every
         // 3 s and watermarks every 10 ms: windows fire in between, into the transaction the failure aborts
         config.job.checkpointInterval = Duration.ofSeconds(3);
@@ -48,7 +45,7 @@ class KafkaExactlyOnceTest {
         FailOnceAfterCheckpoint.reset(half, 2_000);
         JobClient job = TestJobs.start(config, messages -> messages.map(new FailOnceAfterCheckpoint()).name("fail-once"));
         try {
-            mosquitto.awaitSubscription("windrose-exactly-0", "exactly/+/+", Duration.ofSeconds(60));
+            mosquitto.awaitSubscription("exactly-0", "exactly/+/+", Duration.ofSeconds(60));
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
                 fixture.publishAcrossAnInjectedFailure(devices);
             }

@@ -2,12 +2,9 @@ package io.windrose.testing;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.windrose.config.PipelineConfig;
-import io.windrose.config.PipelineConfigLoader;
 import io.windrose.localcluster.InfluxServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.windrose.localcluster.KafkaServer;
+import io.windrose.localcluster.MosquittoServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,44 +75,18 @@ public final class ReadingsFixture {
     }
 
     /**
-     * The pipeline file: this fixture's route, InfluxDB only, plus {@code extra} YAML (top-level sections) and
-     * {@code overrides} (key=value).
+     * The pipeline file for this fixture's route ({@link TestPipelines#services}, job and client id {@code name}),
+     * plus {@code extra} YAML (top-level sections) and {@code overrides} (key=value).
      */
-    public PipelineConfig pipeline(String mqttUri, String clientIdPrefix, InfluxServer influx, String db, String extra,
-            String... overrides) {
-        Path file = RealServices.newDirectory(clientIdPrefix).resolve("pipeline.yaml");
-        try {
-            Files.writeString(file, """
-                    job:
-                      name: %s
-                      checkpoint-interval: 500ms
-                      flink-config:
-                        restart-strategy.type: fixed-delay
-                        restart-strategy.fixed-delay.attempts: "3"
-                        restart-strategy.fixed-delay.delay: 200ms
-                    mqtt:
-                      servers: [%s]
-                      client-id-prefix: %s
-                      reconnect-max-delay: 1s
-                    routes:
-                      - name: readings
-                        topic-template: %s/{site}/{sensor}
-                    event-time:
-                      max-out-of-orderness: 1s
-                    sinks:
-                      influxdb:
-                        url: %s
-                        bucket: %s/autogen
-                        flush-interval: 200ms
-                      kafka:
-                        enabled: false
-                    %s
-                    """.formatted(clientIdPrefix, mqttUri, clientIdPrefix, topicRoot, influx.url(), db,
-                    extra));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new PipelineConfigLoader().load(file, List.of(overrides));
+    public PipelineConfig pipeline(MosquittoServer mosquitto, String name, InfluxServer influx, String db,
+            KafkaServer kafka, String extra, String... overrides) {
+        return TestPipelines.load(name, TestPipelines.services(name, mosquitto, influx, db, kafka) + """
+                routes:
+                  - name: readings
+                    topic-template: %s/{site}/{sensor}
+                event-time:
+                  max-out-of-orderness: 1s
+                """.formatted(topicRoot) + extra, overrides);
     }
 
     /** temperature_count per sensor@window-offset-ms as InfluxDB has it now. */

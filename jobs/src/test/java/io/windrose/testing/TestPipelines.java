@@ -27,8 +27,8 @@ public final class TestPipelines {
 
     /**
      * The job, MQTT and sink sections for a test against the real services: job {@code name} (also the MQTT client
-     * id prefix and the Kafka topic prefix {@code <name>.aggregates} etc.), 500 ms checkpoints, InfluxDB database
-     * {@code db}, Kafka on when {@code kafka} is not null, 10 s windows.
+     * id prefix and the Kafka topic prefix {@code <name>.aggregates} etc.), 500 ms checkpoints, 3 restarts 200 ms
+     * apart, reconnects within 1 s, InfluxDB database {@code db}, Kafka on when {@code kafka} is not null, 10 s windows.
      */
     public static String services(String name, MosquittoServer mosquitto, InfluxServer influx, String db, KafkaServer kafka) {
         String kafkaSection = kafka == null ? "    enabled: false\n" : """
@@ -42,9 +42,14 @@ public final class TestPipelines {
                 job:
                   name: %s
                   checkpoint-interval: 500ms
+                  flink-config:
+                    restart-strategy.type: fixed-delay
+                    restart-strategy.fixed-delay.attempts: "3"
+                    restart-strategy.fixed-delay.delay: 200ms
                 mqtt:
                   servers: [tcp://127.0.0.1:%d]
                   client-id-prefix: %s
+                  reconnect-max-delay: 1s
                 window:
                   size: 10s
                 sinks:
