@@ -1,29 +1,27 @@
 package io.windrose;
 
+import io.windrose.alert.RuleConfig;
 import io.windrose.alert.ThresholdAlertFunction;
-import io.windrose.alert.ThresholdRule;
 import io.windrose.config.ConfigException;
-import io.windrose.config.Durations;
-import io.windrose.config.PipelineConfig;
-import io.windrose.config.PipelineConfigLoader;
 import io.windrose.consume.ConsumeCommand;
+import io.windrose.deadletter.DeadLetterProducer;
 import io.windrose.decode.DecodeFunction;
-import io.windrose.dedup.DeduplicateReadings;
 import io.windrose.decode.MessageDecoder;
 import io.windrose.decode.Route;
 import io.windrose.decode.Routes;
-import io.windrose.mqtt.MqttMessage;
-import io.windrose.mqtt.MqttDeliveryMode;
-import io.windrose.mqtt.MqttProtocolVersion;
+import io.windrose.dedup.DeduplicateReadings;
 import io.windrose.mqtt.MqttSource;
-import io.windrose.mqtt.MqttTlsOptions;
+import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorAggregate;
 import io.windrose.schema.SensorReading;
-import io.windrose.sink.InfluxDbOptions;
+import io.windrose.sink.InfluxDbConfig;
 import io.windrose.sink.InfluxDbSink;
 import io.windrose.sink.InfluxPoints;
+import io.windrose.sink.KafkaSinkConfig;
 import io.windrose.sink.KafkaSinks;
 import io.windrose.window.FieldStatsAggregate;
 import io.windrose.window.LateReadingsCounter;
@@ -123,13 +121,12 @@ public final class WindroseJob {
 
     /** The MQTT messages of every route's topics. */
     public static DataStream<MqttMessage> messages(StreamExecutionEnvironment env, PipelineConfig config) {
-        List<Route> routes = Routes.of(config);
         LinkedHashSet<String> filters = new LinkedHashSet<>();
-        routes.forEach(route -> filters.addAll(route.topicFilters()));
+        config.routes.forEach(route -> filters.addAll(route.topicFilters()));
         LOG.info("Windrose pipeline: routes {}, MQTT {} topics {} ({}), window {}, {} rule(s), InfluxDB {}, Kafka {}",
-                routes.stream().map(Route::name).toList(), config.mqtt.servers, filters, config.mqtt.delivery,
-                Durations.format(config.window.size), config.rules.size(),
-                config.sinks.influxdb.enabled ? InfluxDbOptions.of(config).target() : "off",
+                config.routes.stream().map(r -> r.name).toList(), config.mqtt.servers, filters, config.mqtt.delivery,
+                config.window.tag(), config.rules.size(),
+                config.sinks.influxdb.enabled ? config.sinks.influxdb.target() : "off",
                 config.sinks.kafka.enabled ? config.sinks.kafka.bootstrapServers : "off");
         config.routes.forEach(route -> LOG.info("Windrose {}", Routes.describe(route)));
         return env.fromSource(source(config, List.copyOf(filters)), WatermarkStrategy.noWatermarks(), "mqtt-source")
@@ -138,25 +135,8 @@ public final class WindroseJob {
 
     /** The MQTT source the pipeline file describes. */
     static MqttSource source(PipelineConfig config, List<String> topicFilters) {
-        PipelineConfig.Mqtt mqtt = config.mqtt;
         return MqttSource.builder()
-                .setServers(mqtt.servers)
-                .setProtocolVersion(MqttProtocolVersion.parse(mqtt.protocolVersion))
-                .setClientIdPrefix(mqtt.clientIdPrefix)
-                .setCredentials(mqtt.username, mqtt.password)
-                .setPasswordFile(mqtt.passwordFile)
-                .setTls(new MqttTlsOptions(mqtt.tls.caFile, mqtt.tls.certFile, mqtt.tls.keyFile,
-                        mqtt.tls.hostnameVerification))
-                .setQos(mqtt.qos)
-                .setDeliveryMode(MqttDeliveryMode.parse(mqtt.delivery))
-                .setKeepAlive(mqtt.keepAlive)
-                .setSessionExpiry(mqtt.sessionExpiry)
-                .setSharedSubscription(mqtt.sharedSubscription)
-                .setSharedGroup(mqtt.sharedGroup)
-                .setQueueCapacity(mqtt.queueCapacity)
-                .setMaxUnacked(mqtt.maxUnacked)
-                .setReconnectDelays(mqtt.reconnectInitialDelay, mqtt.reconnectMaxDelay)
-                .setStallWarnings(mqtt.warnDisconnectedAfter, mqtt.warnIdleAfter)
+                .setConfig(config.mqtt)
                 .setCheckpointInterval(config.job.checkpointInterval)
                 .addTopicFilters(topicFilters)
                 .build();
@@ -168,16 +148,17 @@ public final class WindroseJob {
 
     /** Decode → event time → windows and alerts, from any stream of MQTT messages. */
     public static Pipeline process(DataStream<MqttMessage> messages, PipelineConfig config) {
+        List<Route> routes = Routes.of(config.routes);
         SingleOutputStreamOperator<SensorReading> decoded = messages
-                .process(new DecodeFunction(new MessageDecoder(Routes.of(config), config.decode.maxPayloadBytes,
+                .process(new DecodeFunction(new MessageDecoder(routes, config.decode.maxPayloadBytes,
                         config.eventTime.maxFutureSkew), config.decode.deadLetterPayloadBytes))
                 .name("decode").uid("decode");
 
         KeyedStream<SensorReading, String> readings = decoded
-                .assignTimestampsAndWatermarks(watermarks(config.eventTime))
+                .assignTimestampsAndWatermarks(config.eventTime.watermarks())
                 .name("event-time").uid("event-time")
                 .keyBy(new SensorKey());
-        if (config.dedup.isOn(config.mqtt)) {
+        if (config.dedup.isOn(config.mqtt.delivery)) {
             // same key, same parallelism: windows and alerts stay chained to the dedup stage, no second shuffle
             readings = DataStreamUtils.reinterpretAsKeyedStream(
                     readings.process(new DeduplicateReadings(config.dedup.lastReadings, config.dedup.horizon)).name("dedup").uid("dedup"),
@@ -188,10 +169,11 @@ public final class WindroseJob {
                 .window(TumblingEventTimeWindows.of(config.window.size))
                 .allowedLateness(config.eventTime.allowedLateness)
                 .sideOutputLateData(LATE_READINGS)
-                .aggregate(new FieldStatsAggregate(), new WindowResultFunction(Durations.format(config.window.size)))
+                .aggregate(new FieldStatsAggregate(), new WindowResultFunction(config.window.tag()))
                 .name("window-aggregates").uid("window-aggregates");
 
-        DataStream<AlertEvent> alerts = readings.process(new ThresholdAlertFunction(rules(config)))
+        DataStream<AlertEvent> alerts = readings
+                .process(new ThresholdAlertFunction(config.rules.stream().map(RuleConfig::toRule).toList()))
                 .name("threshold-alerts").uid("threshold-alerts");
 
         DataStream<SensorReading> late = aggregates.getSideOutput(LATE_READINGS)
@@ -201,46 +183,30 @@ public final class WindroseJob {
 
     /** Writes the pipeline's streams to the sinks the config turns on. */
     public static void sinks(Pipeline pipeline, PipelineConfig config) {
-        if (config.sinks.influxdb.enabled) {
-            InfluxDbOptions influx = InfluxDbOptions.of(config);
-            pipeline.aggregates().sinkTo(new InfluxDbSink<>(influx, InfluxPoints.aggregates(), SensorAggregate::getSensorId))
+        InfluxDbConfig influxdb = config.sinks.influxdb;
+        KafkaSinkConfig kafka = config.sinks.kafka;
+        if (influxdb.enabled) {
+            InfluxDbSink.Builder influx = InfluxDbSink.builder(influxdb).setDeadLetters(kafka.enabled
+                    ? new DeadLetterProducer.Options(kafka.bootstrapServers, kafka.deadLettersTopic, kafka.properties,
+                            config.decode.deadLetterPayloadBytes)
+                    : null);
+            pipeline.aggregates().sinkTo(influx.build(InfluxPoints.aggregates(), SensorAggregate::getSensorId))
                     .name("influxdb-aggregates").uid("influxdb-aggregates");
-            pipeline.alerts().sinkTo(new InfluxDbSink<>(influx, InfluxPoints.alerts(), AlertEvent::getSensorId))
+            pipeline.alerts().sinkTo(influx.build(InfluxPoints.alerts(), AlertEvent::getSensorId))
                     .name("influxdb-alerts").uid("influxdb-alerts");
         }
-        PipelineConfig.Kafka kafka = config.sinks.kafka;
         if (kafka.enabled) {
-            pipeline.aggregates().sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.aggregatesTopic,
-                    SensorAggregate.class, SensorAggregate::getSensorId, kafka.deliveryGuarantee,
-                    kafka.transactionalIdPrefix, kafka.properties)).name("kafka-aggregates").uid("kafka-aggregates");
-            pipeline.alerts().sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.alertsTopic, AlertEvent.class,
-                    AlertEvent::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
+            KafkaSinks sinks = new KafkaSinks(kafka);
+            pipeline.aggregates().sinkTo(sinks.avro(kafka.aggregatesTopic, SensorAggregate.class, SensorAggregate::getSensorId))
+                    .name("kafka-aggregates").uid("kafka-aggregates");
+            pipeline.alerts().sinkTo(sinks.avro(kafka.alertsTopic, AlertEvent.class, AlertEvent::getSensorId))
                     .name("kafka-alerts").uid("kafka-alerts");
-            pipeline.deadLetters().sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.deadLettersTopic,
-                    DeadLetter.class, DeadLetter::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix,
-                    kafka.properties)).name("kafka-dead-letters").uid("kafka-dead-letters");
-            pipeline.late().sinkTo(KafkaSinks.avro(kafka.bootstrapServers, kafka.lateTopic, SensorReading.class,
-                    SensorReading::getSensorId, kafka.deliveryGuarantee, kafka.transactionalIdPrefix, kafka.properties))
+            pipeline.deadLetters().sinkTo(sinks.avro(kafka.deadLettersTopic, DeadLetter.class, DeadLetter::getSensorId))
+                    .name("kafka-dead-letters").uid("kafka-dead-letters");
+            pipeline.late().sinkTo(sinks.avro(kafka.lateTopic, SensorReading.class, SensorReading::getSensorId))
                     .name("kafka-late").uid("kafka-late");
         } else {
             LOG.warn("Kafka sink is off: dead letters and late readings are counted in metrics but not kept");
         }
-    }
-
-    static List<ThresholdRule> rules(PipelineConfig config) {
-        List<ThresholdRule> rules = new ArrayList<>();
-        for (PipelineConfig.Rule r : config.rules) {
-            rules.add(r.above != null
-                    ? new ThresholdRule(r.name, r.field, ThresholdRule.Direction.ABOVE, r.above, r.level)
-                    : new ThresholdRule(r.name, r.field, ThresholdRule.Direction.BELOW, r.below, r.level));
-        }
-        return rules;
-    }
-
-    static WatermarkStrategy<SensorReading> watermarks(PipelineConfig.EventTime eventTime) {
-        WatermarkStrategy<SensorReading> strategy = WatermarkStrategy
-                .<SensorReading>forBoundedOutOfOrderness(eventTime.maxOutOfOrderness)
-                .withTimestampAssigner((reading, previous) -> reading.getEventTime().toEpochMilli());
-        return eventTime.idleness.isZero() ? strategy : strategy.withIdleness(eventTime.idleness);
     }
 }

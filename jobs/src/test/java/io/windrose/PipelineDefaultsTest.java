@@ -2,9 +2,9 @@ package io.windrose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.windrose.config.PipelineConfig;
-import io.windrose.mqtt.MqttConnectionOptions;
 import io.windrose.mqtt.MqttSource;
+import io.windrose.mqtt.common.MqttConnectionOptions;
+import io.windrose.pipeline.PipelineConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

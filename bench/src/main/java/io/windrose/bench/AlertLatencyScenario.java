@@ -1,11 +1,11 @@
 package io.windrose.bench;
 
 import io.windrose.WindroseJob;
-import io.windrose.config.PipelineConfig;
+import io.windrose.consume.AvroTopicReader;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
-import io.windrose.consume.AvroTopicReader;
+import io.windrose.pipeline.PipelineConfig;
 import io.windrose.schema.AlertEvent;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.windrose.bench;
 
-import io.windrose.config.PipelineConfig;
-import io.windrose.config.PipelineConfigLoader;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package io.windrose.bench;
 
 import io.windrose.WindroseJob;
-import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
+import io.windrose.pipeline.PipelineConfig;
 import java.time.Duration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

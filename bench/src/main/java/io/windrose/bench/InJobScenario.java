@@ -1,9 +1,9 @@
 package io.windrose.bench;
 
 import io.windrose.WindroseJob;
-import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InMemoryMetrics;
-import io.windrose.mqtt.MqttMessage;
+import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.pipeline.PipelineConfig;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -106,7 +106,7 @@ final class InJobScenario {
         Load load = current;
         int i = (int) index;
         // arrival = the reading's own time, as from a device with a good clock (else: FUTURE_TIMESTAMP dead letters)
-        return new MqttMessage(load.topic(i), load.payloads[i], 1, load.timestamp(i));
+        return new MqttMessage(load.topic(i), load.payloads[i], load.timestamp(i));
     }
 
     /** First and last record times, shared by the probes and sinks of one run. */

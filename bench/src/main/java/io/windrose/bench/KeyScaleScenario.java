@@ -1,7 +1,7 @@
 package io.windrose.bench;
 
-import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InMemoryMetrics;
+import io.windrose.pipeline.PipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.windrose.bench;
 
-import io.windrose.config.PipelineConfig;
-import io.windrose.localcluster.KafkaServer;
-import io.windrose.mqtt.MqttMessage;
 import io.windrose.consume.AvroTopicReader;
+import io.windrose.localcluster.KafkaServer;
+import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.pipeline.PipelineConfig;
 import io.windrose.schema.SensorAggregate;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Scenario 5: a failure injected mid-stream (after a completed checkpoint) in the job with exactly-once Kafka sinks:
@@ -35,7 +36,7 @@ final class RecoveryScenario {
         Load load = new Load(readings, 1_000);
         String prefix = "recovery" + System.nanoTime() % 100000;
         PipelineConfig config = BenchConfig.pipeline(1, 1, 1, prefix, null, "none", kafka.bootstrapServers(), prefix);
-        config.sinks.kafka.deliveryGuarantee = "exactly-once";
+        config.sinks.kafka.deliveryGuarantee = DeliveryGuarantee.EXACTLY_ONCE;
         config.sinks.kafka.transactionalIdPrefix = prefix;
         config.job.checkpointInterval = Duration.ofSeconds(1);
         config.job.flinkConfig.put("restart-strategy.type", "fixed-delay");

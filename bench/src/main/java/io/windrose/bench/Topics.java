@@ -1,6 +1,6 @@
 package io.windrose.bench;
 
-import io.windrose.config.PipelineConfig;
+import io.windrose.sink.KafkaSinkConfig;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -10,7 +10,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 final class Topics {
     private Topics() {}
 
-    static void create(String bootstrap, PipelineConfig.Kafka kafka) throws Exception {
+    static void create(String bootstrap, KafkaSinkConfig kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(kafka.aggregatesTopic, kafka.alertsTopic, kafka.deadLettersTopic, kafka.lateTopic)
                     .stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();

@@ -2,8 +2,8 @@ package io.windrose.consume;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.windrose.avro.AvroTrees;
 import io.windrose.config.Durations;
-import io.windrose.decode.AvroTrees;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorAggregate;

@@ -1,5 +1,7 @@
 package io.windrose.decode;
 
+import io.windrose.avro.AvroTrees;
+import io.windrose.deadletter.DeadLetterReason;
 import io.windrose.schema.SensorReading;
 import java.io.IOException;
 import java.util.HashMap;

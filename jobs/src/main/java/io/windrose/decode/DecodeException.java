@@ -1,5 +1,7 @@
 package io.windrose.decode;
 
+import io.windrose.deadletter.DeadLetterReason;
+
 /** A payload that cannot become a reading, with the reason code and a human-readable detail. */
 public final class DecodeException extends Exception {
     private final DeadLetterReason reason;

@@ -1,6 +1,9 @@
 package io.windrose.decode;
 
-import io.windrose.mqtt.MqttMessage;
+import io.windrose.deadletter.DeadLetterLog;
+import io.windrose.deadletter.DeadLetterReason;
+import io.windrose.deadletter.DeadLetters;
+import io.windrose.mqtt.common.MqttMessage;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorReading;
 import java.util.EnumMap;

@@ -1,8 +1,5 @@
 package io.windrose.decode;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** How a payload writes its event time. */
 public enum TimestampFormat {
     EPOCH_S("epoch-s", 1_000.0),
@@ -21,22 +18,13 @@ public enum TimestampFormat {
         this.toMillis = toMillis;
     }
 
-    public String key() {
+    /** The configuration form, e.g. {@code epoch-ms}. */
+    @Override
+    public String toString() {
         return key;
     }
 
     boolean isEpoch() {
         return toMillis > 0;
-    }
-
-    /** Parses a config value such as {@code epoch-ms}; throws IllegalArgumentException listing the choices. */
-    public static TimestampFormat parse(String key) {
-        for (TimestampFormat format : values()) {
-            if (format.key.equals(key)) {
-                return format;
-            }
-        }
-        throw new IllegalArgumentException("expected one of "
-                + Arrays.stream(values()).map(TimestampFormat::key).collect(Collectors.joining(", ")) + ", got '" + key + "'");
     }
 }

@@ -1,6 +1,7 @@
 package io.windrose.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.windrose.deadletter.DeadLetterReason;
 import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
@@ -68,7 +69,7 @@ public final class TimestampMapping implements Serializable {
                 }
             }
         }
-        throw bad("expected " + format.key() + " at '" + path + "' (a number), got " + shorten(node.toString()));
+        throw bad("expected " + format + " at '" + path + "' (a number), got " + shorten(node.toString()));
     }
 
     private long fromEpoch(long value) throws DecodeException {

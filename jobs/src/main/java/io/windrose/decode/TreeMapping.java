@@ -1,6 +1,7 @@
 package io.windrose.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.windrose.deadletter.DeadLetterReason;
 import io.windrose.schema.SensorReading;
 import java.io.Serializable;
 import java.time.Instant;

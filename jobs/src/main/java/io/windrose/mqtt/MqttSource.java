@@ -1,5 +1,7 @@
 package io.windrose.mqtt;
 
+import io.windrose.mqtt.common.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttMessage;
 import io.windrose.mqtt.enumerator.MqttEnumeratorState;
 import io.windrose.mqtt.enumerator.MqttEnumeratorStateSerializer;
 import io.windrose.mqtt.enumerator.MqttSubscriptionEnumerator;

@@ -1,35 +1,65 @@
 package io.windrose.mqtt;
 
+import io.windrose.mqtt.common.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttDeliveryMode;
+import io.windrose.mqtt.common.MqttProtocolVersion;
+import io.windrose.mqtt.common.MqttTlsOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Builds an {@link MqttSource}. Defaults: MQTT 5, QoS 1, at-least-once, shared subscriptions, keep-alive 30 s. */
+/**
+ * Builds an {@link MqttSource}. Defaults are {@link MqttSourceConfig}'s: MQTT 5, QoS 1, at-least-once, shared
+ * subscriptions, keep-alive 30 s.
+ */
 public final class MqttSourceBuilder {
-    private List<String> servers = List.of("tcp://127.0.0.1:1883");
-    private MqttProtocolVersion protocolVersion = MqttProtocolVersion.V5;
-    private String clientIdPrefix = "windrose";
-    private String username;
-    private String password;
-    private String passwordFile;
-    private MqttTlsOptions tls = MqttTlsOptions.defaults();
-    private int qos = 1;
-    private MqttDeliveryMode deliveryMode = MqttDeliveryMode.AT_LEAST_ONCE;
-    private Duration keepAlive = Duration.ofSeconds(30);
-    private Duration sessionExpiry = Duration.ofHours(1);
+    /** The defaults are the pipeline file's: an empty {@code mqtt} section and a new builder build the same source. */
+    private static final MqttSourceConfig DEFAULTS = new MqttSourceConfig();
+
+    private List<String> servers = DEFAULTS.servers;
+    private MqttProtocolVersion protocolVersion = DEFAULTS.protocolVersion;
+    private String clientIdPrefix = DEFAULTS.clientIdPrefix;
+    private String username = DEFAULTS.username;
+    private String password = DEFAULTS.password;
+    private String passwordFile = DEFAULTS.passwordFile;
+    private MqttTlsOptions tls = DEFAULTS.tls.toOptions();
+    private int qos = DEFAULTS.qos;
+    private MqttDeliveryMode deliveryMode = DEFAULTS.delivery;
+    private Duration keepAlive = DEFAULTS.keepAlive;
+    private Duration sessionExpiry = DEFAULTS.sessionExpiry;
     private final List<String> topicFilters = new ArrayList<>();
-    private boolean sharedSubscription = true;
-    private String sharedGroup = "windrose";
-    private int queueCapacity = 10_000;
-    private int maxUnacked = 50_000;
-    private Duration reconnectInitialDelay = Duration.ofMillis(250);
-    private Duration reconnectMaxDelay = Duration.ofSeconds(30);
-    private Duration disconnectedWarning = Duration.ofSeconds(30);
-    private Duration idleWarning = Duration.ofMinutes(5);
+    private boolean sharedSubscription = DEFAULTS.sharedSubscription;
+    private String sharedGroup = DEFAULTS.sharedGroup;
+    private int queueCapacity = DEFAULTS.queueCapacity;
+    private int maxUnacked = DEFAULTS.maxUnacked;
+    private Duration reconnectInitialDelay = DEFAULTS.reconnectInitialDelay;
+    private Duration reconnectMaxDelay = DEFAULTS.reconnectMaxDelay;
+    private Duration disconnectedWarning = DEFAULTS.warnDisconnectedAfter;
+    private Duration idleWarning = DEFAULTS.warnIdleAfter;
     private Duration checkpointInterval;
 
     MqttSourceBuilder() {}
+
+    /** Every setting of a pipeline file's {@code mqtt} section (topic filters and checkpoint interval are set apart). */
+    public MqttSourceBuilder setConfig(MqttSourceConfig config) {
+        return setServers(config.servers)
+                .setProtocolVersion(config.protocolVersion)
+                .setClientIdPrefix(config.clientIdPrefix)
+                .setCredentials(config.username, config.password)
+                .setPasswordFile(config.passwordFile)
+                .setTls(config.tls.toOptions())
+                .setQos(config.qos)
+                .setDeliveryMode(config.delivery)
+                .setKeepAlive(config.keepAlive)
+                .setSessionExpiry(config.sessionExpiry)
+                .setSharedSubscription(config.sharedSubscription)
+                .setSharedGroup(config.sharedGroup)
+                .setQueueCapacity(config.queueCapacity)
+                .setMaxUnacked(config.maxUnacked)
+                .setReconnectDelays(config.reconnectInitialDelay, config.reconnectMaxDelay)
+                .setStallWarnings(config.warnDisconnectedAfter, config.warnIdleAfter);
+    }
 
     /** Server URIs (tcp://host:port or ssl://host:port), tried in turn when a connection fails. */
     public MqttSourceBuilder setServers(List<String> servers) {

@@ -1,7 +1,8 @@
 package io.windrose.sink;
 
-import io.windrose.decode.DeadLetterReason;
-import io.windrose.decode.DeadLetters;
+import io.windrose.deadletter.DeadLetterProducer;
+import io.windrose.deadletter.DeadLetterReason;
+import io.windrose.deadletter.DeadLetters;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 final class InfluxDbWriter<T> implements SinkWriter<T> {
     private static final Logger LOG = LoggerFactory.getLogger(InfluxDbWriter.class);
 
-    private final InfluxDbOptions options;
+    private final InfluxDbConfig config;
+    private final DeadLetterProducer.Options deadLetterTopic;
     private final LineProtocolClient client;
     private final PointMapper<T> mapper;
     private final SerializableFunction<T, String> keyOf;
@@ -46,19 +48,16 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
     private final Histogram writeLatencyMs;
     private boolean timerPending;
 
-    InfluxDbWriter(InfluxDbOptions options, PointMapper<T> mapper, SerializableFunction<T, String> keyOf,
-            ProcessingTimeService timers, MetricGroup metrics) {
-        this(options, options.client(), mapper, keyOf, timers, metrics);
-    }
-
-    InfluxDbWriter(InfluxDbOptions options, LineProtocolClient client, PointMapper<T> mapper,
-            SerializableFunction<T, String> keyOf, ProcessingTimeService timers, MetricGroup metrics) {
-        this.options = options;
+    /** @param deadLetterTopic where refused points go, or null to log them */
+    InfluxDbWriter(InfluxDbConfig config, LineProtocolClient client, DeadLetterProducer.Options deadLetterTopic,
+            PointMapper<T> mapper, SerializableFunction<T, String> keyOf, ProcessingTimeService timers, MetricGroup metrics) {
+        this.config = config;
+        this.deadLetterTopic = deadLetterTopic;
         this.client = client;
         this.mapper = mapper;
         this.keyOf = keyOf;
         this.timers = timers;
-        this.deadLetters = options.deadLetters() == null ? null : new DeadLetterProducer(options.deadLetters());
+        this.deadLetters = deadLetterTopic == null ? null : new DeadLetterProducer(deadLetterTopic);
         MetricGroup group = metrics.addGroup("influxdb");
         this.pointsWritten = group.counter("pointsWritten");
         this.batchesWritten = group.counter("batchesWritten");
@@ -73,11 +72,11 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
     public void write(T element, Context context) throws IOException {
         lines.add(mapper.toPoint(element).toLineProtocol());
         keys.add(keyOf.apply(element));
-        if (lines.size() >= options.batchSize()) {
+        if (lines.size() >= config.batchSize) {
             writeBuffer();
         } else if (!timerPending) {
             timerPending = true;
-            timers.registerTimer(timers.getCurrentProcessingTime() + options.flushInterval().toMillis(), time -> {
+            timers.registerTimer(timers.getCurrentProcessingTime() + config.flushInterval.toMillis(), time -> {
                 timerPending = false;
                 writeBuffer();
             });
@@ -120,7 +119,7 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
 
     private void writeWithRetries(List<String> batch) throws IOException {
         long start = System.nanoTime();
-        long deadline = start + options.retryTimeout().toNanos();
+        long deadline = start + config.retryTimeout.toNanos();
         for (int attempt = 1; ; attempt++) {
             long sent = System.nanoTime();
             try {
@@ -129,14 +128,14 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
                 pointsWritten.inc(batch.size());
                 batchesWritten.inc();
                 if (attempt > 1) {
-                    LOG.info("InfluxDB writes to {} recovered after {} attempts in {} s", options.target(), attempt,
+                    LOG.info("InfluxDB writes to {} recovered after {} attempts in {} s", config.target(), attempt,
                             (System.nanoTime() - start) / 1_000_000_000);
                 }
                 return;
             } catch (InfluxWriteException e) {
                 failures.inc();
                 if (e.status() == 401 || e.status() == 403 || e.status() == 404) {
-                    throw new IOException("InfluxDB " + options.target() + " refused the write (" + e.getMessage()
+                    throw new IOException("InfluxDB " + config.target() + " refused the write (" + e.getMessage()
                             + "): check sinks.influxdb (token / username and password, org, bucket or database)", e);
                 }
                 if (!e.retryable()) {
@@ -144,12 +143,12 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
                 }
                 long delay = delayMs(attempt, e.retryAfterMs());
                 if (System.nanoTime() + delay * 1_000_000 > deadline) {
-                    throw new IOException("InfluxDB " + options.target() + " still failing after "
-                            + options.retryTimeout().toSeconds() + " s (sinks.influxdb.retry-timeout): " + e.getMessage(), e);
+                    throw new IOException("InfluxDB " + config.target() + " still failing after "
+                            + config.retryTimeout.toSeconds() + " s (sinks.influxdb.retry-timeout): " + e.getMessage(), e);
                 }
                 if (attempt == 1 || attempt % 10 == 0) {
                     LOG.warn("InfluxDB write of {} points to {} failed ({}); retrying in {} ms (attempt {}), the job "
-                            + "waits meanwhile", batch.size(), options.target(), e.getMessage(), delay, attempt);
+                            + "waits meanwhile", batch.size(), config.target(), e.getMessage(), delay, attempt);
                 }
                 retries.inc();
                 try {
@@ -167,21 +166,21 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
         if (retryAfterMs >= 0) {
             return retryAfterMs;
         }
-        long step = Math.min(options.retryMaxDelay().toMillis(),
-                options.retryInitialDelay().toMillis() << Math.min(attempt - 1, 20));
+        long step = Math.min(config.retryMaxDelay.toMillis(),
+                config.retryInitialDelay.toMillis() << Math.min(attempt - 1, 20));
         return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
     }
 
     private void reject(String line, String key, String serverMessage) throws IOException {
         pointsRejected.inc();
         if (deadLetters == null) {
-            LOG.error("InfluxDB {} refused a point, and the Kafka dead-letter topic is off: {} — {}", options.target(),
+            LOG.error("InfluxDB {} refused a point, and the Kafka dead-letter topic is off: {} — {}", config.target(),
                     serverMessage, line);
             return;
         }
-        deadLetters.send(DeadLetters.of(DeadLetterReason.REJECTED_BY_INFLUXDB, serverMessage, "influxdb " + options.target(),
+        deadLetters.send(DeadLetters.of(DeadLetterReason.REJECTED_BY_INFLUXDB, serverMessage, "influxdb " + config.target(),
                 key, System.currentTimeMillis(), line.getBytes(StandardCharsets.UTF_8),
-                options.deadLetters().maxPayloadBytes()));
+                deadLetterTopic.maxPayloadBytes()));
     }
 
     @Override

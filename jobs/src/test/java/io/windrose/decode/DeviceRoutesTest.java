@@ -2,9 +2,9 @@ package io.windrose.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.windrose.config.PipelineConfig;
-import io.windrose.config.PipelineConfigLoader;
 import io.windrose.localcluster.DevicePayloads;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
 import io.windrose.schema.SensorReading;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ class DeviceRoutesTest {
     private static final long T = 1764144000000L;
     private static final long ARRIVAL = 1764144000500L;
 
-    private final List<Route> routes = Routes.of(examples());
+    private final List<Route> routes = Routes.of(examples().routes);
 
     /** The example file as the job loads it. */
     static PipelineConfig examples() {

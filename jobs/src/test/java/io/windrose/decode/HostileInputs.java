@@ -1,5 +1,6 @@
 package io.windrose.decode;
 
+import io.windrose.deadletter.DeadLetterReason;
 import io.windrose.localcluster.DevicePayloads;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

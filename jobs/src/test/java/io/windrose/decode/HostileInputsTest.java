@@ -2,9 +2,9 @@ package io.windrose.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.windrose.config.PipelineConfig;
-import io.windrose.config.PipelineConfigLoader;
-import io.windrose.mqtt.MqttMessage;
+import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +23,12 @@ class HostileInputsTest {
     void everyHostileInputGetsItsReason() throws Exception {
         MessageDecoder decoder = decoder();
         for (HostileInputs.Case c : HostileInputs.cases("t", 7)) {
-            MessageDecoder.Result result = decoder.decode(new MqttMessage(c.topic(), c.payload(), 1, NOW));
+            MessageDecoder.Result result = decoder.decode(new MqttMessage(c.topic(), c.payload(), NOW));
             assertThat(result.reason()).as(c.what() + ": " + result.detail()).isEqualTo(c.reason());
             assertThat(result.detail()).as(c.what()).isNotBlank();
         }
         MessageDecoder.Result claim = decoder.decode(new MqttMessage("t/avro/gw", new byte[] {(byte) 0x80, (byte) 0x80,
-                (byte) 0x80, (byte) 0x80, 0x08, 'x'}, 1, NOW));
+                (byte) 0x80, (byte) 0x80, 0x08, 'x'}, NOW));
         assertThat(claim.detail()).as("refused before allocating 1 GB").contains("string of 1073741824 bytes, but only 1 left");
     }
 
@@ -49,7 +49,7 @@ class HostileInputsTest {
                     payload[random.nextInt(payload.length)] = (byte) random.nextInt(256);
                 }
             }
-            MessageDecoder.Result result = decoder.decode(new MqttMessage(topics[i % topics.length], payload, 1, NOW));
+            MessageDecoder.Result result = decoder.decode(new MqttMessage(topics[i % topics.length], payload, NOW));
             if (result.reading() == null) {
                 assertThat(result.detail()).as("payload %d", i).doesNotContain(MessageDecoder.UNEXPECTED);
             }
@@ -60,6 +60,6 @@ class HostileInputsTest {
         Path file = dir.resolve("pipeline.yaml");
         Files.writeString(file, "routes:\n" + HostileInputs.routesYaml("t", DeviceRoutesTest.GATEWAY_SCHEMA.toString()));
         PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
-        return new MessageDecoder(Routes.of(config), config.decode.maxPayloadBytes, Duration.ofMinutes(1));
+        return new MessageDecoder(Routes.of(config.routes), config.decode.maxPayloadBytes, Duration.ofMinutes(1));
     }
 }

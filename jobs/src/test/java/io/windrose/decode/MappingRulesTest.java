@@ -3,8 +3,9 @@ package io.windrose.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.windrose.config.PipelineConfig;
-import io.windrose.config.PipelineConfigLoader;
+import io.windrose.deadletter.DeadLetterReason;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
 import io.windrose.schema.SensorReading;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -140,6 +141,6 @@ class MappingRulesTest {
         Files.writeString(file, "routes:\n  - name: r\n    topic-template: x/{site}\n"
                 + routeYaml.indent(4));
         PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
-        return Routes.of(config).get(0);
+        return Routes.of(config.routes).get(0);
     }
 }

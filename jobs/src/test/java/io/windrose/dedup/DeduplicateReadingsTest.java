@@ -2,68 +2,85 @@ package io.windrose.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import io.windrose.localcluster.InfluxServer;
-import io.windrose.localcluster.MosquittoServer;
 import io.windrose.schema.SensorReading;
-import io.windrose.testing.ReadingsFixture;
-import io.windrose.testing.RealServices;
-import io.windrose.localcluster.InMemoryMetrics;
-import io.windrose.testing.TestJobs;
-import io.windrose.testing.TestMqtt;
+import io.windrose.testing.Readings;
+import io.windrose.window.SensorKey;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+/** The per-sensor ring of recent fingerprints, in Flink's keyed operator harness (state, snapshot, restore). */
 class DeduplicateReadingsTest {
-    private static final String DB = "dedup";
-
     @Test
-    void republishedReadingsAreDroppedAndCountedWhileTheAggregatesStayExact() throws Exception {
-        MosquittoServer mosquitto = RealServices.mosquitto();
-        InfluxServer influx = RealServices.influx();
-        influx.createDatabase(DB);
-        ReadingsFixture fixture = new ReadingsFixture("dedup", 10, 2);
-        JobClient job = TestJobs.start(fixture.pipeline(mosquitto, "windrose-dedup", influx, DB, null, ""));
-        try {
-            mosquitto.awaitSubscription("windrose-dedup-0", "dedup/+/+", Duration.ofSeconds(60));
-            try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
-                devices.publishAll(fixture.topics(0, fixture.size()), fixture.payloads(0, fixture.size()),
-                        MqttQos.AT_LEAST_ONCE);
-                // the last 150 again (15 per sensor, within the 32 remembered), as a redelivery would bring them
-                int size = fixture.size();
-                devices.publishAll(fixture.topics(size - 150, size), fixture.payloads(size - 150, size),
-                        MqttQos.AT_LEAST_ONCE);
-                devices.publish(fixture.closingTopic(), fixture.closingPayload());
-            }
-            assertThat(fixture.awaitCounts(influx, DB, Duration.ofSeconds(60))).isEqualTo(fixture.expectedCounts());
-            assertThat(InMemoryMetrics.count("duplicatesDropped")).isEqualTo(150);
-        } finally {
-            job.cancel().get();
+    void aRepeatWithinTheLastNReadingsIsDroppedAndOneOlderThanThatPasses() throws Exception {
+        try (var harness = harness(3)) {
+            harness.open();
+            feed(harness, "s-1", 1, 2, 3);
+            feed(harness, "s-1", 1, 3); // both still among the last three
+            feed(harness, "s-1", 4); // pushes reading 1 out of the ring
+            feed(harness, "s-1", 1); // so it is new again
+            assertThat(times(harness)).containsExactly(1L, 2L, 3L, 4L, 1L);
         }
     }
 
     @Test
-    void fingerprintCoversTimeAndValuesButNotFieldOrder() {
-        Map<String, Double> a = new LinkedHashMap<>();
-        a.put("temperature", 21.5);
-        a.put("humidity", 40.0);
-        Map<String, Double> b = new LinkedHashMap<>();
-        b.put("humidity", 40.0);
-        b.put("temperature", 21.5);
-        Map<String, Double> c = new LinkedHashMap<>(b);
-        c.put("temperature", 21.6);
-        assertThat(DeduplicateReadings.fingerprint(reading(5, a)))
-                .isEqualTo(DeduplicateReadings.fingerprint(reading(5, b)))
-                .isNotEqualTo(DeduplicateReadings.fingerprint(reading(6, b)))
-                .isNotEqualTo(DeduplicateReadings.fingerprint(reading(5, c)));
+    void sameTimeDifferentValuesAndOtherSensorsAreNotDuplicates() throws Exception {
+        try (var harness = harness(8)) {
+            harness.open();
+            harness.processElement(Readings.of("s-1", 1, Map.of("t", 1.0, "h", 2.0)), 1);
+            harness.processElement(Readings.of("s-1", 1, Map.of("h", 2.0, "t", 1.0)), 1); // same, other order
+            harness.processElement(Readings.of("s-1", 1, Map.of("t", 1.5, "h", 2.0)), 1);
+            harness.processElement(Readings.of("s-2", 1, Map.of("t", 1.0, "h", 2.0)), 1);
+            assertThat(harness.extractOutputValues()).extracting(SensorReading::getSensorId, r -> r.getFields().get("t"))
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("s-1", 1.0),
+                            org.assertj.core.groups.Tuple.tuple("s-1", 1.5),
+                            org.assertj.core.groups.Tuple.tuple("s-2", 1.0));
+        }
     }
 
-    private static SensorReading reading(long time, Map<String, Double> fields) {
-        return SensorReading.newBuilder().setMeasurement("m").setSensorId("s").setTags(Map.of())
-                .setEventTime(Instant.ofEpochMilli(time)).setFields(fields).build();
+    @Test
+    void theRingSurvivesSnapshotAndRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(4)) {
+            harness.open();
+            feed(harness, "s-1", 1, 2);
+            snapshot = harness.snapshot(1L, 1L);
+        }
+        try (var restored = harness(4)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            feed(restored, "s-1", 2, 1, 3); // a redelivery after the restore: 1 and 2 are known
+            assertThat(times(restored)).containsExactly(3L);
+        }
+    }
+
+    @Test
+    void atLeastOneReadingMustBeRemembered() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DeduplicateReadings(0, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorReading> harness(int lastReadings)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DeduplicateReadings(lastReadings, Duration.ofHours(1))), new SensorKey(),
+                Types.STRING);
+    }
+
+    /** Readings of {@code sensor} at these event times, each with value = time. */
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorReading> harness,
+            String sensor, long... times) throws Exception {
+        for (long t : times) {
+            harness.processElement(Readings.of(sensor, t, "t", t), t);
+        }
+    }
+
+    private static List<Long> times(KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorReading> harness) {
+        return harness.extractOutputValues().stream().map(r -> r.getEventTime().toEpochMilli()).toList();
     }
 }

@@ -1,10 +1,11 @@
 package io.windrose.mqtt;
 
+import io.windrose.localcluster.InMemoryMetrics;
+import io.windrose.mqtt.common.MqttMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import io.windrose.localcluster.InMemoryMetrics;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;

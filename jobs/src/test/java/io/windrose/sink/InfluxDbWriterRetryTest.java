@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The writer's answer to each kind of failure. A stub client stands in for InfluxDB here, because a real influxd
  * cannot be made to answer 429 with a Retry-After; outages, refused points and credentials run against the real
- * server in InfluxOutageTest and InfluxRejectionAndInjectionTest.
+ * server in InfluxOutageITCase and InfluxRejectionAndInjectionITCase.
  */
 class InfluxDbWriterRetryTest {
     /** Answers each write with the next outcome: null = success, else that failure. */
@@ -41,9 +41,15 @@ class InfluxDbWriterRetryTest {
         public void close() {}
     }
 
-    private static InfluxDbOptions options(Duration retryTimeout) {
-        return new InfluxDbOptions("v2", "http://127.0.0.1:1", "o", "b", null, null, null, null, null, 100,
-                Duration.ofSeconds(1), true, Duration.ofMillis(10), Duration.ofMillis(40), retryTimeout, null);
+    private static InfluxDbConfig config(Duration retryTimeout) {
+        InfluxDbConfig config = new InfluxDbConfig();
+        config.url = "http://127.0.0.1:1";
+        config.bucket = "b";
+        config.batchSize = 100;
+        config.retryInitialDelay = Duration.ofMillis(10);
+        config.retryMaxDelay = Duration.ofMillis(40);
+        config.retryTimeout = retryTimeout;
+        return config;
     }
 
     /** No linger timers: the tests flush themselves. */
@@ -62,7 +68,7 @@ class InfluxDbWriterRetryTest {
     private final List<String> written = new ArrayList<>();
 
     private static InfluxDbWriter<Integer> writer(LineProtocolClient client, Duration retryTimeout) {
-        return new InfluxDbWriter<>(options(retryTimeout), client,
+        return new InfluxDbWriter<>(config(retryTimeout), client, null,
                 i -> Point.measurement("m").addTag("sensor", "s" + i).addField("v", i).time(1L, WritePrecision.MS),
                 i -> "s" + i, NO_TIMERS, UnregisteredMetricsGroup.createSinkWriterMetricGroup());
     }

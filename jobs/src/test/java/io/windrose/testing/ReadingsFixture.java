@@ -1,10 +1,10 @@
 package io.windrose.testing;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import io.windrose.config.PipelineConfig;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
+import io.windrose.pipeline.PipelineConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.windrose.testing;
 
-import io.windrose.config.PipelineConfig;
-import io.windrose.config.PipelineConfigLoader;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker in KRaft mode (combined broker + controller, no ZooKeeper) as a child JVM,
@@ -100,11 +100,9 @@ public final class KafkaServer implements AutoCloseable {
     }
 
     private static String clusterId() {
-        // Kafka cluster ids are 22 base64url characters of a 16-byte UUID
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
-        buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+        // Kafka's own generator: a random UUID that, unlike a hand-made base64url one, never starts with '-' (which the
+        // storage tool took for an option: one start in 64 failed)
+        return Uuid.randomUuid().toString();
     }
 
     private static List<String> java(Path log4j, String mainClass, String... args) {

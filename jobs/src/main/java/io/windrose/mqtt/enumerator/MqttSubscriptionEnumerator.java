@@ -1,6 +1,6 @@
 package io.windrose.mqtt.enumerator;
 
-import io.windrose.mqtt.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttConnectionOptions;
 import io.windrose.mqtt.split.MqttSubscriptionSplit;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -9,8 +9,8 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCo
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
-import io.windrose.mqtt.MqttConnectionOptions;
-import io.windrose.mqtt.MqttDeliveryMode;
+import io.windrose.mqtt.common.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttDeliveryMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +33,7 @@ final class Mqtt3Connection implements MqttConnection {
         this.options = options;
         boolean manualAck = options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE;
         client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(MqttConnection.received(publish.getTopic(),
-                publish.getPayloadAsBytes(), publish.getQos(), manualAck ? publish::acknowledge : null)), Runnable::run,
+                publish.getPayloadAsBytes(), manualAck ? publish::acknowledge : null)), Runnable::run,
                 manualAck);
     }
 

@@ -10,8 +10,8 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
-import io.windrose.mqtt.MqttConnectionOptions;
-import io.windrose.mqtt.MqttDeliveryMode;
+import io.windrose.mqtt.common.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttDeliveryMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +36,7 @@ final class Mqtt5Connection implements MqttConnection {
         boolean manualAck = options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE;
         // runs on the client's network thread: a full hand-over stops socket reads (see MqttSplitReader)
         client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(MqttConnection.received(publish.getTopic(),
-                publish.getPayloadAsBytes(), publish.getQos(), manualAck ? publish::acknowledge : null)), Runnable::run,
+                publish.getPayloadAsBytes(), manualAck ? publish::acknowledge : null)), Runnable::run,
                 manualAck);
     }
 

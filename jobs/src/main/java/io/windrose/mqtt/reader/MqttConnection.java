@@ -1,12 +1,11 @@
 package io.windrose.mqtt.reader;
 
 import com.hivemq.client.mqtt.MqttClientBuilder;
-import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.datatypes.MqttTopic;
-import io.windrose.mqtt.MqttConnectionOptions;
-import io.windrose.mqtt.MqttMessage;
-import io.windrose.mqtt.MqttProtocolVersion;
+import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
+import io.windrose.mqtt.common.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.mqtt.common.MqttProtocolVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,8 +38,8 @@ interface MqttConnection {
     Optional<String> refusal(Throwable cause);
 
     /** A PUBLISH as the reader hands it over, stamped with its arrival time. */
-    static ReceivedMessage received(MqttTopic topic, byte[] payload, MqttQos qos, Runnable ackOrNull) {
-        return new ReceivedMessage(new MqttMessage(topic.toString(), payload, qos.getCode(), System.currentTimeMillis()),
+    static ReceivedMessage received(MqttTopic topic, byte[] payload, Runnable ackOrNull) {
+        return new ReceivedMessage(new MqttMessage(topic.toString(), payload, System.currentTimeMillis()),
                 ackOrNull);
     }
 

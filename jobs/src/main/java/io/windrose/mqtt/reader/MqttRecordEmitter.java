@@ -1,6 +1,6 @@
 package io.windrose.mqtt.reader;
 
-import io.windrose.mqtt.MqttMessage;
+import io.windrose.mqtt.common.MqttMessage;
 import io.windrose.mqtt.split.MqttSubscriptionSplit;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;

@@ -1,7 +1,7 @@
 package io.windrose.mqtt.reader;
 
-import io.windrose.mqtt.MqttConnectionOptions;
-import io.windrose.mqtt.MqttMessage;
+import io.windrose.mqtt.common.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttMessage;
 import io.windrose.mqtt.split.MqttSubscriptionSplit;
 import java.util.List;
 import java.util.Map;

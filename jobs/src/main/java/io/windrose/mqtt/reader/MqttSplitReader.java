@@ -1,6 +1,6 @@
 package io.windrose.mqtt.reader;
 
-import io.windrose.mqtt.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttConnectionOptions;
 import io.windrose.mqtt.split.MqttSubscriptionSplit;
 import java.io.IOException;
 import java.util.ArrayList;

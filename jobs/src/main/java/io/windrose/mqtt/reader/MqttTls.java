@@ -2,7 +2,7 @@ package io.windrose.mqtt.reader;
 
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
-import io.windrose.mqtt.MqttTlsOptions;
+import io.windrose.mqtt.common.MqttTlsOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

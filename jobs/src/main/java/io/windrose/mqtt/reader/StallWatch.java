@@ -1,6 +1,6 @@
 package io.windrose.mqtt.reader;
 
-import io.windrose.mqtt.MqttConnectionOptions;
+import io.windrose.mqtt.common.MqttConnectionOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,16 @@
 package io.windrose.mqtt.enumerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.windrose.mqtt.MqttConnectionOptions;
 import io.windrose.mqtt.MqttSource;
+import io.windrose.mqtt.common.MqttConnectionOptions;
+import io.windrose.mqtt.split.MqttSubscriptionSplit;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
 import org.junit.jupiter.api.Test;
 
 class MqttSubscriptionEnumeratorTest {
@@ -27,5 +33,72 @@ class MqttSubscriptionEnumeratorTest {
         assertThat(MqttSubscriptionEnumerator.splitFor(options, 0, 2).subscriptions()).containsExactly("a/#", "c/#");
         assertThat(MqttSubscriptionEnumerator.splitFor(options, 1, 2).subscriptions()).containsExactly("b/#");
         assertThat(MqttSubscriptionEnumerator.splitFor(options, 3, 4).subscriptions()).isEmpty();
+    }
+
+    @Test
+    void eachReaderIsGivenItsSplitOnceAndAgainAfterItFailedBeforeACheckpoint() throws Exception {
+        MqttConnectionOptions options = MqttSource.builder().setClientIdPrefix("job").addTopicFilters(FILTERS).build()
+                .options();
+        try (MockSplitEnumeratorContext<MqttSubscriptionSplit> context = new MockSplitEnumeratorContext<>(2)) {
+            MqttSubscriptionEnumerator enumerator = new MqttSubscriptionEnumerator(options, context,
+                    MqttEnumeratorState.empty());
+            enumerator.start();
+            enumerator.addReader(0);
+            enumerator.addReader(1);
+            enumerator.addReader(1); // a reader registering again keeps its split: no second assignment
+            assertThat(assigned(context)).containsExactly("0:job-0", "1:job-1");
+
+            enumerator.addSplitsBack(List.of(MqttSubscriptionEnumerator.splitFor(options, 1, 2)), 1);
+            enumerator.addReader(1);
+            assertThat(assigned(context)).containsExactly("0:job-0", "1:job-1", "1:job-1");
+        }
+    }
+
+    @Test
+    void aRestoredEnumeratorDoesNotAssignAgainWhatTheCheckpointHadAssigned() throws Exception {
+        MqttConnectionOptions options = MqttSource.builder().setClientIdPrefix("job").addTopicFilters(FILTERS).build()
+                .options();
+        MqttEnumeratorStateSerializer serializer = new MqttEnumeratorStateSerializer();
+        byte[] checkpoint;
+        try (MockSplitEnumeratorContext<MqttSubscriptionSplit> context = new MockSplitEnumeratorContext<>(3)) {
+            MqttSubscriptionEnumerator enumerator = new MqttSubscriptionEnumerator(options, context,
+                    MqttEnumeratorState.empty());
+            enumerator.addReader(0);
+            enumerator.addReader(2);
+            checkpoint = serializer.serialize(enumerator.snapshotState(1L));
+        }
+        MqttEnumeratorState state = serializer.deserialize(serializer.getVersion(), checkpoint);
+        assertThat(state.assignedReaders()).containsExactly(0, 2);
+        try (MockSplitEnumeratorContext<MqttSubscriptionSplit> context = new MockSplitEnumeratorContext<>(3)) {
+            MqttSubscriptionEnumerator restored = new MqttSubscriptionEnumerator(options, context, state);
+            restored.addReader(0); // its split came back with the reader's own state
+            restored.addReader(1);
+            restored.addReader(2);
+            assertThat(assigned(context)).containsExactly("1:job-1");
+        }
+        assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion() + 1, checkpoint))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aSpareReaderWithoutFiltersIsGivenNothing() throws Exception {
+        MqttConnectionOptions options = MqttSource.builder().setSharedSubscription(false).addTopicFilters(List.of("a/#"))
+                .build().options();
+        try (MockSplitEnumeratorContext<MqttSubscriptionSplit> context = new MockSplitEnumeratorContext<>(2)) {
+            MqttSubscriptionEnumerator enumerator = new MqttSubscriptionEnumerator(options, context,
+                    MqttEnumeratorState.empty());
+            enumerator.addReader(0);
+            enumerator.addReader(1);
+            assertThat(assigned(context)).containsExactly("0:windrose-0");
+        }
+    }
+
+    /** "reader:clientId" of every assignment, in order. */
+    private static List<String> assigned(MockSplitEnumeratorContext<MqttSubscriptionSplit> context) {
+        List<String> out = new ArrayList<>();
+        for (SplitsAssignment<MqttSubscriptionSplit> assignment : context.getSplitsAssignmentSequence()) {
+            assignment.assignment().forEach((reader, splits) -> splits.forEach(s -> out.add(reader + ":" + s.clientId())));
+        }
+        return out;
     }
 }

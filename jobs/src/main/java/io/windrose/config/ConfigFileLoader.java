@@ -1,0 +1,292 @@
+package io.windrose.config;
+
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a YAML configuration file into a {@link ConfigSection}: {@code ${ENV}} / {@code ${ENV:-default}}
+ * interpolation in values, {@code key=value} overrides, strict binding (unknown and repeated keys are errors; enums by
+ * their {@code toString()} form, e.g. {@code at-least-once}; durations with a unit; relative file paths against the
+ * file's directory), then the section's own validation. Every error is a {@link ConfigException} naming the file, the
+ * key and what was expected.
+ */
+public final class ConfigFileLoader {
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+
+    private final YAMLMapper mapper;
+    private final Function<String, String> environment;
+
+    public ConfigFileLoader(Function<String, String> environment) {
+        this.environment = environment;
+        this.mapper = mapper();
+    }
+
+    /** The mapper that binds configuration files (and writes them back, e.g. to compare with a documented file). */
+    public static YAMLMapper mapper() {
+        return YAMLMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
+                .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a repeated key must not silently replace the first
+                .defaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SKIP))
+                .addModule(new SimpleModule()
+                        .addDeserializer(Duration.class, new DurationDeserializer())
+                        .addSerializer(Duration.class, new DurationSerializer()))
+                .build();
+    }
+
+    /** Loads {@code file} as {@code type} and applies {@code overrides} ("dotted.key=value", list items by index). */
+    public <T extends ConfigSection> T load(Path file, List<String> overrides, Class<T> type) {
+        String name = file.toString();
+        JsonNode root;
+        try {
+            root = mapper.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, null, "file not found");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(name, null, "not valid YAML at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(name, null, "cannot be read: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            root = mapper.createObjectNode();
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(name, null, "expected a mapping of keys at the top level");
+        }
+        interpolate(name, root, "");
+        for (String override : overrides) {
+            applyOverride(name, (ObjectNode) root, override);
+        }
+        T config = bind(name, root, type, file.toAbsolutePath().getParent());
+        config.validate(new ConfigCheck(name));
+        return config;
+    }
+
+    private <T> T bind(String file, JsonNode root, Class<T> type, Path dir) {
+        try {
+            return mapper.readerFor(type).withAttribute(RelativePath.BASE_DIR, dir).readValue(root);
+        } catch (UnrecognizedPropertyException e) {
+            TreeSet<String> known = new TreeSet<>();
+            e.getKnownPropertyIds().forEach(id -> known.add(id.toString()));
+            throw new ConfigException(file, path(e), "unknown key; expected one of " + known);
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(file, path(e), "expected " + describe(e.getTargetType()) + ", got '" + e.getValue() + "'");
+        } catch (MismatchedInputException e) {
+            String reason = e.getCause() instanceof IllegalArgumentException
+                    ? e.getCause().getMessage() : "expected " + describe(e.getTargetType());
+            throw new ConfigException(file, path(e), reason);
+        } catch (ValueInstantiationException e) {
+            String reason = e.getCause() instanceof IllegalArgumentException ? e.getCause().getMessage() : e.getOriginalMessage();
+            throw new ConfigException(file, path(e), reason);
+        } catch (JsonMappingException e) {
+            String reason = e.getCause() instanceof IllegalArgumentException ? e.getCause().getMessage() : e.getOriginalMessage();
+            throw new ConfigException(file, path(e), reason);
+        } catch (IOException e) {
+            throw new ConfigException(file, null, e.getMessage());
+        }
+    }
+
+    private void interpolate(String file, JsonNode node, String path) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String key = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                if (field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(substitute(file, key, field.getValue().asText())));
+                } else {
+                    interpolate(file, field.getValue(), key);
+                }
+            }
+        } else if (node.isArray()) {
+            ArrayNode array = (ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                String key = path + "[" + i + "]";
+                if (array.get(i).isTextual()) {
+                    array.set(i, TextNode.valueOf(substitute(file, key, array.get(i).asText())));
+                } else {
+                    interpolate(file, array.get(i), key);
+                }
+            }
+        }
+    }
+
+    private String substitute(String file, String key, String text) {
+        Matcher m = ENV.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = environment.apply(m.group(1));
+            if (value == null) {
+                if (m.group(2) == null) {
+                    throw new ConfigException(file, key, "environment variable " + m.group(1)
+                            + " is not set (write ${" + m.group(1) + ":-default} for a default)");
+                }
+                value = m.group(3);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private void applyOverride(String file, ObjectNode root, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException(file, override, "an override must look like key=value (e.g. window.size=30s)");
+        }
+        String key = override.substring(0, eq).trim();
+        JsonNode value;
+        try {
+            value = mapper.readTree(override.substring(eq + 1));
+        } catch (JsonProcessingException e) {
+            value = TextNode.valueOf(override.substring(eq + 1));
+        }
+        if (value == null || value.isMissingNode()) {
+            value = TextNode.valueOf("");
+        }
+        String[] parts = key.split("\\.");
+        JsonNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode next = child(node, parts[i]);
+            if (next == null || next.isNull() || next.isMissingNode()) {
+                if (!node.isObject()) {
+                    throw new ConfigException(file, key, "no such list item to override");
+                }
+                next = ((ObjectNode) node).putObject(parts[i]);
+            }
+            node = next;
+        }
+        String last = parts[parts.length - 1];
+        if (node.isObject()) {
+            ((ObjectNode) node).set(last, value);
+        } else if (node.isArray() && last.matches("\\d+") && Integer.parseInt(last) < node.size()) {
+            ((ArrayNode) node).set(Integer.parseInt(last), value);
+        } else {
+            throw new ConfigException(file, key, "cannot override inside a " + node.getNodeType().toString().toLowerCase());
+        }
+    }
+
+    private static JsonNode child(JsonNode node, String part) {
+        if (node.isArray() && part.matches("\\d+")) {
+            return node.get(Integer.parseInt(part));
+        }
+        return node.get(part);
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder key = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (key.length() > 0) {
+                    key.append('.');
+                }
+                key.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                key.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return key.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString).toList();
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(type) || ConfigSection.class.isAssignableFrom(type)) {
+            return "a mapping of keys";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static final class DurationDeserializer extends StdScalarDeserializer<Duration> {
+        private static final long serialVersionUID = 1L;
+
+        DurationDeserializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (p.currentToken().isNumeric()) {
+                throw JsonMappingException.from(p, "duration needs a unit",
+                        new IllegalArgumentException("expected a duration with a unit such as 500ms, 10s, 2m or 1h, got '"
+                                + p.getText() + "'"));
+            }
+            try {
+                return Durations.parse(p.getValueAsString());
+            } catch (IllegalArgumentException e) {
+                throw JsonMappingException.from(p, e.getMessage(), e);
+            }
+        }
+    }
+
+    private static final class DurationSerializer extends StdScalarSerializer<Duration> {
+        private static final long serialVersionUID = 1L;
+
+        DurationSerializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        public void serialize(Duration value, com.fasterxml.jackson.core.JsonGenerator gen,
+                com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+            gen.writeString(Durations.format(value));
+        }
+    }
+}

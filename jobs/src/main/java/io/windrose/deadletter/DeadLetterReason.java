@@ -1,0 +1,25 @@
+package io.windrose.deadletter;
+
+/** Why an input could not become a reading. Written to the dead letter's {@code reason}. */
+public enum DeadLetterReason {
+    /** Not parseable in the route's format (not JSON, not an object, empty, bad Avro bytes). */
+    MALFORMED,
+    /** Parsed, but no numeric field was found (after include/exclude), or a value payload is not a number. */
+    NO_FIELDS,
+    /** The timestamp is missing, unparseable, before 1970 or out of range. */
+    BAD_TIMESTAMP,
+    /** The event time is further ahead of the arrival time than event-time.max-future-skew. */
+    FUTURE_TIMESTAMP,
+    /** A numeric field is NaN or infinite (e.g. NaN, 1e999, "Infinity"). */
+    NON_FINITE,
+    /** The payload is larger than decode.max-payload-bytes, or has more than 1,000 numeric fields. */
+    TOO_LARGE,
+    /** No sensor id in the topic template or in the payload. */
+    NO_SENSOR,
+    /** Avro single-object encoding with a schema fingerprint no configured schema has. */
+    UNKNOWN_SCHEMA,
+    /** No route's topic template or filter matches the topic. */
+    UNROUTED,
+    /** InfluxDB refused the point (e.g. a field type conflict); the detail is the server's message. */
+    REJECTED_BY_INFLUXDB
+}

@@ -1,0 +1,23 @@
+package io.windrose.mqtt.common;
+
+import java.nio.charset.StandardCharsets;
+
+/** One MQTT PUBLISH as it arrived: topic, raw payload and arrival time (epoch ms). A Flink POJO. */
+public class MqttMessage {
+    public String topic;
+    public byte[] payload;
+    public long receivedAt;
+
+    public MqttMessage() {}
+
+    public MqttMessage(String topic, byte[] payload, long receivedAt) {
+        this.topic = topic;
+        this.payload = payload;
+        this.receivedAt = receivedAt;
+    }
+
+    @Override
+    public String toString() {
+        return topic + " " + new String(payload, StandardCharsets.UTF_8);
+    }
+}

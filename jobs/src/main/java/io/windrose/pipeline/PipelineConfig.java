@@ -1,0 +1,59 @@
+package io.windrose.pipeline;
+
+import io.windrose.alert.RuleConfig;
+import io.windrose.config.ConfigCheck;
+import io.windrose.config.ConfigSection;
+import io.windrose.decode.DecodeConfig;
+import io.windrose.decode.RouteConfig;
+import io.windrose.dedup.DedupConfig;
+import io.windrose.eventtime.EventTimeConfig;
+import io.windrose.mqtt.MqttSourceConfig;
+import io.windrose.sink.SinksConfig;
+import io.windrose.window.WindowConfig;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The pipeline file: one section per stage, each owning its settings, defaults and validation (see the section
+ * classes). Load it with {@link PipelineConfigLoader}.
+ */
+public final class PipelineConfig implements ConfigSection, Serializable {
+    private static final long serialVersionUID = 2L;
+
+    public JobConfig job = new JobConfig();
+    public MqttSourceConfig mqtt = new MqttSourceConfig();
+    public List<RouteConfig> routes = new ArrayList<>();
+    public DecodeConfig decode = new DecodeConfig();
+    public EventTimeConfig eventTime = new EventTimeConfig();
+    public DedupConfig dedup = new DedupConfig();
+    public WindowConfig window = new WindowConfig();
+    public List<RuleConfig> rules = new ArrayList<>();
+    public SinksConfig sinks = new SinksConfig();
+
+    @Override
+    public void validate(ConfigCheck check) {
+        check.section("job", job);
+        check.section("mqtt", mqtt);
+        check.section("dedup", dedup);
+        check.require(!routes.isEmpty(), "routes", "expected at least one route (name, topic-template, format)");
+        check.each("routes", routes);
+        unique(check, "routes", routes.stream().map(r -> r.name).toList(), "route");
+        check.section("event-time", eventTime);
+        check.section("decode", decode);
+        check.section("window", window);
+        check.each("rules", rules);
+        unique(check, "rules", rules.stream().map(r -> r.name).toList(), "rule");
+        check.section("sinks", sinks);
+    }
+
+    private static void unique(ConfigCheck check, String key, List<String> names, String what) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            check.require(seen.add(names.get(i)), key + "[" + i + "].name",
+                    what + " name '" + names.get(i) + "' is used twice");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.windrose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.localcluster.FlinkJvmOptions;
+import io.windrose.localcluster.InfluxServer;
+import io.windrose.localcluster.ManagedProcess;
+import io.windrose.localcluster.MosquittoServer;
+import io.windrose.testing.Await;
+import io.windrose.testing.InfluxQuery;
+import io.windrose.testing.RealServices;
+import io.windrose.testing.TestMqtt;
+import io.windrose.testing.TestPipelines;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code windrose-job-cluster.jar} as a Flink cluster gets it: without Flink inside, and run by Flink's own CLI
+ * ({@code flink run}, which loads the jar through {@code PackagedProgram} into a user-code class loader) in a JVM whose
+ * class path holds only what a Flink cluster provides — the jar's own dependencies must all be in the jar. The CLI's
+ * {@code -t local} target runs the job in a MiniCluster inside that JVM, against the test's real Mosquitto and InfluxDB.
+ */
+class ClusterJarITCase {
+    private static final Path JAR = Path.of(System.getProperty("windrose.cluster.jar", "target/windrose-job-cluster.jar"));
+    private static final Path FLINK_CLASSPATH = Path.of(System.getProperty("windrose.flink.classpath",
+            "../local-cluster/flink/target/flink.classpath"));
+
+    @Test
+    void theClusterJarLeavesOutFlinkAndEverythingFlinkBrings() throws IOException {
+        List<String> offending = new ArrayList<>();
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            for (ZipEntry entry : jar.stream().toList()) {
+                String name = entry.getName();
+                if (name.startsWith("org/apache/flink/runtime/") || name.startsWith("org/apache/flink/streaming/api/")
+                        || name.startsWith("one/profiler/") || name.toLowerCase().contains("asyncprofiler")
+                        || name.startsWith("org/apache/flink/configuration/") || name.startsWith("org/apache/log4j")
+                        || name.startsWith("org/apache/logging/log4j/") || name.startsWith("org/slf4j/")) {
+                    offending.add(name);
+                }
+            }
+            assertThat(offending).as("Flink, its logging or async-profiler in " + JAR).isEmpty();
+            assertThat(jar.getEntry("io/windrose/WindroseJob.class")).isNotNull();
+            assertThat(jar.getEntry("org/apache/flink/connector/kafka/sink/KafkaSink.class")).as("connectors are not in Flink")
+                    .isNotNull();
+            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(WindroseJob.class.getName());
+        }
+    }
+
+    @Test
+    void flinkRunLoadsTheJarAndTheJobWritesItsAggregates() throws Exception {
+        MosquittoServer mosquitto = RealServices.mosquitto();
+        InfluxServer influx = RealServices.influx();
+        String name = "clusterjar";
+        influx.createDatabase(name);
+        Path dir = RealServices.newDirectory("flink-run");
+        Path pipeline = dir.resolve("pipeline.yaml");
+        Files.writeString(pipeline, TestPipelines.services(name, mosquitto, influx, name, null) + """
+                routes:
+                  - name: readings
+                    topic-template: clusterjar/{site}/{sensor}
+                event-time:
+                  max-out-of-orderness: 1s
+                """);
+        Path cli = Files.createDirectories(dir.resolve("cli"));
+        Files.createDirectories(cli.resolve("conf"));
+        Files.writeString(cli.resolve("conf/config.yaml"), "parallelism.default: 1\n");
+
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(FlinkJvmOptions.MODULE_OPTIONS);
+        command.addAll(List.of("-Xmx512m", "-cp", Files.readString(FLINK_CLASSPATH).trim(),
+                "org.apache.flink.client.cli.CliFrontend", "run", "-t", "local", "-c", WindroseJob.class.getName(),
+                JAR.toAbsolutePath().toString(), "--config", pipeline.toString()));
+        // the CLI finds its configuration in ./conf of its working directory
+        Path log = dir.resolve("flink-run.log");
+        try (ManagedProcess flinkRun = ManagedProcess.start("flink-run", command, cli, log)) {
+            runAndCheck(flinkRun, mosquitto, influx, name);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("flink run of " + JAR + " failed; its output:\n" + Files.readString(log), e);
+        }
+    }
+
+    private static void runAndCheck(ManagedProcess flinkRun, MosquittoServer mosquitto, InfluxServer influx, String name) {
+        {
+            mosquitto.awaitSubscription(name + "-0", "clusterjar/+/+", Duration.ofSeconds(90));
+            long t0 = 1764144000000L;
+            try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+                for (int i = 0; i < 10; i++) {
+                    devices.publish("clusterjar/site-a/s-1", "{\"sensor\":\"s-1\",\"ts\":" + (t0 + i * 1_000)
+                            + ",\"temperature\":" + i + "}");
+                }
+                devices.publish("clusterjar/site-a/closer", "{\"sensor\":\"closer\",\"ts\":" + (t0 + 60_000)
+                        + ",\"temperature\":0}");
+            }
+            List<Map<String, Object>> rows = Await.until(() -> InfluxQuery.rows(influx, name,
+                    "SELECT temperature_count, temperature_sum FROM readings WHERE sensor = 's-1'"),
+                    r -> !r.isEmpty(), Duration.ofSeconds(90));
+            assertThat(rows).hasSize(1);
+            assertThat(((Number) rows.get(0).get("temperature_count")).longValue()).isEqualTo(10);
+            assertThat(((Number) rows.get(0).get("temperature_sum")).doubleValue()).isEqualTo(45);
+            assertThat(flinkRun.isAlive()).as("flink run still attached to the running job").isTrue();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.windrose;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Packages by pipeline stage, without cycles between them. */
+class PackageStructureTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.windrose");
+
+    @Test
+    void noCycleBetweenStagePackages() {
+        slices().matching("io.windrose.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void noCycleBetweenAnyTwoPackages() {
+        slices().matching("io.windrose.(**)").should().beFreeOfCycles().check(CLASSES);
+    }
+}
