@@ -23,6 +23,8 @@ import io.windrose.sink.InfluxDbSink;
 import io.windrose.sink.InfluxPoints;
 import io.windrose.sink.KafkaSinkConfig;
 import io.windrose.sink.KafkaSinks;
+import io.windrose.standalone.StandaloneJob;
+import io.windrose.window.EmittedWindowGuard;
 import io.windrose.window.FieldStatsAggregate;
 import io.windrose.window.LateReadingsCounter;
 import io.windrose.window.SensorKey;
@@ -37,8 +39,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WindroseJob {
     private static final Logger LOG = LoggerFactory.getLogger(WindroseJob.class);
-    private static final String USAGE = "usage: windrose --config pipeline.yaml [--set key=value ...]\n"
+    private static final String USAGE = "usage: windrose --config pipeline.yaml [--set key=value ...] [--fresh]\n"
             + "       windrose consume --topic TOPIC [...]   (prints a Kafka topic's records as JSON; consume --help)";
 
     /** Readings that arrived after their window closed (beyond the allowed lateness). */
@@ -62,6 +67,7 @@ public final class WindroseJob {
             System.exit(ConsumeCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
         }
         Path configFile = null;
+        boolean fresh = false;
         List<String> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -71,6 +77,7 @@ public final class WindroseJob {
                         overrides.add(args[++i]);
                     }
                 }
+                case "--fresh" -> fresh = true;
                 case "--help", "-h" -> {
                     System.out.println(USAGE);
                     return;
@@ -87,9 +94,23 @@ public final class WindroseJob {
         } catch (ConfigException e) {
             exit("windrose: configuration error in " + e.getMessage());
         }
-        StreamExecutionEnvironment env = environment(config);
-        build(env, config);
-        env.execute(config.job.name);
+        if (!(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment)) {
+            // submitted to a Flink cluster (flink run, REST): Flink's own checkpoint and savepoint settings govern
+            if (fresh) {
+                LOG.warn("--fresh applies to the standalone job only: on a cluster, submit without a savepoint path");
+            }
+            StreamExecutionEnvironment env = environment(config, new Configuration());
+            build(env, config);
+            env.execute(config.job.name);
+            return;
+        }
+        StandaloneJob standalone = new StandaloneJob(config, System::getenv);
+        final PipelineConfig pipeline = config;
+        try {
+            System.exit(standalone.run(options -> environment(pipeline, options), env -> build(env, pipeline), fresh));
+        } catch (StandaloneJob.CannotResumeException e) {
+            exit("windrose: " + e.getMessage());
+        }
     }
 
     private static void exit(String message) {
@@ -99,6 +120,11 @@ public final class WindroseJob {
 
     /** A Flink environment with the job settings of the pipeline file applied. */
     public static StreamExecutionEnvironment environment(PipelineConfig config) {
+        return environment(config, new Configuration());
+    }
+
+    /** As {@link #environment(PipelineConfig)}, with {@code defaults} that the pipeline's flink-config may override. */
+    public static StreamExecutionEnvironment environment(PipelineConfig config, Configuration defaults) {
         Configuration flink = new Configuration();
         // state and records stay Avro/POJO-typed: fail instead of silently falling back to Kryo
         flink.setString("pipeline.generic-types", "false");
@@ -107,6 +133,7 @@ public final class WindroseJob {
         flink.setString("pipeline.object-reuse", "true");
         // alerts should not wait up to Flink's default 100 ms in a half-full network buffer
         flink.setString("execution.buffer-timeout.interval", "10ms");
+        flink.addAll(defaults);
         config.job.flinkConfig.forEach(flink::setString);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(config.job.parallelism);
@@ -165,18 +192,27 @@ public final class WindroseJob {
                     new SensorKey());
         }
 
-        SingleOutputStreamOperator<SensorAggregate> aggregates = readings
-                .window(TumblingEventTimeWindows.of(config.window.size))
+        WindowAssigner<Object, TimeWindow> windows = TumblingEventTimeWindows.of(config.window.size);
+        // readings for windows emitted before a restore go late instead of opening a fresh, partial window
+        SingleOutputStreamOperator<SensorReading> unemitted = readings
+                .transform("emitted-window-guard", readings.getType(), new EmittedWindowGuard(windows,
+                        config.eventTime.allowedLateness.toMillis(), LATE_READINGS))
+                .uid("emitted-window-guard");
+        SingleOutputStreamOperator<SensorAggregate> aggregates = DataStreamUtils
+                .reinterpretAsKeyedStream(unemitted, new SensorKey())
+                .window(windows)
                 .allowedLateness(config.eventTime.allowedLateness)
                 .sideOutputLateData(LATE_READINGS)
                 .aggregate(new FieldStatsAggregate(), new WindowResultFunction(config.window.tag()))
-                .name("window-aggregates").uid("window-aggregates");
+                // the window in the uid: state of other windows cannot be resumed into these (see RESTORE_SAFE_TO_DROP)
+                .name("window-aggregates").uid("window-aggregates-" + config.window.tag());
 
         DataStream<AlertEvent> alerts = readings
                 .process(new ThresholdAlertFunction(config.rules.stream().map(RuleConfig::toRule).toList()))
                 .name("threshold-alerts").uid("threshold-alerts");
 
         DataStream<SensorReading> late = aggregates.getSideOutput(LATE_READINGS)
+                .union(unemitted.getSideOutput(LATE_READINGS))
                 .map(new LateReadingsCounter()).name("late-readings").uid("late-readings");
         return new Pipeline(aggregates, alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late);
     }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * Binds a file path written in a configuration file: a relative path is relative to the file's directory, wherever
- * the job starts. Use as {@code @JsonDeserialize(using = RelativePath.class)} (or {@code contentUsing} for lists).
+ * the job starts; absolute paths and URIs ({@code s3://bucket/dir}, {@code file:///tmp}) stay as they are. Use as {@code @JsonDeserialize(using = RelativePath.class)} (or {@code contentUsing} for lists).
  */
 public final class RelativePath extends StdScalarDeserializer<String> {
     private static final long serialVersionUID = 1L;
@@ -23,7 +23,8 @@ public final class RelativePath extends StdScalarDeserializer<String> {
     public String deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
         String path = p.getValueAsString();
         Object base = ctx.getAttribute(BASE_DIR);
-        if (path == null || path.isBlank() || !(base instanceof Path dir) || Path.of(path).isAbsolute()) {
+        if (path == null || path.isBlank() || !(base instanceof Path dir) || path.contains("://")
+                || path.startsWith("file:") || Path.of(path).isAbsolute()) {
             return path;
         }
         return dir.resolve(path).normalize().toString();

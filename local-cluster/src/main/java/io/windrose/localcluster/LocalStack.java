@@ -8,13 +8,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole local stack in one process tree: Mosquitto, Kafka (KRaft), InfluxDB (+ v2 gateway), the Windrose job in a
  * mini-cluster ({@code java -jar windrose-job.jar}) and, unless {@code --no-simulator}, a sensor simulator.
- * Started by {@code local-cluster/up}; SIGTERM (from {@code local-cluster/down}) stops everything it started.
+ * Started by {@code local-cluster/up}; SIGTERM (from {@code local-cluster/down}) stops everything it started, the job
+ * first and with a savepoint. The job keeps its state in {@code <dir>/state/<job name>} and resumes from it.
  */
 public final class LocalStack {
+    /** The job stops with a savepoint (job.stop-timeout, 1 minute by default): give it that and some. */
+    private static final Duration JOB_STOP_GRACE = Duration.ofSeconds(90);
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Path pidFile;
 
@@ -23,6 +28,7 @@ public final class LocalStack {
         Path jobJar = Path.of("jobs/target/windrose-job.jar");
         Path config = Path.of("local-cluster/pipeline.yaml");
         boolean simulator = true;
+        boolean fresh = false;
         int mqttPort = 1883, kafkaPort = 9092, influxPort = 8086;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -30,6 +36,7 @@ public final class LocalStack {
                 case "--job-jar" -> jobJar = Path.of(args[++i]);
                 case "--config" -> config = Path.of(args[++i]);
                 case "--no-simulator" -> simulator = false;
+                case "--fresh" -> fresh = true;
                 case "--mqtt-port" -> mqttPort = Integer.parseInt(args[++i]);
                 case "--kafka-port" -> kafkaPort = Integer.parseInt(args[++i]);
                 case "--influx-port" -> influxPort = Integer.parseInt(args[++i]);
@@ -39,7 +46,7 @@ public final class LocalStack {
         LocalStack stack = new LocalStack();
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "local-stack-shutdown"));
         try {
-            stack.start(dir, jobJar, config, simulator, mqttPort, kafkaPort, influxPort);
+            stack.start(dir, jobJar, config, simulator, fresh, mqttPort, kafkaPort, influxPort);
         } catch (Exception e) {
             System.out.println("FAILED: " + e.getMessage());
             System.out.flush();
@@ -49,8 +56,8 @@ public final class LocalStack {
         Thread.currentThread().join();
     }
 
-    private void start(Path dir, Path jobJar, Path config, boolean simulator, int mqttPort, int kafkaPort, int influxPort)
-            throws IOException {
+    private void start(Path dir, Path jobJar, Path config, boolean simulator, boolean fresh, int mqttPort, int kafkaPort,
+            int influxPort) throws IOException {
         if (!Files.exists(jobJar)) {
             throw new IllegalStateException("job jar " + jobJar + " not found: build with mvn package first");
         }
@@ -65,11 +72,23 @@ public final class LocalStack {
         InfluxServer influx = track(new InfluxServer(influxPort, influxPort + 10000, influxPort + 10002, dir.resolve("influxdb")).start());
         influx.createDatabase("telemetry");
 
-        log("starting the Windrose job (mini-cluster) with " + config);
+        Path state = dir.resolve("state").toAbsolutePath();
+        log("starting the Windrose job (mini-cluster) with " + config + ", state in " + state
+                + (fresh ? " (--fresh: the job's saved state is dropped)" : ""));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-jar", jobJar.toAbsolutePath().toString(), "--config", config.toAbsolutePath().toString()));
-        ManagedProcess job = track(ManagedProcess.start("windrose-job", command, Path.of("."), dir.resolve("job.log")));
+        if (fresh) {
+            command.add("--fresh");
+        }
+        // the job's default state directory is $WINDROSE_STATE_ROOT/<job name> (unless the pipeline sets job.state-dir)
+        ManagedProcess job = ManagedProcess.start("windrose-job", command, Path.of("."), dir.resolve("job.log"),
+                Map.of("WINDROSE_STATE_ROOT", state.toString()));
+        track(() -> {
+            log("stopping the Windrose job with a savepoint (log: " + job.log() + ")");
+            job.stop(JOB_STOP_GRACE);
+            log("the Windrose job stopped");
+        });
         for (ManagedProcess process : List.of(mosquitto.process(), kafka.process(), influx.process(), job)) {
             Files.writeString(pidFile, process.name() + " " + process.pid() + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

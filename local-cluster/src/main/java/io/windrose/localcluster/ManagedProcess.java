@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -28,9 +29,20 @@ public final class ManagedProcess implements AutoCloseable {
         return start(name, command, workDir, log, log);
     }
 
+    /** As {@link #start(String, List, Path, Path)}, with {@code environment} added to this process's environment. */
+    public static ManagedProcess start(String name, List<String> command, Path workDir, Path log,
+            Map<String, String> environment) throws IOException {
+        return start(name, command, workDir, log, log, environment);
+    }
+
     /** As {@link #start(String, List, Path, Path)} for a program that writes its own log file {@code log}. */
     public static ManagedProcess start(String name, List<String> command, Path workDir, Path stdout, Path log)
             throws IOException {
+        return start(name, command, workDir, stdout, log, Map.of());
+    }
+
+    private static ManagedProcess start(String name, List<String> command, Path workDir, Path stdout, Path log,
+            Map<String, String> environment) throws IOException {
         Files.createDirectories(log.getParent());
         if (!stdout.equals(log)) {
             Files.deleteIfExists(log);
@@ -39,6 +51,7 @@ public final class ManagedProcess implements AutoCloseable {
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(stdout.toFile()));
+        builder.environment().putAll(environment);
         return new ManagedProcess(name, builder.start(), stdout, log);
     }
 
@@ -52,6 +65,16 @@ public final class ManagedProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** Waits up to {@code timeout} for the process to end and returns its exit code (-1 if it still runs). */
+    public int awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     public boolean isAlive() {

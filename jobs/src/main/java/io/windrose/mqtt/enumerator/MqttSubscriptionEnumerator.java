@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * ({@code <prefix>-<subtask>}). At parallelism above 1 no message may reach two readers: either every reader
  * subscribes to every filter as a shared subscription ({@code $share/<group>/<filter>}), or (shared subscriptions
  * off) the filters are dealt out over the readers, and readers left without a filter stay idle.
+ *
+ * <p>A split is computed from the current pipeline and parallelism each time a reader registers (at start, after a
+ * restore, after a failover): readers keep no split in their state, so a resumed job follows a changed route list,
+ * client-id prefix or parallelism. The enumerator's state only remembers which readers the last run had, to warn when a
+ * resumed job has fewer.
  */
 public final class MqttSubscriptionEnumerator implements SplitEnumerator<MqttSubscriptionSplit, MqttEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriptionEnumerator.class);
@@ -24,37 +29,52 @@ public final class MqttSubscriptionEnumerator implements SplitEnumerator<MqttSub
     private final SplitEnumeratorContext<MqttSubscriptionSplit> context;
     private final Set<Integer> assignedReaders;
 
+    private final Set<Integer> restoredReaders;
+
     public MqttSubscriptionEnumerator(MqttConnectionOptions options, SplitEnumeratorContext<MqttSubscriptionSplit> context,
             MqttEnumeratorState restored) {
         this.options = options;
         this.context = context;
-        this.assignedReaders = new HashSet<>(restored.assignedReaders());
+        this.assignedReaders = new HashSet<>();
+        this.restoredReaders = restored.assignedReaders();
     }
 
     @Override
-    public void start() {}
+    public void start() {
+        List<String> gone = clientIdsNoLongerUsed();
+        if (!gone.isEmpty()) {
+            LOG.warn("The resumed job has {} MQTT reader(s), the run it resumes had more: the broker keeps the sessions of"
+                    + " {} (with what they hold and, for shared subscriptions, a share of new messages) until they"
+                    + " expire (mqtt.session-expiry)", context.currentParallelism(), gone);
+        }
+    }
+
+    /** The client ids of readers the resumed run had and this one has not. */
+    List<String> clientIdsNoLongerUsed() {
+        return restoredReaders.stream().filter(reader -> reader >= context.currentParallelism()).sorted()
+                .map(reader -> options.clientIdPrefix() + "-" + reader).toList();
+    }
 
     @Override
     public void handleSplitRequest(int subtaskId, String requesterHostname) {}
 
     @Override
     public void addSplitsBack(List<MqttSubscriptionSplit> splits, int subtaskId) {
-        // the reader failed before a checkpoint recorded its split: give it a split again when it comes back
-        assignedReaders.remove(subtaskId);
+        // nothing to keep: the reader's next attempt registers again and is given its split then
     }
 
     @Override
     public void addReader(int subtaskId) {
-        if (assignedReaders.add(subtaskId)) {
-            MqttSubscriptionSplit split = splitFor(options, subtaskId, context.currentParallelism());
-            if (split.subscriptions().isEmpty()) {
-                LOG.info("Reader {} stays idle: {} topic filter(s) for {} readers and shared subscriptions are off",
-                        subtaskId, options.topicFilters().size(), context.currentParallelism());
-                return;
-            }
-            LOG.info("Assigning {} to reader {}", split, subtaskId);
-            context.assignSplit(split, subtaskId);
+        // every registration is a new reader attempt without a split (readers do not keep theirs in state)
+        assignedReaders.add(subtaskId);
+        MqttSubscriptionSplit split = splitFor(options, subtaskId, context.currentParallelism());
+        if (split.subscriptions().isEmpty()) {
+            LOG.info("Reader {} stays idle: {} topic filter(s) for {} readers and shared subscriptions are off",
+                    subtaskId, options.topicFilters().size(), context.currentParallelism());
+            return;
         }
+        LOG.info("Assigning {} to reader {}", split, subtaskId);
+        context.assignSplit(split, subtaskId);
     }
 
     /** The split of reader {@code subtaskId} of {@code parallelism}. */

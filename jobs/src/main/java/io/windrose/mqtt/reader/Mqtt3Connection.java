@@ -2,13 +2,16 @@ package io.windrose.mqtt.reader;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.datatypes.MqttTopicFilter;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.lifecycle.Mqtt3ClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
+import com.hivemq.client.mqtt.mqtt3.message.unsubscribe.Mqtt3Unsubscribe;
 import io.windrose.mqtt.common.MqttConnectionOptions;
 import io.windrose.mqtt.common.MqttDeliveryMode;
 import java.util.ArrayList;
@@ -56,6 +59,17 @@ final class Mqtt3Connection implements MqttConnection {
         }
         return client.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subscriptions).build()).thenApply(
                 subAck -> MqttConnection.refused(filters, subAck.getReturnCodes(), Mqtt3SubAckReturnCode::isError));
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(List<String> filters) {
+        return client.unsubscribe(Mqtt3Unsubscribe.builder().addTopicFilters(filters.stream().map(MqttTopicFilter::of))
+                .build());
+    }
+
+    @Override
+    public boolean sessionPresent(MqttClientConnectedContext context) {
+        return context instanceof Mqtt3ClientConnectedContext mqtt3 && mqtt3.getConnAck().isSessionPresent();
     }
 
     @Override

@@ -2,14 +2,18 @@ package io.windrose.mqtt.reader;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.datatypes.MqttTopicFilter;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConnectionConfig;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.unsubscribe.Mqtt5Unsubscribe;
 import io.windrose.mqtt.common.MqttConnectionOptions;
 import io.windrose.mqtt.common.MqttDeliveryMode;
 import java.util.ArrayList;
@@ -58,10 +62,23 @@ final class Mqtt5Connection implements MqttConnection {
     public CompletableFuture<List<String>> subscribe(List<String> filters, int qos) {
         List<Mqtt5Subscription> subscriptions = new ArrayList<>();
         for (String filter : filters) {
-            subscriptions.add(Mqtt5Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build());
+            // retained messages only when the subscription is new, not again at every restart of a resumed session
+            subscriptions.add(Mqtt5Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(qos))
+                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).build());
         }
         return client.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subscriptions).build()).thenApply(
                 subAck -> MqttConnection.refused(filters, subAck.getReasonCodes(), Mqtt5SubAckReasonCode::isError));
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(List<String> filters) {
+        return client.unsubscribe(Mqtt5Unsubscribe.builder().addTopicFilters(filters.stream().map(MqttTopicFilter::of))
+                .build()).thenApply(unsubAck -> null);
+    }
+
+    @Override
+    public boolean sessionPresent(MqttClientConnectedContext context) {
+        return context instanceof Mqtt5ClientConnectedContext mqtt5 && mqtt5.getConnAck().isSessionPresent();
     }
 
     @Override

@@ -29,7 +29,13 @@ interface MqttConnection {
     /** Completes with one line per refused filter (empty when all were granted). */
     CompletableFuture<List<String>> subscribe(List<String> filters, int qos);
 
+    /** Removes subscriptions (those that do not exist are no error). */
+    CompletableFuture<Void> unsubscribe(List<String> filters);
+
     CompletableFuture<Void> disconnect();
+
+    /** Whether the broker resumed a session of this client id (with the subscriptions it had then). */
+    boolean sessionPresent(MqttClientConnectedContext context);
 
     /** The server's Receive Maximum from CONNACK (MQTT 5 only). */
     OptionalInt serverReceiveMaximum(MqttClientConnectedContext context);

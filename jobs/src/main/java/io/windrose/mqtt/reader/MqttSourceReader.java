@@ -33,10 +33,15 @@ public final class MqttSourceReader extends
         this.metrics = metrics;
     }
 
+    /**
+     * Acks wait for this checkpoint; the split is not kept: a restored reader is given one from the current pipeline
+     * and parallelism (see {@code MqttSubscriptionEnumerator}).
+     */
     @Override
     public List<MqttSubscriptionSplit> snapshotState(long checkpointId) {
         acks.snapshot(checkpointId);
-        return super.snapshotState(checkpointId);
+        super.snapshotState(checkpointId);
+        return List.of();
     }
 
     @Override

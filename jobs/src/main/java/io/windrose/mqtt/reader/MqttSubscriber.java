@@ -15,7 +15,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +121,14 @@ final class MqttSubscriber {
         warnAboutReceiveMaximum(receiveMaximum);
         if (!subscribed) {
             // later reconnects resubscribe by themselves when the broker lost the session (resubscribeIfSessionExpired)
-            connection.subscribe(split.subscriptions(), options.qos()).whenComplete((refused, error) -> {
+            List<String> stale = connection.sessionPresent(context) ? staleSubscriptions() : List.of();
+            CompletableFuture<Void> cleared = stale.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : connection.unsubscribe(stale).whenComplete((done, error) -> LOG.info(
+                            "MQTT client {} resumed a session: removed any of {} it held for another pipeline or"
+                                    + " parallelism{}", split.clientId(), stale,
+                            error == null ? "" : " (failed: " + error.getMessage() + ")"));
+            cleared.exceptionally(error -> null).thenCompose(done -> connection.subscribe(split.subscriptions(),
+                    options.qos())).whenComplete((refused, error) -> {
                 if (error != null) {
                     LOG.error("MQTT client {} could not subscribe to {}: {} (retried on the next connection)",
                             split.clientId(), split.subscriptions(), error.getMessage());
@@ -131,6 +141,23 @@ final class MqttSubscriber {
                 }
             });
         }
+    }
+
+    /**
+     * What a resumed session may still hold from a run with another parallelism or shared-subscription setting: each
+     * configured filter plain and shared, less what this reader subscribes to now. A plain subscription left from a
+     * single-reader run would otherwise deliver every message to this reader beside the shared one.
+     */
+    private List<String> staleSubscriptions() {
+        List<String> stale = new ArrayList<>();
+        for (String filter : options.topicFilters()) {
+            for (String form : List.of(filter, "$share/" + options.sharedGroup() + "/" + filter)) {
+                if (!filter.startsWith("$share/") && !split.subscriptions().contains(form) && !stale.contains(form)) {
+                    stale.add(form);
+                }
+            }
+        }
+        return stale;
     }
 
     private void warnAboutReceiveMaximum(OptionalInt serverReceiveMaximum) {

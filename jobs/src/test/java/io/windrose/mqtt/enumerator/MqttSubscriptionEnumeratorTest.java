@@ -36,26 +36,26 @@ class MqttSubscriptionEnumeratorTest {
     }
 
     @Test
-    void eachReaderIsGivenItsSplitOnceAndAgainAfterItFailedBeforeACheckpoint() throws Exception {
-        MqttConnectionOptions options = MqttSource.builder().setClientIdPrefix("job").addTopicFilters(FILTERS).build()
-                .options();
+    void everyRegistrationOfAReaderIsGivenTheSplitOfTheCurrentPipelineAndParallelism() throws Exception {
+        MqttConnectionOptions options = MqttSource.builder().setClientIdPrefix("job").setSharedGroup("g")
+                .addTopicFilters(FILTERS).build().options();
         try (MockSplitEnumeratorContext<MqttSubscriptionSplit> context = new MockSplitEnumeratorContext<>(2)) {
             MqttSubscriptionEnumerator enumerator = new MqttSubscriptionEnumerator(options, context,
                     MqttEnumeratorState.empty());
             enumerator.start();
             enumerator.addReader(0);
             enumerator.addReader(1);
-            enumerator.addReader(1); // a reader registering again keeps its split: no second assignment
-            assertThat(assigned(context)).containsExactly("0:job-0", "1:job-1");
-
+            // a reader's next attempt (after a failover) keeps no split in its state: it is given one again
             enumerator.addSplitsBack(List.of(MqttSubscriptionEnumerator.splitFor(options, 1, 2)), 1);
             enumerator.addReader(1);
             assertThat(assigned(context)).containsExactly("0:job-0", "1:job-1", "1:job-1");
+            assertThat(context.getSplitsAssignmentSequence().get(0).assignment().get(0).get(0).subscriptions())
+                    .containsExactly("$share/g/a/#", "$share/g/b/#", "$share/g/c/#");
         }
     }
 
     @Test
-    void aRestoredEnumeratorDoesNotAssignAgainWhatTheCheckpointHadAssigned() throws Exception {
+    void aRestoredEnumeratorAssignsFromTheCurrentParallelismAndNamesTheReadersThatAreGone() throws Exception {
         MqttConnectionOptions options = MqttSource.builder().setClientIdPrefix("job").addTopicFilters(FILTERS).build()
                 .options();
         MqttEnumeratorStateSerializer serializer = new MqttEnumeratorStateSerializer();
@@ -63,18 +63,21 @@ class MqttSubscriptionEnumeratorTest {
         try (MockSplitEnumeratorContext<MqttSubscriptionSplit> context = new MockSplitEnumeratorContext<>(3)) {
             MqttSubscriptionEnumerator enumerator = new MqttSubscriptionEnumerator(options, context,
                     MqttEnumeratorState.empty());
-            enumerator.addReader(0);
-            enumerator.addReader(2);
+            for (int reader = 0; reader < 3; reader++) {
+                enumerator.addReader(reader);
+            }
             checkpoint = serializer.serialize(enumerator.snapshotState(1L));
         }
         MqttEnumeratorState state = serializer.deserialize(serializer.getVersion(), checkpoint);
-        assertThat(state.assignedReaders()).containsExactly(0, 2);
-        try (MockSplitEnumeratorContext<MqttSubscriptionSplit> context = new MockSplitEnumeratorContext<>(3)) {
+        assertThat(state.assignedReaders()).containsExactly(0, 1, 2);
+        try (MockSplitEnumeratorContext<MqttSubscriptionSplit> context = new MockSplitEnumeratorContext<>(1)) {
             MqttSubscriptionEnumerator restored = new MqttSubscriptionEnumerator(options, context, state);
-            restored.addReader(0); // its split came back with the reader's own state
-            restored.addReader(1);
-            restored.addReader(2);
-            assertThat(assigned(context)).containsExactly("1:job-1");
+            restored.start();
+            restored.addReader(0);
+            assertThat(assigned(context)).containsExactly("0:job-0");
+            assertThat(context.getSplitsAssignmentSequence().get(0).assignment().get(0).get(0).subscriptions())
+                    .as("one reader: plain subscriptions").containsExactlyElementsOf(FILTERS);
+            assertThat(restored.clientIdsNoLongerUsed()).containsExactly("job-1", "job-2");
         }
         assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion() + 1, checkpoint))
                 .isInstanceOf(IOException.class);
