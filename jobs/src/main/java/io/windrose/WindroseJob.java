@@ -1,7 +1,9 @@
 package io.windrose;
 
-import io.windrose.alert.RuleConfig;
-import io.windrose.alert.ThresholdAlertFunction;
+import io.windrose.alert.AlertRule;
+import io.windrose.alert.ExpectedSensors;
+import io.windrose.alert.ReadingAlertFunction;
+import io.windrose.alert.WindowAlertFunction;
 import io.windrose.config.ConfigException;
 import io.windrose.consume.ConsumeCommand;
 import io.windrose.deadletter.DeadLetterProducer;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -207,9 +210,18 @@ public final class WindroseJob {
                 // the window in the uid: state of other windows cannot be resumed into these (see RESTORE_SAFE_TO_DROP)
                 .name("window-aggregates").uid("window-aggregates-" + config.window.tag());
 
+        List<AlertRule> rules = config.rules.stream().map(rule -> rule.compile(routes.get(0).measurement())).toList();
         DataStream<AlertEvent> alerts = readings
-                .process(new ThresholdAlertFunction(config.rules.stream().map(RuleConfig::toRule).toList()))
-                .name("threshold-alerts").uid("threshold-alerts");
+                .connect(ExpectedSensors.stream(messages.getExecutionEnvironment(), rules)
+                        .keyBy(sensor -> SensorKey.of(sensor.getMeasurement(), sensor.getSensorId()), Types.STRING))
+                .process(new ReadingAlertFunction(rules))
+                .name("alerts").uid("alerts");
+        if (WindowAlertFunction.needed(rules)) {
+            alerts = alerts.union(DataStreamUtils
+                    .reinterpretAsKeyedStream(aggregates, a -> SensorKey.of(a.getMeasurement(), a.getSensorId()), Types.STRING)
+                    .process(new WindowAlertFunction(rules))
+                    .name("window-alerts").uid("window-alerts"));
+        }
 
         DataStream<SensorReading> late = aggregates.getSideOutput(LATE_READINGS)
                 .union(unemitted.getSideOutput(LATE_READINGS))

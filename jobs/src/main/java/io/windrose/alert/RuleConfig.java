@@ -1,29 +1,167 @@
 package io.windrose.alert;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
+import io.windrose.config.RelativePath;
 import java.io.Serializable;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** One item of the {@code rules} list: RAISED when the field goes above (or below) the threshold, CLEARED when it comes back. */
+/**
+ * One item of the {@code rules} list. Kinds: {@code threshold} (a field above or below a number, per level, with
+ * hysteresis), {@code rate} (a field's change per unit of time over a span), {@code deadman} (no reading for a while,
+ * also from expected sensors never seen). Any kind: {@code for} / {@code clear-after}, {@code where} / {@code sensors}
+ * scope, {@code flapping}, a {@code message} template.
+ */
 public final class RuleConfig implements ConfigSection, Serializable {
-    private static final long serialVersionUID = 1L;
-    public String name;
-    public String field;
-    public Double above;
-    public Double below;
-    public String level = "warning";
+    private static final long serialVersionUID = 2L;
 
-    public ThresholdRule toRule() {
-        return above != null
-                ? new ThresholdRule(name, field, ThresholdRule.Direction.ABOVE, above, level)
-                : new ThresholdRule(name, field, ThresholdRule.Direction.BELOW, below, level);
+    public String name;
+    /** threshold | rate | deadman; absent: deadman with after, rate with over, else threshold. */
+    public RuleKind kind;
+    /** The field the rule watches (threshold, rate). */
+    public String field;
+    /** A number (for {@code level}) or numbers per level: {warning: 30, critical: 40}. */
+    public Thresholds above;
+    public Thresholds below;
+    /** Hysteresis: a level is left only when the value is back past its reset value (default: the threshold). */
+    public Thresholds reset;
+    /** The level of a single-number threshold, and of a deadman alert. */
+    public Level level = Level.WARNING;
+    /** The condition must hold this long (event time) before the alert is raised or goes up a level. */
+    @JsonProperty("for")
+    public Duration holdFor = Duration.ZERO;
+    /** The condition must be gone this long (event time) before the alert clears or goes down a level. */
+    public Duration clearAfter = Duration.ZERO;
+    /** rate: the span the change is measured over (from the oldest reading within it to the newest). */
+    public Duration over;
+    /** rate: the unit of time of the rate, e.g. 1m for "°C per minute". */
+    public Duration per = Duration.ofMinutes(1);
+    /** deadman: raised after this long without a reading (wall clock). */
+    public Duration after;
+    /** deadman: sensors to watch even if never seen: one id per line, optional tag=value pairs, # comments. */
+    @JsonDeserialize(using = RelativePath.class)
+    public String expected;
+    /** deadman: the measurement (route) the expected sensors belong to; default: the first route's. */
+    public String measurement;
+    /** threshold: reading (every reading, on arrival) or window (every window aggregate, its stat). */
+    public RuleInput on = RuleInput.READING;
+    /** on: window: which statistic of the field. */
+    public WindowStat stat = WindowStat.MEAN;
+    /** Only readings whose tags have these values. */
+    public Map<String, String> where = new LinkedHashMap<>();
+    /** Only sensors whose id matches this glob (* any text, ? one character). */
+    public String sensors;
+    /** Opt-in: hold a flapping alert RAISED instead of emitting every change. */
+    public Flapping flapping;
+    /** Template of the event's message: {sensor}, {rule}, {level}, {state}, {field}, {value}, {threshold}, {for}, tags. */
+    public String message;
+
+    /** Kapacitor's flapping(low, high) over history(n): the share of state changes among the last evaluations. */
+    public static final class Flapping implements ConfigSection, Serializable {
+        private static final long serialVersionUID = 1L;
+        /** Evaluations looked back on (2..64). */
+        public int history = 20;
+        /** Above this share of changes the alert is flapping. */
+        public double high = 0.5;
+        /** Below this share it stops flapping. */
+        public double low = 0.25;
+
+        @Override
+        public void validate(ConfigCheck check) {
+            check.require(history >= 2 && history <= 64, "history", "expected a whole number from 2 to 64, got " + history);
+            check.require(low > 0 && low < high && high <= 1, "", "expected 0 < low < high <= 1, got low " + low
+                    + " and high " + high);
+        }
+    }
+
+    /** The kind as configured, or as its keys imply. */
+    public RuleKind kind() {
+        if (kind != null) {
+            return kind;
+        }
+        return after != null ? RuleKind.DEADMAN : over != null ? RuleKind.RATE : RuleKind.THRESHOLD;
+    }
+
+    /** @param defaultMeasurement the measurement of expected sensors when the rule names none (the first route's) */
+    public AlertRule compile(String defaultMeasurement) {
+        RuleKind k = kind();
+        boolean up = below == null;
+        EnumMap<Level, Double> thresholds = k == RuleKind.DEADMAN ? new EnumMap<>(Level.class)
+                : (up ? above : below).byLevel(level);
+        EnumMap<Level, Double> resets = new EnumMap<>(thresholds);
+        if (reset != null) {
+            resets.putAll(reset.byLevel(thresholds.size() == 1 ? thresholds.keySet().iterator().next() : level));
+        }
+        return new AlertRule(name, k, field, up, thresholds, resets, holdFor.toMillis(), clearAfter.toMillis(),
+                over == null ? 0 : over.toMillis(), per.toMillis(), after == null ? 0 : after.toMillis(), level,
+                on, stat, new RuleScope(where, sensors), flapping == null ? 0 : flapping.history,
+                flapping == null ? 0 : flapping.high, flapping == null ? 0 : flapping.low, message,
+                measurement == null ? defaultMeasurement : measurement, expected);
     }
 
     @Override
     public void validate(ConfigCheck check) {
         check.notBlank(name, "name", "expected a rule name");
-        check.notBlank(field, "field", "expected the field the rule watches, e.g. temperature");
-        check.require((above == null) != (below == null), "", "expected exactly one of 'above' or 'below' with the threshold");
-        check.notBlank(level, "level", "expected a level such as warning or critical");
+        RuleKind k = kind();
+        if (k == RuleKind.DEADMAN) {
+            check.positive(after, "after");
+            check.require(above == null && below == null && reset == null, "",
+                    "a deadman rule has no above, below or reset: it fires after 'after' without a reading");
+            check.require(on == RuleInput.READING, "on", "a deadman rule watches readings");
+        } else {
+            check.notBlank(field, "field", "expected the field the rule watches, e.g. temperature");
+            check.require((above == null) != (below == null), "",
+                    "expected exactly one of 'above' or 'below' with the threshold");
+            check.require(after == null && expected == null, "", "after and expected belong to deadman rules");
+            EnumMap<Level, Double> thresholds = (above != null ? above : below).byLevel(level);
+            if (reset != null) {
+                EnumMap<Level, Double> resets = reset.byLevel(thresholds.size() == 1 ? thresholds.keySet().iterator().next()
+                        : level);
+                for (Map.Entry<Level, Double> r : resets.entrySet()) {
+                    Double threshold = thresholds.get(r.getKey());
+                    check.require(threshold != null, "reset." + r.getKey(), "a reset for a level without a threshold");
+                    check.require(above != null ? r.getValue() <= threshold : r.getValue() >= threshold,
+                            "reset." + r.getKey(), "the reset must be on the clear side of the threshold ("
+                                    + (above != null ? "at most " : "at least ") + threshold + "), got " + r.getValue());
+                }
+            }
+            if (above != null) {
+                ascending(check, thresholds, "above", true);
+            } else {
+                ascending(check, thresholds, "below", false);
+            }
+        }
+        if (k == RuleKind.RATE) {
+            check.positive(over, "over");
+            check.positive(per, "per");
+            check.require(on == RuleInput.READING, "on", "a rate rule watches readings");
+        } else {
+            check.require(over == null, "over", "over belongs to rate rules");
+        }
+        check.notNegative(holdFor, "for");
+        check.notNegative(clearAfter, "clear-after");
+        check.readableFile(expected, "expected");
+        check.require(sensors == null || !sensors.isBlank(), "sensors", "expected a sensor id glob such as pump-*");
+        if (flapping != null) {
+            check.section("flapping", flapping);
+        }
+    }
+
+    /** Higher levels need values further out: above, critical's number above warning's. */
+    private static void ascending(ConfigCheck check, EnumMap<Level, Double> thresholds, String key, boolean up) {
+        Double previous = null;
+        for (Map.Entry<Level, Double> t : thresholds.entrySet()) {
+            if (previous != null) {
+                check.require(up ? t.getValue() >= previous : t.getValue() <= previous, key + "." + t.getKey(),
+                        "a higher level needs a value " + (up ? "at least" : "at most") + " the lower level's (" + previous
+                                + "), got " + t.getValue());
+            }
+            previous = t.getValue();
+        }
     }
 }

@@ -41,6 +41,11 @@ public final class Route implements Serializable {
         return name;
     }
 
+    /** The measurement the route's readings belong to. */
+    public String measurement() {
+        return measurement;
+    }
+
     public List<String> topicFilters() {
         return topicFilters;
     }

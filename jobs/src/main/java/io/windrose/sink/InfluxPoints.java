@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * The InfluxDB data contract. Aggregates: measurement = route's measurement, tags {@code sensor}, topic-template tags
  * and {@code window}, fields {@code <field>_count|_min|_max|_mean|_sum|_last}, time = window start.
  * Alerts: measurement {@code alerts}, tags {@code sensor}, {@code rule}, {@code level}, fields {@code state},
- * {@code value}, {@code threshold}, time = the reading's event time. Names and tag values pass through
+ * {@code value}, {@code threshold}, {@code kind}, {@code flapping}, {@code previous_level} and {@code message} when
+ * present, time = the reading's event time (a deadman alert's: when the silence was detected). Names and tag values pass through
  * {@link LineProtocolText#safe} so that no input can add tags, fields or points.
  */
 public final class InfluxPoints {
@@ -50,13 +51,23 @@ public final class InfluxPoints {
     }
 
     static Point alert(AlertEvent alert) {
-        return Point.measurement(ALERTS_MEASUREMENT)
+        Point point = Point.measurement(ALERTS_MEASUREMENT)
                 .addTag("sensor", safe(alert.getSensorId()))
                 .addTag("rule", safe(alert.getRule()))
                 .addTag("level", safe(alert.getLevel()))
                 .addField("state", alert.getState().name())
                 .addField("value", alert.getValue())
                 .addField("threshold", alert.getThreshold())
+                .addField("kind", alert.getKind())
+                .addField("flapping", alert.getFlapping())
                 .time(alert.getEventTime().toEpochMilli(), WritePrecision.MS);
+        if (alert.getPreviousLevel() != null) {
+            point.addField("previous_level", alert.getPreviousLevel());
+        }
+        if (alert.getMessage() != null) {
+            // a template filled with tag values: one line, whatever those hold
+            point.addField("message", safe(alert.getMessage().replaceAll("[\\r\\n]+", " ")));
+        }
+        return point;
     }
 }

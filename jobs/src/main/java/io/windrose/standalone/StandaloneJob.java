@@ -24,8 +24,12 @@ import sun.misc.Signal;
  */
 public final class StandaloneJob {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneJob.class);
-    /** Operators whose saved state may be dropped when the pipeline no longer has them: nothing a result depends on. */
-    private static final Set<String> SAFE_TO_DROP_PREFIXES = Set.of("dedup", "influxdb-", "kafka-", "late-readings");
+    /**
+     * Operators whose saved state may be dropped when the pipeline no longer has them: nothing a result depends on —
+     * and the threshold-alerts operator of versions before the alert engine (its alerts are raised again once).
+     */
+    private static final Set<String> SAFE_TO_DROP_PREFIXES = Set.of("dedup", "influxdb-", "kafka-", "late-readings",
+            "threshold-alerts", "window-alerts");
 
     private final PipelineConfig config;
     private final StateDirectory state;

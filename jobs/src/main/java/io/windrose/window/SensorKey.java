@@ -9,6 +9,11 @@ public final class SensorKey implements KeySelector<SensorReading, String> {
 
     @Override
     public String getKey(SensorReading reading) {
-        return reading.getMeasurement() + '/' + reading.getSensorId();
+        return of(reading.getMeasurement(), reading.getSensorId());
+    }
+
+    /** The key of a sensor of a measurement: for other records of the same sensor (aggregates, expected sensors). */
+    public static String of(String measurement, String sensorId) {
+        return measurement + '/' + sensorId;
     }
 }

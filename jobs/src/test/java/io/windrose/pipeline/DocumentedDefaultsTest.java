@@ -45,7 +45,7 @@ class DocumentedDefaultsTest {
         RuleConfig rule = new RuleConfig();
         rule.name = "too-hot";
         rule.field = "temperature";
-        rule.above = 30.0;
+        rule.above = io.windrose.alert.Thresholds.of(30);
         defaults.rules.add(rule);
 
         JsonNode expected = MAPPER.valueToTree(defaults);

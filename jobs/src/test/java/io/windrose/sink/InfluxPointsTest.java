@@ -28,8 +28,14 @@ class InfluxPointsTest {
         AlertEvent alert = AlertEvent.newBuilder().setSensorId("s-1").setMeasurement("sensors").setTags(Map.of())
                 .setRule("too-hot").setLevel("critical").setState(AlertState.RAISED).setField("temperature")
                 .setValue(35.0).setThreshold(30.0).setEventTime(Instant.ofEpochMilli(1764144005000L)).build();
-        assertThat(InfluxPoints.alert(alert).toLineProtocol()).isEqualTo(
-                "alerts,level=critical,rule=too-hot,sensor=s-1 state=\"RAISED\",threshold=30.0,value=35.0 1764144005000");
+        assertThat(InfluxPoints.alert(alert).toLineProtocol()).isEqualTo("alerts,level=critical,rule=too-hot,sensor=s-1"
+                + " flapping=false,kind=\"threshold\",state=\"RAISED\",threshold=30.0,value=35.0 1764144005000");
+        alert.setPreviousLevel("warning");
+        alert.setMessage("s-1: \"hot\"\nnow");
+        alert.setKind("rate");
+        assertThat(InfluxPoints.alert(alert).toLineProtocol()).isEqualTo("alerts,level=critical,rule=too-hot,sensor=s-1"
+                + " flapping=false,kind=\"rate\",message=\"s-1: \\\"hot\\\" now\",previous_level=\"warning\","
+                + "state=\"RAISED\",threshold=30.0,value=35.0 1764144005000");
     }
 
     @Test

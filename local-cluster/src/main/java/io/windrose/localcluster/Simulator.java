@@ -55,14 +55,18 @@ public final class Simulator implements Runnable, AutoCloseable {
                 String sensor = "s-" + i;
                 String site = "site-" + (char) ('a' + (i - 1) % 3);
                 long now = System.currentTimeMillis();
+                // the last sensor pauses for one minute in five, so that a deadman rule has something to find
+                boolean paused = i == sensors && sensors > 1 && now / 60_000 % 5 == 4;
                 double wave = Math.sin(now / 60_000.0 * 2 * Math.PI + i);
                 double temperature = 22 + 10 * wave + random.nextGaussian();
                 double humidity = 45 + 5 * Math.cos(now / 90_000.0) + random.nextGaussian();
-                client.publishWith()
-                        .topic("sensors/" + site + "/" + sensor)
-                        .qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(canonicalJson(sensor, now, temperature, humidity).getBytes(StandardCharsets.UTF_8))
-                        .send();
+                if (!paused) {
+                    client.publishWith()
+                            .topic("sensors/" + site + "/" + sensor)
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .payload(canonicalJson(sensor, now, temperature, humidity).getBytes(StandardCharsets.UTF_8))
+                            .send();
+                }
                 if (devices != null && published % 10 == 0) {
                     publishDevice(client, (int) (published / 10 % 4), now, temperature, humidity);
                 }

@@ -1,0 +1,103 @@
+package io.windrose.alert;
+
+import java.io.Serializable;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** A rule as the alert operators use it, compiled from its {@link RuleConfig}. */
+public final class AlertRule implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final String name;
+    final RuleKind kind;
+    final String field;
+    /** above (true) or below (false). */
+    final boolean up;
+    /** Threshold and reset per level ordinal; NaN where the level is not configured. */
+    private final double[] thresholds = new double[Level.values().length];
+    private final double[] resets = new double[Level.values().length];
+    final long holdMs;
+    final long clearAfterMs;
+    final long overMs;
+    final long perMs;
+    final long afterMs;
+    final Level deadmanLevel;
+    final RuleInput input;
+    final WindowStat stat;
+    final RuleScope scope;
+    final int flappingHistory;
+    final double flappingHigh;
+    final double flappingLow;
+    final String message;
+    final String measurement;
+    /** deadman: the expected-sensors file, or null. */
+    final String expected;
+
+    AlertRule(String name, RuleKind kind, String field, boolean up, EnumMap<Level, Double> thresholds,
+            EnumMap<Level, Double> resets, long holdMs, long clearAfterMs, long overMs, long perMs, long afterMs,
+            Level deadmanLevel, RuleInput input, WindowStat stat, RuleScope scope, int flappingHistory,
+            double flappingHigh, double flappingLow, String message, String measurement, String expected) {
+        this.name = name;
+        this.kind = kind;
+        this.field = field;
+        this.up = up;
+        java.util.Arrays.fill(this.thresholds, Double.NaN);
+        java.util.Arrays.fill(this.resets, Double.NaN);
+        for (Map.Entry<Level, Double> t : thresholds.entrySet()) {
+            this.thresholds[t.getKey().ordinal()] = t.getValue();
+            this.resets[t.getKey().ordinal()] = resets.getOrDefault(t.getKey(), t.getValue());
+        }
+        this.holdMs = holdMs;
+        this.clearAfterMs = clearAfterMs;
+        this.overMs = overMs;
+        this.perMs = perMs;
+        this.afterMs = afterMs;
+        this.deadmanLevel = deadmanLevel;
+        this.input = input;
+        this.stat = stat;
+        this.scope = scope;
+        this.flappingHistory = flappingHistory;
+        this.flappingHigh = flappingHigh;
+        this.flappingLow = flappingLow;
+        this.message = message;
+        this.measurement = measurement;
+        this.expected = expected;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public RuleKind kind() {
+        return kind;
+    }
+
+    /** Whether evaluation waits for the watermark, so out-of-order readings give the in-order outcome. */
+    boolean ordered() {
+        return input == RuleInput.READING && (kind == RuleKind.RATE || holdMs > 0 || clearAfterMs > 0);
+    }
+
+    /** Whether the value enters level {@code level} (beyond its threshold). */
+    boolean enters(int level, double value) {
+        double t = thresholds[level];
+        return !Double.isNaN(t) && (up ? value > t : value < t);
+    }
+
+    /** Whether a raised level {@code level} stays (not yet back past its reset value). */
+    boolean stays(int level, double value) {
+        double r = resets[level];
+        return !Double.isNaN(r) && (up ? value > r : value < r);
+    }
+
+    double threshold(int level) {
+        return thresholds[level];
+    }
+
+    double reset(int level) {
+        return resets[level];
+    }
+
+    boolean flapping() {
+        return flappingHistory > 0;
+    }
+}

@@ -1,0 +1,140 @@
+package io.windrose.alert;
+
+import io.windrose.alert.state.AlertTrack;
+import io.windrose.schema.AlertState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state machine of one rule for one sensor, over its {@link AlertTrack} state: levels with hysteresis, {@code for}
+ * and {@code clear-after} in event time, flapping. Emits only changes: RAISED (also for a level change while raised),
+ * CLEARED, and the start and end of flapping. Pure: no Flink, no clock of its own.
+ */
+final class AlertTracker {
+    static final long NEVER = Long.MIN_VALUE;
+
+    /** A change consumers see. */
+    record Change(AlertState state, Level level, Level previous, boolean flapping, long raisedAt, double threshold) {}
+
+    private AlertTracker() {}
+
+    static AlertTrack fresh() {
+        List<Long> since = new ArrayList<>();
+        for (int i = 0; i < Level.values().length; i++) {
+            since.add(NEVER);
+        }
+        return AlertTrack.newBuilder().setSince(since).setPoints(new ArrayList<>()).build();
+    }
+
+    /** A threshold or rate rule sees {@code value} at event time {@code time}; returns what to emit, or null. */
+    static Change evaluate(AlertRule rule, AlertTrack track, double value, long time) {
+        int committed = track.getLevel();
+        List<Long> since = track.getSince();
+        int instant = -1;
+        for (int level = 0; level < Level.values().length; level++) {
+            boolean holds = rule.enters(level, value) || (level <= committed && rule.stays(level, value));
+            since.set(level, holds ? (since.get(level) == NEVER ? time : since.get(level)) : NEVER);
+            if (holds) {
+                instant = level;
+            }
+        }
+        int next = committed;
+        if (instant > committed) {
+            // up: to the highest level whose condition has held for 'for'
+            for (int level = instant; level > committed; level--) {
+                if (time - since.get(level) >= rule.holdMs) {
+                    next = level;
+                    break;
+                }
+            }
+            track.setClearingSince(NEVER);
+        } else if (instant < committed) {
+            // down or clear: once the raised level has not held for 'clear-after'
+            if (track.getClearingSince() == NEVER) {
+                track.setClearingSince(time);
+            }
+            if (time - track.getClearingSince() >= rule.clearAfterMs) {
+                next = instant;
+                track.setClearingSince(NEVER);
+            }
+        } else {
+            track.setClearingSince(NEVER);
+        }
+        return commit(rule, track, next, time);
+    }
+
+    /** A deadman rule: silent (raised at its level) or not. */
+    static Change deadman(AlertRule rule, AlertTrack track, boolean silent, long time) {
+        int next = silent ? rule.deadmanLevel.ordinal() : -1;
+        return commit(rule, track, next, time);
+    }
+
+    /** Moves the rule to level {@code next} (-1: clear) and says what consumers see of it. */
+    private static Change commit(AlertRule rule, AlertTrack track, int next, long time) {
+        int committed = track.getLevel();
+        boolean changed = next != committed;
+        if (changed) {
+            if (committed < 0) {
+                track.setRaisedAt(time);
+            }
+            track.setLevel(next);
+        }
+        if (!rule.flapping()) {
+            return changed ? emit(rule, track, next, false) : null;
+        }
+        long mask = rule.flappingHistory == 64 ? -1L : (1L << rule.flappingHistory) - 1;
+        track.setChanges(((track.getChanges() << 1) | (changed ? 1 : 0)) & mask);
+        track.setEvaluations(Math.min(track.getEvaluations() + 1, rule.flappingHistory));
+        double share = Long.bitCount(track.getChanges()) / (double) rule.flappingHistory;
+        boolean full = track.getEvaluations() >= rule.flappingHistory;
+        if (!track.getEmittedFlapping()) {
+            if (full && share > rule.flappingHigh) {
+                // held RAISED: at the level it is at, or was last seen at, or its lowest
+                int held = next >= 0 ? next : track.getEmittedLevel() >= 0 ? track.getEmittedLevel() : lowest(rule);
+                return emit(rule, track, held, true);
+            }
+            return changed ? emit(rule, track, next, false) : null;
+        }
+        if (share < rule.flappingLow) {
+            return emit(rule, track, next, false);
+        }
+        return null;
+    }
+
+    /**
+     * Records and returns what consumers see: level {@code level} (-1: cleared), flapping or not. The threshold is the
+     * limit crossed: the new level's threshold going up, the old level's reset value going down or clearing, the
+     * deadman's after in seconds.
+     */
+    private static Change emit(AlertRule rule, AlertTrack track, int level, boolean flapping) {
+        int before = track.getEmittedLevel();
+        boolean flappingBefore = track.getEmittedFlapping();
+        track.setEmittedLevel(level);
+        track.setEmittedFlapping(flapping);
+        if (level == before && flapping == flappingBefore) {
+            return null;
+        }
+        if (level < 0) {
+            return before < 0 ? null : new Change(AlertState.CLEARED, Level.of(before), Level.of(before), false,
+                    track.getRaisedAt(), limit(rule, before, false));
+        }
+        return new Change(AlertState.RAISED, Level.of(level), Level.of(before), flapping, track.getRaisedAt(),
+                limit(rule, level > before ? level : before, level > before));
+    }
+
+    private static double limit(AlertRule rule, int level, boolean up) {
+        if (rule.kind == RuleKind.DEADMAN) {
+            return rule.afterMs / 1000.0;
+        }
+        return up ? rule.threshold(level) : rule.reset(level);
+    }
+
+    private static int lowest(AlertRule rule) {
+        for (int level = 0; level < Level.values().length; level++) {
+            if (!Double.isNaN(rule.threshold(level))) {
+                return level;
+            }
+        }
+        return rule.deadmanLevel.ordinal();
+    }
+}

@@ -1,0 +1,84 @@
+package io.windrose.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rules section: kinds, levels, hysteresis and their checks, named by key. */
+class RuleConfigTest {
+    private static final String ROUTE = "routes:\n  - name: sensors\n    topic-template: sensors/{site}/{sensor}\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void kindsAreInferredFromTheirKeysAndLevelsBindByName() throws IOException {
+        Files.writeString(dir.resolve("expected.txt"), "never-1 site=a\n");
+        PipelineConfig config = load("""
+                rules:
+                  - {name: hot, field: temperature, above: {warning: 30, critical: 40}, reset: {warning: 28}}
+                  - {name: rising, field: temperature, above: 2, over: 5m}
+                  - {name: silent, after: 20s, expected: expected.txt, level: critical}
+                """);
+        assertThat(config.rules).extracting(RuleConfig::kind)
+                .containsExactly(RuleKind.THRESHOLD, RuleKind.RATE, RuleKind.DEADMAN);
+        AlertRule hot = config.rules.get(0).compile("sensors");
+        assertThat(hot.threshold(Level.WARNING.ordinal())).isEqualTo(30);
+        assertThat(hot.threshold(Level.CRITICAL.ordinal())).isEqualTo(40);
+        assertThat(hot.reset(Level.WARNING.ordinal())).isEqualTo(28);
+        assertThat(hot.reset(Level.CRITICAL.ordinal())).as("default reset: the threshold").isEqualTo(40);
+        AlertRule silent = config.rules.get(2).compile("sensors");
+        assertThat(silent.measurement).isEqualTo("sensors");
+        assertThat(Path.of(silent.expected)).isEqualTo(dir.resolve("expected.txt"));
+        assertThat(silent.deadmanLevel).isEqualTo(Level.CRITICAL);
+    }
+
+    @Test
+    void badRulesAreNamedByKey() {
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: {warning: 30, fatal: 50}}\n"))
+                .hasMessageContaining("key 'rules[0].above'").hasMessageContaining("info, warning, critical");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: {warning: 40, critical: 30}}\n"))
+                .hasMessageContaining("key 'rules[0].above.critical'").hasMessageContaining("at least");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 30, reset: 35}\n"))
+                .hasMessageContaining("key 'rules[0].reset.warning'").hasMessageContaining("clear side");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: {warning: 30}, reset: {critical: 20}}\n"))
+                .hasMessageContaining("key 'rules[0].reset.critical'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: deadman}\n"))
+                .hasMessageContaining("key 'rules[0].after'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, after: 1m, field: t, above: 3}\n"))
+                .hasMessageContaining("key 'rules[0]'").hasMessageContaining("deadman");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, flapping: {history: 80}}\n"))
+                .hasMessageContaining("key 'rules[0].flapping.history'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, flapping: {high: 0.2, low: 0.3}}\n"))
+                .hasMessageContaining("key 'rules[0].flapping'").hasMessageContaining("low < high");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, after: 1m, expected: /no/such/file}\n"))
+                .hasMessageContaining("key 'rules[0].expected'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, level: severe}\n"))
+                .hasMessageContaining("key 'rules[0].level'").hasMessageContaining("[info, warning, critical]");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, on: window, stat: median}\n"))
+                .hasMessageContaining("key 'rules[0].stat'");
+    }
+
+    @Test
+    void expectedSensorFilesAllowTagsAndComments() {
+        var sensors = ExpectedSensors.parse(List.of("# the pumps of hall 1", "pump-1 site=hall-1 line=4", "",
+                "pump-2   # no tags", "  pump-3 site=hall-2"), "silent", "sensors");
+        assertThat(sensors).extracting(s -> s.getSensorId()).containsExactly("pump-1", "pump-2", "pump-3");
+        assertThat(sensors.get(0).getTags()).containsEntry("site", "hall-1").containsEntry("line", "4");
+        assertThat(sensors.get(1).getTags()).isEmpty();
+        assertThat(sensors).allSatisfy(s -> assertThat(s.getMeasurement()).isEqualTo("sensors"));
+    }
+
+    private PipelineConfig load(String rules) throws IOException {
+        Path file = Files.writeString(dir.resolve("pipeline.yaml"), ROUTE + rules);
+        return new PipelineConfigLoader().load(file, List.of());
+    }
+}

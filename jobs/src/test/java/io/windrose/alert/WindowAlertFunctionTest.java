@@ -1,0 +1,40 @@
+package io.windrose.alert;
+
+import static io.windrose.alert.AlertHarness.events;
+import static io.windrose.alert.AlertHarness.rules;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.schema.AlertEvent;
+import io.windrose.schema.FieldStats;
+import io.windrose.schema.SensorAggregate;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** on: window rules watch a statistic of each window aggregate. */
+class WindowAlertFunctionTest {
+    @Test
+    void aWindowRuleWatchesTheMeanOfEachWindowNotSingleReadings() throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, SensorAggregate, AlertEvent>(
+                new KeyedProcessOperator<>(new WindowAlertFunction(rules(
+                        "[{name: warm, field: temperature, above: 30, on: window, stat: mean}]"))),
+                a -> a.getMeasurement() + "/" + a.getSensorId(), Types.STRING)) {
+            h.open();
+            h.processElement(aggregate(0, 20, 45), 0); // one hot reading, mean 28
+            h.processElement(aggregate(10_000, 31, 33), 10_000);
+            h.processElement(aggregate(20_000, 25, 26), 20_000);
+            assertThat(events(h.extractOutputValues())).containsExactly("s-1 warm RAISED warning 31",
+                    "s-1 warm CLEARED warning from warning 25");
+            assertThat(h.extractOutputValues().get(0).getEventTime()).as("the window's end").isEqualTo(Instant.ofEpochMilli(20_000));
+        }
+    }
+
+    private static SensorAggregate aggregate(long start, double mean, double max) {
+        return SensorAggregate.newBuilder().setMeasurement("m").setSensorId("s-1").setTags(Map.of("site", "a"))
+                .setWindow("10s").setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(start + 10_000))
+                .setFields(Map.of("temperature", new FieldStats(4L, mean - 1, max, mean, mean * 4, mean))).build();
+    }
+}
