@@ -1,9 +1,18 @@
 package io.windrose;
 
+import io.windrose.action.ActionCalls;
+import io.windrose.action.CommandThrottle;
+import io.windrose.action.MqttCommandSink;
+import io.windrose.action.WebhookSink;
+import io.windrose.action.state.MqttCommand;
+import io.windrose.action.state.WebhookCall;
 import io.windrose.alert.AlertRule;
 import io.windrose.alert.ExpectedSensors;
 import io.windrose.alert.ReadingAlertFunction;
+import io.windrose.alert.RuleBook;
+import io.windrose.alert.RuleUpdates;
 import io.windrose.alert.WindowAlertFunction;
+import io.windrose.alert.state.RuleUpdate;
 import io.windrose.config.ConfigException;
 import io.windrose.consume.ConsumeCommand;
 import io.windrose.deadletter.DeadLetterProducer;
@@ -16,6 +25,7 @@ import io.windrose.mqtt.MqttSource;
 import io.windrose.mqtt.common.MqttMessage;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
+import io.windrose.rules.RulesCommand;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorAggregate;
@@ -38,6 +48,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -58,7 +69,8 @@ import org.slf4j.LoggerFactory;
 public final class WindroseJob {
     private static final Logger LOG = LoggerFactory.getLogger(WindroseJob.class);
     private static final String USAGE = "usage: windrose --config pipeline.yaml [--set key=value ...] [--fresh]\n"
-            + "       windrose consume --topic TOPIC [...]   (prints a Kafka topic's records as JSON; consume --help)";
+            + "       windrose consume --topic TOPIC [...]   (prints a Kafka topic's records as JSON; consume --help)\n"
+            + "       windrose rules put FILE | delete NAME | list   (changes a running job's rules; rules --help)";
 
     /** Readings that arrived after their window closed (beyond the allowed lateness). */
     public static final OutputTag<SensorReading> LATE_READINGS = new OutputTag<>("late-readings") {};
@@ -68,6 +80,9 @@ public final class WindroseJob {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("consume")) {
             System.exit(ConsumeCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("rules")) {
+            System.exit(RulesCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
         }
         Path configFile = null;
         boolean fresh = false;
@@ -174,7 +189,8 @@ public final class WindroseJob {
 
     /** The streams the stages produce from the MQTT messages. */
     public record Pipeline(DataStream<SensorAggregate> aggregates, DataStream<AlertEvent> alerts,
-            DataStream<DeadLetter> deadLetters, DataStream<SensorReading> late) {}
+            DataStream<DeadLetter> deadLetters, DataStream<SensorReading> late, DataStream<MqttCommand> commands,
+            DataStream<WebhookCall> webhooks, DataStream<String> ruleStatus) {}
 
     /** Decode → event time → windows and alerts, from any stream of MQTT messages. */
     public static Pipeline process(DataStream<MqttMessage> messages, PipelineConfig config) {
@@ -184,9 +200,13 @@ public final class WindroseJob {
                         config.eventTime.maxFutureSkew), config.decode.deadLetterPayloadBytes))
                 .name("decode").uid("decode");
 
+        RuleBook rules = new RuleBook(config.rules, routes.get(0).measurement());
+        List<AlertRule> fileRules = rules.effective(List.of());
+        // the sensors deadman rules expect join the readings before their one shuffle (as markers the stages skip)
         KeyedStream<SensorReading, String> readings = decoded
                 .assignTimestampsAndWatermarks(config.eventTime.watermarks())
                 .name("event-time").uid("event-time")
+                .union(ExpectedSensors.stream(messages.getExecutionEnvironment(), fileRules))
                 .keyBy(new SensorKey());
         if (config.dedup.isOn(config.mqtt.delivery)) {
             // same key, same parallelism: windows and alerts stay chained to the dedup stage, no second shuffle
@@ -197,7 +217,9 @@ public final class WindroseJob {
 
         WindowAssigner<Object, TimeWindow> windows = TumblingEventTimeWindows.of(config.window.size);
         // readings for windows emitted before a restore go late instead of opening a fresh, partial window
-        SingleOutputStreamOperator<SensorReading> unemitted = readings
+        SingleOutputStreamOperator<SensorReading> unemitted = DataStreamUtils
+                .reinterpretAsKeyedStream(readings.filter(reading -> !ExpectedSensors.isMarker(reading))
+                        .name("device-readings").uid("device-readings"), new SensorKey())
                 .transform("emitted-window-guard", readings.getType(), new EmittedWindowGuard(windows,
                         config.eventTime.allowedLateness.toMillis(), LATE_READINGS))
                 .uid("emitted-window-guard");
@@ -210,38 +232,53 @@ public final class WindroseJob {
                 // the window in the uid: state of other windows cannot be resumed into these (see RESTORE_SAFE_TO_DROP)
                 .name("window-aggregates").uid("window-aggregates-" + config.window.tag());
 
-        List<AlertRule> rules = config.rules.stream().map(rule -> rule.compile(routes.get(0).measurement())).toList();
-        DataStream<AlertEvent> alerts = readings
-                .connect(ExpectedSensors.stream(messages.getExecutionEnvironment(), rules)
-                        .keyBy(sensor -> SensorKey.of(sensor.getMeasurement(), sensor.getSensorId()), Types.STRING))
+        BroadcastStream<RuleUpdate> ruleUpdates = RuleUpdates.stream(messages.getExecutionEnvironment(), config.sinks.kafka);
+        SingleOutputStreamOperator<AlertEvent> readingAlerts = readings
+                .connect(ruleUpdates)
                 .process(new ReadingAlertFunction(rules))
                 .name("alerts").uid("alerts");
-        if (WindowAlertFunction.needed(rules)) {
-            alerts = alerts.union(DataStreamUtils
+        DataStream<AlertEvent> alerts = readingAlerts;
+        DataStream<MqttCommand> commands = readingAlerts.getSideOutput(ActionCalls.MQTT);
+        DataStream<WebhookCall> webhooks = readingAlerts.getSideOutput(ActionCalls.WEBHOOK);
+        if (WindowAlertFunction.needed(fileRules) || RuleUpdates.enabled(config.sinks.kafka)) {
+            SingleOutputStreamOperator<AlertEvent> windowAlerts = DataStreamUtils
                     .reinterpretAsKeyedStream(aggregates, a -> SensorKey.of(a.getMeasurement(), a.getSensorId()), Types.STRING)
+                    .connect(ruleUpdates)
                     .process(new WindowAlertFunction(rules))
-                    .name("window-alerts").uid("window-alerts"));
+                    .name("window-alerts").uid("window-alerts");
+            alerts = alerts.union(windowAlerts);
+            commands = commands.union(windowAlerts.getSideOutput(ActionCalls.MQTT));
+            webhooks = webhooks.union(windowAlerts.getSideOutput(ActionCalls.WEBHOOK));
         }
 
         DataStream<SensorReading> late = aggregates.getSideOutput(LATE_READINGS)
                 .union(unemitted.getSideOutput(LATE_READINGS))
                 .map(new LateReadingsCounter()).name("late-readings").uid("late-readings");
-        return new Pipeline(aggregates, alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late);
+        return new Pipeline(aggregates, alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late, commands,
+                webhooks, readingAlerts.getSideOutput(RuleBook.STATUS));
     }
 
     /** Writes the pipeline's streams to the sinks the config turns on. */
     public static void sinks(Pipeline pipeline, PipelineConfig config) {
         InfluxDbConfig influxdb = config.sinks.influxdb;
         KafkaSinkConfig kafka = config.sinks.kafka;
+        // dead letters that arise inside sinks (points InfluxDB refuses, failed webhooks) go to the Kafka topic too
+        DeadLetterProducer.Options deadLetters = kafka.enabled ? new DeadLetterProducer.Options(kafka.bootstrapServers,
+                kafka.deadLettersTopic, kafka.properties, config.decode.deadLetterPayloadBytes) : null;
         if (influxdb.enabled) {
-            InfluxDbSink.Builder influx = InfluxDbSink.builder(influxdb).setDeadLetters(kafka.enabled
-                    ? new DeadLetterProducer.Options(kafka.bootstrapServers, kafka.deadLettersTopic, kafka.properties,
-                            config.decode.deadLetterPayloadBytes)
-                    : null);
+            InfluxDbSink.Builder influx = InfluxDbSink.builder(influxdb).setDeadLetters(deadLetters);
             pipeline.aggregates().sinkTo(influx.build(InfluxPoints.aggregates(), SensorAggregate::getSensorId))
                     .name("influxdb-aggregates").uid("influxdb-aggregates");
             pipeline.alerts().sinkTo(influx.build(InfluxPoints.alerts(), AlertEvent::getSensorId))
                     .name("influxdb-alerts").uid("influxdb-alerts");
+        }
+        if (config.rules.stream().anyMatch(rule -> !rule.actions.isEmpty()) || RuleUpdates.enabled(kafka)) {
+            pipeline.commands().keyBy(MqttCommand::getTopic)
+                    .process(new CommandThrottle(config.actions.mqtt.minInterval.toMillis()))
+                    .name("command-throttle").uid("command-throttle")
+                    .sinkTo(new MqttCommandSink(config.mqtt, config.actions.mqtt)).name("mqtt-commands").uid("mqtt-commands");
+            pipeline.webhooks().sinkTo(new WebhookSink(config.actions.webhook, deadLetters))
+                    .name("webhooks").uid("webhooks");
         }
         if (kafka.enabled) {
             KafkaSinks sinks = new KafkaSinks(kafka);
@@ -253,6 +290,10 @@ public final class WindroseJob {
                     .name("kafka-dead-letters").uid("kafka-dead-letters");
             pipeline.late().sinkTo(sinks.avro(kafka.lateTopic, SensorReading.class, SensorReading::getSensorId))
                     .name("kafka-late").uid("kafka-late");
+            if (RuleUpdates.enabled(kafka)) {
+                pipeline.ruleStatus().sinkTo(sinks.text(kafka.rulesStatusTopic)).name("kafka-rule-status")
+                        .uid("kafka-rule-status");
+            }
         } else {
             LOG.warn("Kafka sink is off: dead letters and late readings are counted in metrics but not kept");
         }

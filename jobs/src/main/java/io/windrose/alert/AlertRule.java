@@ -1,7 +1,9 @@
 package io.windrose.alert;
 
+import io.windrose.action.ActionConfig;
 import java.io.Serializable;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /** A rule as the alert operators use it, compiled from its {@link RuleConfig}. */
@@ -32,11 +34,13 @@ public final class AlertRule implements Serializable {
     final String measurement;
     /** deadman: the expected-sensors file, or null. */
     final String expected;
+    final List<ActionConfig> actions;
 
     AlertRule(String name, RuleKind kind, String field, boolean up, EnumMap<Level, Double> thresholds,
             EnumMap<Level, Double> resets, long holdMs, long clearAfterMs, long overMs, long perMs, long afterMs,
             Level deadmanLevel, RuleInput input, WindowStat stat, RuleScope scope, int flappingHistory,
-            double flappingHigh, double flappingLow, String message, String measurement, String expected) {
+            double flappingHigh, double flappingLow, String message, String measurement, String expected,
+            List<ActionConfig> actions) {
         this.name = name;
         this.kind = kind;
         this.field = field;
@@ -62,6 +66,7 @@ public final class AlertRule implements Serializable {
         this.message = message;
         this.measurement = measurement;
         this.expected = expected;
+        this.actions = List.copyOf(actions);
     }
 
     public String name() {

@@ -69,6 +69,13 @@ final class AlertTracker {
         return commit(rule, track, next, time);
     }
 
+    /** The rule is deleted or replaced by an incompatible one: a raised alert is cleared. */
+    static Change retire(AlertRule rule, AlertTrack track) {
+        int before = track.getEmittedLevel();
+        return before < 0 ? null : new Change(AlertState.CLEARED, Level.of(before), Level.of(before), false,
+                track.getRaisedAt(), Double.NaN);
+    }
+
     /** Moves the rule to level {@code next} (-1: clear) and says what consumers see of it. */
     private static Change commit(AlertRule rule, AlertTrack track, int next, long time) {
         int committed = track.getLevel();

@@ -2,6 +2,7 @@ package io.windrose.alert;
 
 import io.windrose.alert.state.ExpectedSensor;
 import io.windrose.alert.state.ExpectedSensorList;
+import io.windrose.schema.SensorReading;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sensors deadman rules expect, from their {@code expected} files: read again every {@link #RELOAD} (so edits take
- * effect while the job runs) and sent, keyed like readings, to the alert operator — a never-seen sensor has no
- * readings that could create its key there. A sensor stays expected for {@link #LEASE} after the last read that named
+ * effect while the job runs) and sent as marker readings, keyed like readings, to the alert operator — a never-seen
+ * sensor has no readings that could create its key there. A sensor stays expected for {@link #LEASE} after the last read that named
  * it. File format: one sensor id per line, optionally followed by {@code tag=value} pairs; {@code #} starts a comment.
  */
 public final class ExpectedSensors {
@@ -41,7 +42,7 @@ public final class ExpectedSensors {
      * The expected sensors of {@code rules} as a stream; without any expected file an empty, finished one. Its watermark is
      * the end of time, so that it never holds back the readings' watermark where the two streams meet.
      */
-    public static DataStream<ExpectedSensor> stream(StreamExecutionEnvironment env, List<AlertRule> rules) {
+    public static DataStream<SensorReading> stream(StreamExecutionEnvironment env, List<AlertRule> rules) {
         Map<String, String> byRule = new LinkedHashMap<>();
         Map<String, String> measurements = new LinkedHashMap<>();
         for (AlertRule rule : rules) {
@@ -55,9 +56,19 @@ public final class ExpectedSensors {
                 new AvroTypeInfo<>(ExpectedSensorList.class));
         return env.fromSource(source, WatermarkStrategy.forGenerator(ctx -> new EndOfTime()), "expected-sensors")
                 .uid("expected-sensors").setParallelism(1)
-                .<ExpectedSensor>flatMap((list, out) -> list.getSensors().forEach(out::collect))
-                .returns(new AvroTypeInfo<>(ExpectedSensor.class)).name("expected-sensor").uid("expected-sensor")
+                .<SensorReading>flatMap((list, out) -> list.getSensors().forEach(sensor -> out.collect(
+                        ReadingAlertFunction.expectedMarker(sensor.getRule(), sensor.getMeasurement(), sensor.getSensorId(),
+                                sensor.getTags()))))
+                .returns(new AvroTypeInfo<>(SensorReading.class)).name("expected-sensor").uid("expected-sensor")
                 .setParallelism(1);
+    }
+
+    /**
+     * Whether a reading is an expected-sensor marker, not a device's reading: the stages before the alert operator let it
+     * through untouched (dedup) or leave it out (windows). Its topic starts with '$', which MQTT reserves for the broker.
+     */
+    public static boolean isMarker(SensorReading reading) {
+        return reading.getTopic().startsWith("$");
     }
 
     /** Parses an expected-sensors file for {@code rule}, whose sensors belong to {@code measurement}. */

@@ -1,15 +1,19 @@
 package io.windrose.alert;
 
+import io.windrose.action.ActionCalls;
 import io.windrose.alert.state.AlertTrack;
-import io.windrose.alert.state.ExpectedSensor;
 import io.windrose.alert.state.RatePoint;
+import io.windrose.alert.state.RuleUpdate;
+import io.windrose.config.ConfigException;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.AlertState;
 import io.windrose.schema.SensorReading;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -18,8 +22,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The alert engine for rules on readings, per sensor (keyed like the readings). One {@link AlertTrack} per rule in
@@ -30,53 +36,57 @@ import org.apache.flink.util.Collector;
  *       then and taken in event-time order), so out-of-order readings give the in-order outcome; a reading already
  *       behind the watermark is taken at once.</li>
  *   <li>Deadman rules use the wall clock (processing-time timers): silent for {@code after} → RAISED, the next reading
- *       → CLEARED. Sensors of an expected list (the second input) are watched even if never seen. After a start or a
- *       restore every sensor gets a full {@code after} before it counts as silent: the job could not see readings while
- *       it was down.</li>
+ *       → CLEARED. Sensors of an expected list arrive as marker readings ({@link #expectedMarker}) and are watched even if
+ *       never seen. After a start or a restore every sensor gets a full {@code after} before it counts as silent: the
+ *       job could not see readings while it was down.</li>
+ *   <li>The rules are the pipeline file's, changed at runtime by the rules topic (the broadcast input, see
+ *       {@link RuleBook}); a rule deleted or replaced by one of another kind, field or input clears its raised alerts.
+ *       The first subtask writes each update's outcome to the {@link RuleBook#STATUS} side output.</li>
  * </ul>
  * Metrics: {@code windrose.alertsRaised}, {@code windrose.alertsCleared}.
  */
-public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, SensorReading, ExpectedSensor, AlertEvent> {
-    private static final long serialVersionUID = 1L;
+public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<String, SensorReading, RuleUpdate, AlertEvent> {
+    private static final long serialVersionUID = 2L;
+    private static final Logger LOG = LoggerFactory.getLogger(ReadingAlertFunction.class);
     /** Rate rules keep at most this many readings of their span per sensor (the oldest is always kept). */
     static final int MAX_RATE_POINTS = 1_000;
     /** lastSeen is written at most this often per sensor: a state write per reading would cost throughput. */
     private static final long LAST_SEEN_STEP_MS = 1_000;
+    /** The topic of a marker reading that says "the expected list of rule X names this sensor". */
+    private static final String EXPECTED = "$expected/";
+    static final MapStateDescriptor<String, AlertTrack> TRACKS = new MapStateDescriptor<>("alert-tracks", Types.STRING,
+            new AvroTypeInfo<>(AlertTrack.class));
 
-    private final List<AlertRule> onArrival = new ArrayList<>();
-    private final List<AlertRule> ordered = new ArrayList<>();
-    private final List<AlertRule> deadman = new ArrayList<>();
+    private final RuleBook book;
+    private transient List<AlertRule> all;
+    private transient List<AlertRule> onArrival;
+    private transient List<AlertRule> ordered;
+    private transient List<AlertRule> deadman;
     private transient MapState<String, AlertTrack> tracks;
     private transient MapState<Long, List<SensorReading>> pending;
-    private transient ValueState<ExpectedSensor> identity;
+    private transient ValueState<SensorReading> identity;
     private transient ValueState<Long> deadmanTimer;
     private transient Counter raised;
     private transient Counter cleared;
     private transient long startedAt;
 
-    public ReadingAlertFunction(List<AlertRule> rules) {
-        for (AlertRule rule : rules) {
-            if (rule.input != RuleInput.READING) {
-                continue;
-            }
-            if (rule.kind == RuleKind.DEADMAN) {
-                deadman.add(rule);
-            } else if (rule.ordered()) {
-                ordered.add(rule);
-            } else {
-                onArrival.add(rule);
-            }
-        }
+    public ReadingAlertFunction(RuleBook book) {
+        this.book = book;
+    }
+
+    /** The reading that stands for "rule {@code rule}'s expected list names this sensor". */
+    public static SensorReading expectedMarker(String rule, String measurement, String sensorId, Map<String, String> tags) {
+        return SensorReading.newBuilder().setMeasurement(measurement).setSensorId(sensorId).setTags(tags)
+                .setEventTime(java.time.Instant.EPOCH).setFields(Map.of()).setTopic(EXPECTED + rule).build();
     }
 
     @Override
     public void open(OpenContext openContext) {
-        tracks = getRuntimeContext().getMapState(new MapStateDescriptor<>("alert-tracks", Types.STRING,
-                new AvroTypeInfo<>(AlertTrack.class)));
+        tracks = getRuntimeContext().getMapState(TRACKS);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("ordered-readings", Types.LONG,
                 Types.LIST(new AvroTypeInfo<>(SensorReading.class))));
-        identity = getRuntimeContext().getState(new ValueStateDescriptor<>("deadman-sensor",
-                new AvroTypeInfo<>(ExpectedSensor.class)));
+        identity = getRuntimeContext().getState(new ValueStateDescriptor<>("sensor-identity",
+                new AvroTypeInfo<>(SensorReading.class)));
         deadmanTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("deadman-timer", Types.LONG));
         raised = getRuntimeContext().getMetricGroup().addGroup("windrose").counter("alertsRaised");
         cleared = getRuntimeContext().getMetricGroup().addGroup("windrose").counter("alertsCleared");
@@ -91,17 +101,45 @@ public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, S
         return startedAt;
     }
 
+    private void rules(Iterable<Map.Entry<String, String>> topic) {
+        if (all != null) {
+            return;
+        }
+        all = book.effective(topic);
+        onArrival = new ArrayList<>();
+        ordered = new ArrayList<>();
+        deadman = new ArrayList<>();
+        for (AlertRule rule : all) {
+            if (rule.input != RuleInput.READING) {
+                continue;
+            }
+            if (rule.kind == RuleKind.DEADMAN) {
+                deadman.add(rule);
+            } else if (rule.ordered()) {
+                ordered.add(rule);
+            } else {
+                onArrival.add(rule);
+            }
+        }
+    }
+
     @Override
-    public void processElement1(SensorReading reading, Context ctx, Collector<AlertEvent> out) throws Exception {
-        startedAt(ctx.timerService().currentProcessingTime());
+    public void processElement(SensorReading reading, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
+        rules(ctx.getBroadcastState(RuleBook.TOPIC).immutableEntries());
+        long now = ctx.timerService().currentProcessingTime();
+        startedAt(now);
+        if (reading.getTopic().startsWith(EXPECTED)) {
+            expected(reading, ctx, now);
+            return;
+        }
         for (AlertRule rule : onArrival) {
-            evaluate(rule, reading, out);
+            evaluate(rule, reading, ctx, out);
         }
         if (!ordered.isEmpty() && inScope(ordered, reading)) {
             long time = reading.getEventTime().toEpochMilli();
             if (time <= ctx.timerService().currentWatermark()) {
                 for (AlertRule rule : ordered) {
-                    evaluate(rule, reading, out); // behind the watermark already: nothing earlier can still come
+                    evaluate(rule, reading, ctx, out); // behind the watermark already: nothing earlier can still come
                 }
             } else {
                 List<SensorReading> atTime = pending.get(time);
@@ -112,41 +150,40 @@ public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, S
             }
         }
         if (!deadman.isEmpty()) {
-            seen(reading, ctx, out);
+            seen(reading, ctx, out, now);
         }
     }
 
-    @Override
-    public void processElement2(ExpectedSensor sensor, Context ctx, Collector<AlertEvent> out) throws Exception {
-        long now = ctx.timerService().currentProcessingTime();
-        startedAt(now);
-        for (AlertRule rule : deadman) {
-            if (!rule.name.equals(sensor.getRule()) || !rule.scope.includes(sensor.getSensorId(), sensor.getTags())) {
+    private void expected(SensorReading marker, ReadOnlyContext ctx, long now) throws Exception {
+        String rule = marker.getTopic().substring(EXPECTED.length());
+        for (AlertRule deadmanRule : deadman) {
+            if (!deadmanRule.name.equals(rule) || !deadmanRule.scope.includes(marker.getSensorId(), marker.getTags())) {
                 continue;
             }
-            AlertTrack track = tracks.get(rule.name);
+            AlertTrack track = tracks.get(deadmanRule.name);
             if (track == null) {
                 track = AlertTracker.fresh();
                 track.setLastSeen(now); // a never-seen sensor is silent from when the job learns of it
             }
             track.setExpectedUntil(now + ExpectedSensors.LEASE.toMillis());
-            tracks.put(rule.name, track);
+            tracks.put(deadmanRule.name, track);
         }
         if (identity.value() == null) {
-            identity.update(sensor);
+            identity.update(marker);
         }
-        scheduleDeadman(ctx);
+        scheduleDeadman(ctx, now);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
+        rules(ctx.getBroadcastState(RuleBook.TOPIC).immutableEntries());
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             List<SensorReading> readings = pending.get(timestamp);
             if (readings != null) {
                 pending.remove(timestamp);
                 for (SensorReading reading : readings) {
                     for (AlertRule rule : ordered) {
-                        evaluate(rule, reading, out);
+                        evaluate(rule, reading, ctx, out);
                     }
                 }
             }
@@ -156,11 +193,75 @@ public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, S
         long now = ctx.timerService().currentProcessingTime();
         startedAt(now);
         deadmanTimer.clear();
-        checkDeadman(now, out);
-        scheduleDeadman(ctx);
+        checkDeadman(now, ctx, out);
+        scheduleDeadman(ctx, now);
     }
 
-    private void evaluate(AlertRule rule, SensorReading reading, Collector<AlertEvent> out) throws Exception {
+    @Override
+    public void processBroadcastElement(RuleUpdate update, Context ctx, Collector<AlertEvent> out) throws Exception {
+        if (update.getName().isEmpty()) {
+            return; // the placeholder of an empty rules stream (runtime rules off)
+        }
+        BroadcastState<String, String> topic = ctx.getBroadcastState(RuleBook.TOPIC);
+        rules(topic.immutableEntries());
+        AlertRule before = all.stream().filter(rule -> rule.name.equals(update.getName())).findFirst().orElse(null);
+        String status;
+        String reason = null;
+        try {
+            if (update.getJson() == null) {
+                topic.put(update.getName(), RuleBook.DELETED);
+                status = "deleted";
+            } else {
+                RuleBook.check(update);
+                topic.put(update.getName(), update.getJson());
+                status = "accepted";
+            }
+        } catch (ConfigException e) {
+            status = "rejected";
+            reason = e.getMessage();
+        }
+        if (!"rejected".equals(status)) {
+            all = null;
+            rules(topic.immutableEntries());
+            AlertRule after = all.stream().filter(rule -> rule.name.equals(update.getName())).findFirst().orElse(null);
+            if (before != null && (after == null || before.kind != after.kind || !Objects.equals(before.field, after.field)
+                    || before.input != after.input)) {
+                retire(before, ctx, out);
+            }
+            LOG.info("Rule {} {} from the rules topic (offset {})", update.getName(), status, update.getOffset());
+        } else {
+            LOG.warn("Rule {} from the rules topic rejected (offset {}): {}", update.getName(), update.getOffset(), reason);
+        }
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            ctx.output(RuleBook.STATUS, book.status(update, status, reason, topic.immutableEntries()));
+        }
+    }
+
+    /** A rule that is gone or changed beyond recognition: its raised alerts are cleared, its state dropped. */
+    private void retire(AlertRule rule, Context ctx, Collector<AlertEvent> out) throws Exception {
+        long now = ctx.currentProcessingTime();
+        ctx.applyToKeyedState(TRACKS, (key, sensorTracks) -> {
+            AlertTrack track = sensorTracks.get(rule.name);
+            if (track == null) {
+                return;
+            }
+            AlertTracker.Change change = AlertTracker.retire(rule, track);
+            sensorTracks.remove(rule.name);
+            if (change != null) {
+                // the key is measurement/sensor id (measurements have no '/')
+                int slash = key.indexOf('/');
+                AlertEvent event = AlertEvents.of(rule, change, key.substring(slash + 1), key.substring(0, slash), Map.of(),
+                        Double.NaN, now);
+                event.setMessage("rule " + rule.name + " was deleted or replaced: alert cleared");
+                cleared.inc();
+                out.collect(event);
+                ActionCalls.emit(rule.actions, event, AlertEvents.values(rule, event), ctx::output);
+            }
+        });
+    }
+
+    private void evaluate(AlertRule rule, SensorReading reading, ReadOnlyContext ctx, Collector<AlertEvent> out)
+            throws Exception {
         Double value = reading.getFields().get(rule.field);
         if (value == null || !rule.scope.includes(reading.getSensorId(), reading.getTags())) {
             return;
@@ -185,8 +286,8 @@ public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, S
             tracks.put(rule.name, track);
         }
         if (change != null) {
-            emit(AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(), reading.getTags(), observed,
-                    time), out);
+            emit(rule, ctx, out, AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(),
+                    reading.getTags(), observed, time));
         }
     }
 
@@ -207,8 +308,7 @@ public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, S
         return (value - oldest.getValue()) / (time - oldest.getTime()) * rule.perMs;
     }
 
-    private void seen(SensorReading reading, Context ctx, Collector<AlertEvent> out) throws Exception {
-        long now = ctx.timerService().currentProcessingTime();
+    private void seen(SensorReading reading, ReadOnlyContext ctx, Collector<AlertEvent> out, long now) throws Exception {
         boolean any = false;
         for (AlertRule rule : deadman) {
             if (!rule.scope.includes(reading.getSensorId(), reading.getTags())) {
@@ -223,30 +323,30 @@ public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, S
             long silentFor = now - Math.max(track.getLastSeen(), startedAt);
             AlertTracker.Change change = track.getLevel() >= 0 || rule.flapping()
                     ? AlertTracker.deadman(rule, track, false, reading.getEventTime().toEpochMilli()) : null;
-            if (fresh || change != null || rule.flapping() || !track.getSeen() || now - track.getLastSeen() >= LAST_SEEN_STEP_MS) {
+            if (fresh || change != null || rule.flapping() || !track.getSeen()
+                    || now - track.getLastSeen() >= LAST_SEEN_STEP_MS) {
                 track.setLastSeen(now);
                 track.setSeen(true);
                 tracks.put(rule.name, track);
             }
             if (change != null) {
-                emit(AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(), reading.getTags(),
-                        silentFor / 1000.0, reading.getEventTime().toEpochMilli()), out);
+                emit(rule, ctx, out, AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(),
+                        reading.getTags(), silentFor / 1000.0, reading.getEventTime().toEpochMilli()));
             }
         }
         if (any) {
             if (identity.value() == null) {
-                identity.update(ExpectedSensor.newBuilder().setRule("").setMeasurement(reading.getMeasurement())
-                        .setSensorId(reading.getSensorId()).setTags(Map.copyOf(reading.getTags())).build());
+                identity.update(reading);
             }
             if (deadmanTimer.value() == null) {
-                scheduleDeadman(ctx);
+                scheduleDeadman(ctx, now);
             }
         }
     }
 
     /** Raises the deadman rules whose sensor has been silent for their {@code after}; forgets expired expectations. */
-    private void checkDeadman(long now, Collector<AlertEvent> out) throws Exception {
-        ExpectedSensor sensor = identity.value();
+    private void checkDeadman(long now, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
+        SensorReading sensor = identity.value();
         if (sensor == null) {
             return;
         }
@@ -268,16 +368,15 @@ public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, S
                 }
             }
             if (change != null) {
-                emit(AlertEvents.of(rule, change, sensor.getSensorId(), sensor.getMeasurement(), sensor.getTags(),
-                        (now - silentSince) / 1000.0, now), out);
+                emit(rule, ctx, out, AlertEvents.of(rule, change, sensor.getSensorId(), sensor.getMeasurement(),
+                        sensor.getTags(), (now - silentSince) / 1000.0, now));
             }
         }
     }
 
     /** One processing-time timer per sensor: at the earliest moment a deadman rule could change. */
-    private void scheduleDeadman(Context ctx) throws Exception {
+    private void scheduleDeadman(ReadOnlyContext ctx, long now) throws Exception {
         long next = Long.MAX_VALUE;
-        long now = ctx.timerService().currentProcessingTime();
         for (AlertRule rule : deadman) {
             AlertTrack track = tracks.get(rule.name);
             if (track == null) {
@@ -307,8 +406,9 @@ public final class ReadingAlertFunction extends KeyedCoProcessFunction<String, S
         return false;
     }
 
-    private void emit(AlertEvent event, Collector<AlertEvent> out) {
+    private void emit(AlertRule rule, ReadOnlyContext ctx, Collector<AlertEvent> out, AlertEvent event) {
         (event.getState() == AlertState.RAISED ? raised : cleared).inc();
         out.collect(event);
+        ActionCalls.emit(rule.actions, event, AlertEvents.values(rule, event), ctx::output);
     }
 }

@@ -2,13 +2,16 @@ package io.windrose.alert;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.windrose.action.ActionConfig;
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
 import io.windrose.config.RelativePath;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,6 +63,8 @@ public final class RuleConfig implements ConfigSection, Serializable {
     public Flapping flapping;
     /** Template of the event's message: {sensor}, {rule}, {level}, {state}, {field}, {value}, {threshold}, {for}, tags. */
     public String message;
+    /** What to do on each change: MQTT commands to devices, webhooks. */
+    public List<ActionConfig> actions = new ArrayList<>();
 
     /** Kapacitor's flapping(low, high) over history(n): the share of state changes among the last evaluations. */
     public static final class Flapping implements ConfigSection, Serializable {
@@ -101,7 +106,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
                 over == null ? 0 : over.toMillis(), per.toMillis(), after == null ? 0 : after.toMillis(), level,
                 on, stat, new RuleScope(where, sensors), flapping == null ? 0 : flapping.history,
                 flapping == null ? 0 : flapping.high, flapping == null ? 0 : flapping.low, message,
-                measurement == null ? defaultMeasurement : measurement, expected);
+                measurement == null ? defaultMeasurement : measurement, expected, actions);
     }
 
     @Override
@@ -150,6 +155,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
         if (flapping != null) {
             check.section("flapping", flapping);
         }
+        check.each("actions", actions);
     }
 
     /** Higher levels need values further out: above, critical's number above warning's. */

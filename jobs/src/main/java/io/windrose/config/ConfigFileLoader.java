@@ -100,9 +100,20 @@ public final class ConfigFileLoader {
         return config;
     }
 
+    /**
+     * Binds a configuration tree that did not come from a file (e.g. a rule sent at runtime) as strictly as a file:
+     * no {@code ${ENV}} interpolation (its sender must not read the job's environment), no relative paths.
+     *
+     * @param where what to call the source in errors, in place of a file name
+     */
+    public <T> T bind(String where, JsonNode tree, Class<T> type) {
+        return bind(where, tree, type, null);
+    }
+
     private <T> T bind(String file, JsonNode root, Class<T> type, Path dir) {
         try {
-            return mapper.readerFor(type).withAttribute(RelativePath.BASE_DIR, dir).readValue(root);
+            return (dir == null ? mapper.readerFor(type) : mapper.readerFor(type).withAttribute(RelativePath.BASE_DIR, dir))
+                    .readValue(root);
         } catch (UnrecognizedPropertyException e) {
             TreeSet<String> known = new TreeSet<>();
             e.getKnownPropertyIds().forEach(id -> known.add(id.toString()));

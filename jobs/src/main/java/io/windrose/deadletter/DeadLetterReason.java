@@ -21,5 +21,7 @@ public enum DeadLetterReason {
     /** No route's topic template or filter matches the topic. */
     UNROUTED,
     /** InfluxDB refused the point (e.g. a field type conflict); the detail is the server's message. */
-    REJECTED_BY_INFLUXDB
+    REJECTED_BY_INFLUXDB,
+    /** A rule's webhook kept failing for actions.webhook.retry-timeout; the payload is the call's JSON body. */
+    ACTION_FAILED
 }

@@ -1,5 +1,6 @@
 package io.windrose.dedup;
 
+import io.windrose.alert.ExpectedSensors;
 import io.windrose.schema.SensorReading;
 import java.time.Duration;
 import java.util.Map;
@@ -53,6 +54,10 @@ public final class DeduplicateReadings extends KeyedProcessFunction<String, Sens
 
     @Override
     public void processElement(SensorReading reading, Context ctx, Collector<SensorReading> out) throws Exception {
+        if (ExpectedSensors.isMarker(reading)) {
+            out.collect(reading); // not a device's reading: nothing to deduplicate
+            return;
+        }
         long fingerprint = fingerprint(reading);
         // slot 0 counts the fingerprints written; slots 1..n hold the last n of them, oldest overwritten first
         long[] ring = recent.value();

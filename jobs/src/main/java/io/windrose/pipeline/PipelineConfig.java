@@ -1,5 +1,6 @@
 package io.windrose.pipeline;
 
+import io.windrose.action.ActionsConfig;
 import io.windrose.alert.RuleConfig;
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
@@ -31,6 +32,7 @@ public final class PipelineConfig implements ConfigSection, Serializable {
     public DedupConfig dedup = new DedupConfig();
     public WindowConfig window = new WindowConfig();
     public List<RuleConfig> rules = new ArrayList<>();
+    public ActionsConfig actions = new ActionsConfig();
     public SinksConfig sinks = new SinksConfig();
 
     @Override
@@ -46,6 +48,7 @@ public final class PipelineConfig implements ConfigSection, Serializable {
         check.section("window", window);
         check.each("rules", rules);
         unique(check, "rules", rules.stream().map(r -> r.name).toList(), "rule");
+        check.section("actions", actions);
         check.section("sinks", sinks);
     }
 

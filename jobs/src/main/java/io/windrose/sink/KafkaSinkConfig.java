@@ -16,6 +16,10 @@ public final class KafkaSinkConfig implements ConfigSection, Serializable {
     public String alertsTopic = "telemetry.alerts";
     public String deadLettersTopic = "telemetry.deadletters";
     public String lateTopic = "telemetry.late";
+    /** Rules changed at runtime (compacted; key = rule name, value = JSON); null: runtime rules off. */
+    public String rulesTopic = "telemetry.rules";
+    /** The outcome of every rule update (accepted / rejected with its reason) and the rules in effect. */
+    public String rulesStatusTopic = "telemetry.rules.status";
     /** Flink's own: none | at-least-once | exactly-once. */
     public DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     public String transactionalIdPrefix = "windrose";
@@ -32,6 +36,8 @@ public final class KafkaSinkConfig implements ConfigSection, Serializable {
         check.notBlank(alertsTopic, "alerts-topic", "expected a topic name");
         check.notBlank(deadLettersTopic, "dead-letters-topic", "expected a topic name");
         check.notBlank(lateTopic, "late-topic", "expected a topic name");
+        check.require(rulesTopic == null || !rulesTopic.isBlank(), "rules-topic", "expected a topic name, or null for no runtime rules");
+        check.notBlank(rulesStatusTopic, "rules-status-topic", "expected a topic name");
         check.notBlank(transactionalIdPrefix, "transactional-id-prefix", "expected a prefix for Kafka transactional ids");
     }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.formats.avro.AvroSerializationSchema;
@@ -35,6 +36,23 @@ public final class KafkaSinks {
                         .setTopic(topic)
                         .setKeySerializationSchema(new KeySchema<>(key))
                         .setValueSerializationSchema(AvroSerializationSchema.forSpecific(type))
+                        .build())
+                .build();
+    }
+
+    /** A sink of text records (JSON) without key, with the section's settings. */
+    public KafkaSink<String> text(String topic) {
+        Properties properties = new Properties();
+        properties.putAll(config.properties);
+        properties.putIfAbsent("transaction.timeout.ms", "900000");
+        return KafkaSink.<String>builder()
+                .setBootstrapServers(config.bootstrapServers)
+                .setKafkaProducerConfig(properties)
+                .setDeliveryGuarantee(config.deliveryGuarantee)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-" + topic)
+                .setRecordSerializer(KafkaRecordSerializationSchema.<String>builder()
+                        .setTopic(topic)
+                        .setValueSerializationSchema(new SimpleStringSchema())
                         .build())
                 .build();
     }

@@ -29,7 +29,8 @@ public final class StandaloneJob {
      * and the threshold-alerts operator of versions before the alert engine (its alerts are raised again once).
      */
     private static final Set<String> SAFE_TO_DROP_PREFIXES = Set.of("dedup", "influxdb-", "kafka-", "late-readings",
-            "threshold-alerts", "window-alerts");
+            "threshold-alerts", "window-alerts", "command-throttle", "mqtt-commands", "webhooks", "rules-topic",
+            "expected-");
 
     private final PipelineConfig config;
     private final StateDirectory state;

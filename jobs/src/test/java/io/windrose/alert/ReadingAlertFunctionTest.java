@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.windrose.schema.AlertEvent;
 import io.windrose.testing.Readings;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -77,17 +76,17 @@ class ReadingAlertFunctionTest {
             reading(h, "s-1", 20_000, 31);
             reading(h, "s-1", 40_000, 31);
             reading(h, "s-1", 10_000, 29); // breaks the streak at 10 s
-            h.processWatermark1(new Watermark(40_000));
+            h.processWatermark(new Watermark(40_000));
             assertThat(h.extractOutputValues()).as("held 20 s since the break, not 30").isEmpty();
             reading(h, "s-1", 50_000, 31);
-            h.processWatermark1(new Watermark(50_000));
+            h.processWatermark(new Watermark(50_000));
             assertThat(events(h.extractOutputValues())).containsExactly("s-1 hot RAISED warning 31");
             reading(h, "s-1", 60_000, 20);
             reading(h, "s-1", 70_000, 20);
-            h.processWatermark1(new Watermark(70_000));
+            h.processWatermark(new Watermark(70_000));
             assertThat(h.extractOutputValues()).hasSize(1);
             reading(h, "s-1", 80_000, 20);
-            h.processWatermark1(new Watermark(80_000));
+            h.processWatermark(new Watermark(80_000));
             assertThat(events(h.extractOutputValues())).containsExactly("s-1 hot RAISED warning 31",
                     "s-1 hot CLEARED warning from warning 20");
         }
@@ -102,7 +101,7 @@ class ReadingAlertFunctionTest {
             for (int i = 0; i < values.length; i++) {
                 reading(h, "s-1", i * minute, values[i]);
             }
-            h.processWatermark1(new Watermark(values.length * minute));
+            h.processWatermark(new Watermark(values.length * minute));
             // at 4 min: (29 - 20) / 4 = 2.25/min; at 5 min: (30 - 20) / 5 = 2/min, no longer above 2
             assertThat(events(h.extractOutputValues())).containsExactly("s-1 rising RAISED warning 2.25",
                     "s-1 rising CLEARED warning from warning 2");
@@ -145,7 +144,7 @@ class ReadingAlertFunctionTest {
     @Test
     void afterARestoreDeadmanGivesEverySensorAFullPeriodAndForgetsNoRaisedAlert() throws Exception {
         OperatorSubtaskState snapshot;
-        List<AlertRule> rules = rules("[{name: silent, kind: deadman, after: 20s}]");
+        RuleBook rules = rules("[{name: silent, kind: deadman, after: 20s}]");
         try (var h = open(harness(rules))) {
             h.setProcessingTime(0);
             reading(h, "quiet", 0, 1);
@@ -172,7 +171,7 @@ class ReadingAlertFunctionTest {
 
     @Test
     void aRaisedAlertAndHeldReadingsSurviveSnapshotAndRestoreWithoutARepeat() throws Exception {
-        List<AlertRule> rules = rules("[{name: hot, field: temperature, above: 30},"
+        RuleBook rules = rules("[{name: hot, field: temperature, above: 30},"
                 + " {name: slow, field: temperature, above: 30, for: 10s}]");
         OperatorSubtaskState snapshot;
         try (var h = open(harness(rules))) {
@@ -185,7 +184,7 @@ class ReadingAlertFunctionTest {
             restored.initializeState(snapshot);
             open(restored);
             reading(restored, "s-1", 12_000, 36);
-            restored.processWatermark1(new Watermark(12_000));
+            restored.processWatermark(new Watermark(12_000));
             reading(restored, "s-1", 13_000, 20);
             assertThat(events(restored.extractOutputValues())).containsExactly("s-1 slow RAISED warning 35",
                     "s-1 hot CLEARED warning from warning 20");
@@ -195,11 +194,11 @@ class ReadingAlertFunctionTest {
     @Test
     void whereAndSensorsLimitARuleToSomeSensors() throws Exception {
         try (var h = open(harness(rules("[{name: pumps, field: temperature, above: 30, where: {site: a}, sensors: 'pump-*'}]")))) {
-            h.processElement1(Readings.of("pump-1", 1, Map.of("temperature", 40.0)), 1); // site a (Readings' tags)
-            h.processElement1(Readings.of("fan-1", 1, Map.of("temperature", 40.0)), 1);
+            h.processElement(Readings.of("pump-1", 1, Map.of("temperature", 40.0)), 1); // site a (Readings' tags)
+            h.processElement(Readings.of("fan-1", 1, Map.of("temperature", 40.0)), 1);
             var other = Readings.of("pump-2", 1, Map.of("temperature", 40.0));
             other.setTags(Map.of("site", "b"));
-            h.processElement1(other, 1);
+            h.processElement(other, 1);
             assertThat(events(h.extractOutputValues())).containsExactly("pump-1 pumps RAISED warning 40");
         }
     }

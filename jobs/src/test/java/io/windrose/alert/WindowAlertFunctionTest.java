@@ -4,24 +4,26 @@ import static io.windrose.alert.AlertHarness.events;
 import static io.windrose.alert.AlertHarness.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.windrose.alert.state.RuleUpdate;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.FieldStats;
 import io.windrose.schema.SensorAggregate;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** on: window rules watch a statistic of each window aggregate. */
 class WindowAlertFunctionTest {
     @Test
     void aWindowRuleWatchesTheMeanOfEachWindowNotSingleReadings() throws Exception {
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, SensorAggregate, AlertEvent>(
-                new KeyedProcessOperator<>(new WindowAlertFunction(rules(
-                        "[{name: warm, field: temperature, above: 30, on: window, stat: mean}]"))),
-                a -> a.getMeasurement() + "/" + a.getSensorId(), Types.STRING)) {
+        try (var h = new KeyedBroadcastOperatorTestHarness<String, SensorAggregate, RuleUpdate, AlertEvent>(
+                new CoBroadcastWithKeyedOperator<>(new WindowAlertFunction(rules(
+                        "[{name: warm, field: temperature, above: 30, on: window, stat: mean}]")), List.of(RuleBook.TOPIC)),
+                a -> a.getMeasurement() + "/" + a.getSensorId(), Types.STRING, 1, 1, 0)) {
             h.open();
             h.processElement(aggregate(0, 20, 45), 0); // one hot reading, mean 28
             h.processElement(aggregate(10_000, 31, 33), 10_000);

@@ -46,7 +46,9 @@ class BrokerRestartITCase {
                     "dedup:\n  last-readings: 1024\n");
             // no checkpoint completes before the broker dies, so nothing the reader took is acked yet: the broker must
             // send all of it again after the restart
-            config.job.checkpointInterval = Duration.ofSeconds(60);
+            config.job.checkpointInterval = Duration.ofMinutes(10);
+            // Flink starts checkpointing after a random delay between min-pause and the interval: pin it to the interval
+            config.job.flinkConfig.put("execution.checkpointing.min-pause", "10 min");
             jobs.start(config, mosquitto);
             try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
                 devices.publishAll(fixture.topics(0, half), fixture.payloads(0, half), MqttQos.AT_LEAST_ONCE);

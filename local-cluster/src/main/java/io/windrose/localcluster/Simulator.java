@@ -20,6 +20,8 @@ public final class Simulator implements Runnable, AutoCloseable {
     private final double readingsPerSecond;
     private final DevicePayloads devices;
     private volatile boolean running = true;
+    private final java.util.Map<String, Boolean> fans = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Double> coolings = new java.util.HashMap<>();
     private long published;
 
     /** @param devices device-shaped payloads to mix in, or null for canonical readings only */
@@ -46,6 +48,12 @@ public final class Simulator implements Runnable, AutoCloseable {
                 .automaticReconnectWithDefaultConfig()
                 .buildBlocking();
         client.connect();
+        // the loop back: each sensor has a fan, switched by the job's commands on devices/<sensor>/fan/set
+        client.toAsync().publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED, command -> {
+            String[] levels = command.getTopic().toString().split("/");
+            fans.put(levels[1], new String(command.getPayloadAsBytes(), StandardCharsets.UTF_8).trim().equalsIgnoreCase("ON"));
+        });
+        client.subscribeWith().topicFilter("devices/+/fan/set").qos(MqttQos.AT_LEAST_ONCE).send();
         Random random = new Random(42);
         long periodNanos = (long) (1_000_000_000L / readingsPerSecond);
         long next = System.nanoTime();
@@ -58,7 +66,9 @@ public final class Simulator implements Runnable, AutoCloseable {
                 // the last sensor pauses for one minute in five, so that a deadman rule has something to find
                 boolean paused = i == sensors && sensors > 1 && now / 60_000 % 5 == 4;
                 double wave = Math.sin(now / 60_000.0 * 2 * Math.PI + i);
-                double temperature = 22 + 10 * wave + random.nextGaussian();
+                // a fan that is on cools its sensor by up to 15 °C, half a degree a reading; off, it warms back up
+                double cooling = cooling(sensor, fans.getOrDefault(sensor, false));
+                double temperature = 22 + 10 * wave - cooling + random.nextGaussian();
                 double humidity = 45 + 5 * Math.cos(now / 90_000.0) + random.nextGaussian();
                 if (!paused) {
                     client.publishWith()
@@ -106,6 +116,11 @@ public final class Simulator implements Runnable, AutoCloseable {
             }
         }
         client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
+    }
+
+    private double cooling(String sensor, boolean fanOn) {
+        double step = fanOn ? 0.5 : -0.5;
+        return coolings.compute(sensor, (key, now) -> Math.max(0, Math.min(15, (now == null ? 0 : now) + step)));
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import io.windrose.mqtt.common.MqttConnectionOptions;
 import io.windrose.mqtt.common.MqttDeliveryMode;
+import io.windrose.mqtt.common.MqttTls;
 import io.windrose.mqtt.split.MqttSubscriptionSplit;
 import java.io.IOException;
 import java.net.URI;

@@ -1,8 +1,7 @@
-package io.windrose.mqtt.reader;
+package io.windrose.mqtt.common;
 
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
-import io.windrose.mqtt.common.MqttTlsOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +20,12 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Turns PEM files into the HiveMQ client's TLS settings. */
-final class MqttTls {
+public final class MqttTls {
     private static final char[] NO_PASSWORD = new char[0];
 
     private MqttTls() {}
 
-    static MqttClientSslConfig sslConfig(MqttTlsOptions tls) {
+    public static MqttClientSslConfig sslConfig(MqttTlsOptions tls) {
         MqttClientSslConfigBuilder builder = MqttClientSslConfig.builder();
         try {
             if (tls.caFile() != null) {

@@ -1,0 +1,114 @@
+package io.windrose.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.windrose.alert.state.RuleUpdate;
+import io.windrose.config.ConfigCheck;
+import io.windrose.config.ConfigException;
+import io.windrose.config.ConfigFileLoader;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The rules in effect: the pipeline file's rules, overridden by name by what the rules topic says (a rule, or a
+ * tombstone that deletes it, even one of the file). Each update is bound and checked as the pipeline file is.
+ */
+public final class RuleBook implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What a tombstone is kept as in broadcast state (which cannot hold null). */
+    public static final String DELETED = "";
+    /** The broadcast state of the rules topic: rule name to its JSON, or {@link #DELETED}. */
+    public static final MapStateDescriptor<String, String> TOPIC = new MapStateDescriptor<>("runtime-rules", Types.STRING,
+            Types.STRING);
+    /** The outcome of each update, as JSON for the rules status topic. */
+    public static final OutputTag<String> STATUS = new OutputTag<>("rule-status", Types.STRING);
+
+    private final Map<String, RuleConfig> seeds = new LinkedHashMap<>();
+    private final String defaultMeasurement;
+
+    /** The status record of an update: its rule, offset, accepted / deleted / rejected (with the reason), what is in effect. */
+    public String status(RuleUpdate update, String status, String reason, Iterable<Map.Entry<String, String>> topic) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("rule", update.getName());
+        record.put("offset", update.getOffset());
+        record.put("status", status);
+        record.put("reason", reason);
+        record.put("at", System.currentTimeMillis());
+        ObjectNode effective = record.putObject("effective");
+        effectiveJson(topic).forEach(effective::set);
+        return record.toString();
+    }
+
+    public RuleBook(List<RuleConfig> seeds, String defaultMeasurement) {
+        seeds.forEach(rule -> this.seeds.put(rule.name, rule));
+        this.defaultMeasurement = defaultMeasurement;
+    }
+
+    /** Checks an update; throws {@link ConfigException} naming the key when the rule is not valid. */
+    public static RuleConfig check(RuleUpdate update) {
+        String where = "rule '" + update.getName() + "' of the rules topic";
+        RuleConfig rule;
+        try {
+            JsonNode tree = ConfigFileLoader.mapper().readTree(update.getJson());
+            rule = new ConfigFileLoader(name -> null).bind(where, tree, RuleConfig.class);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ConfigException(where, null, "not valid JSON or YAML: " + e.getMessage());
+        }
+        rule.validate(new ConfigCheck(where));
+        if (!update.getName().equals(rule.name)) {
+            throw new ConfigException(where, "name", "expected the record's key, '" + update.getName() + "', got '"
+                    + rule.name + "'");
+        }
+        if (rule.expected != null) {
+            throw new ConfigException(where, "expected", "expected-sensor files are read from the pipeline file's rules"
+                    + " only");
+        }
+        return rule;
+    }
+
+    /** The rules in effect, given what the topic said so far ({@link #DELETED} for a tombstone). */
+    public List<AlertRule> effective(Iterable<Map.Entry<String, String>> topic) {
+        Map<String, RuleConfig> rules = new LinkedHashMap<>(seeds);
+        for (Map.Entry<String, String> entry : topic) {
+            if (DELETED.equals(entry.getValue())) {
+                rules.remove(entry.getKey());
+            } else {
+                rules.put(entry.getKey(), check(new RuleUpdate(entry.getKey(), entry.getValue(), -1L)));
+            }
+        }
+        List<AlertRule> compiled = new ArrayList<>();
+        rules.values().forEach(rule -> compiled.add(rule.compile(defaultMeasurement)));
+        return compiled;
+    }
+
+    /** The rules in effect as JSON (what {@code windrose rules list} shows). */
+    public Map<String, JsonNode> effectiveJson(Iterable<Map.Entry<String, String>> topic) {
+        ObjectMapper mapper = ConfigFileLoader.mapper().copy()
+                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY);
+        Map<String, JsonNode> rules = new LinkedHashMap<>();
+        seeds.forEach((name, rule) -> rules.put(name, mapper.valueToTree(rule)));
+        for (Map.Entry<String, String> entry : topic) {
+            if (DELETED.equals(entry.getValue())) {
+                rules.remove(entry.getKey());
+            } else {
+                try {
+                    rules.put(entry.getKey(), mapper.readTree(entry.getValue()));
+                } catch (Exception e) {
+                    // checked when it was accepted
+                }
+            }
+        }
+        return rules;
+    }
+
+}

@@ -1,0 +1,132 @@
+package io.windrose.alert;
+
+import io.windrose.alert.state.RuleUpdate;
+import io.windrose.sink.KafkaSinkConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rules changed while the job runs: the compacted Kafka topic {@code sinks.kafka.rules-topic} (key = rule name, value =
+ * the rule as JSON with the pipeline file's keys, tombstone = delete), read from its start and broadcast to the alert
+ * operators; with Kafka off, an empty stream. Its watermark is the end of time: it never holds back event time.
+ */
+public final class RuleUpdates {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleUpdates.class);
+
+    private RuleUpdates() {}
+
+    /** The broadcast stream of rule updates. */
+    public static BroadcastStream<RuleUpdate> stream(StreamExecutionEnvironment env, KafkaSinkConfig kafka) {
+        WatermarkStrategy<RuleUpdate> endOfTime = WatermarkStrategy.forGenerator(ctx -> new EndOfTime());
+        DataStream<RuleUpdate> updates;
+        if (enabled(kafka)) {
+            createTopics(kafka);
+            Properties properties = new Properties();
+            properties.putAll(kafka.properties);
+            KafkaSource<RuleUpdate> source = KafkaSource.<RuleUpdate>builder()
+                    .setBootstrapServers(kafka.bootstrapServers)
+                    .setTopics(kafka.rulesTopic)
+                    .setProperties(properties)
+                    .setStartingOffsets(OffsetsInitializer.earliest())
+                    .setProperty("partition.discovery.interval.ms", "10000")
+                    .setDeserializer(new Deserializer())
+                    .build();
+            updates = env.fromSource(source, endOfTime, "rules-topic").uid("rules-topic").setParallelism(1);
+        } else {
+            updates = env.fromSource(new DataGeneratorSource<>(index -> new RuleUpdate("", null, -1L), 0,
+                    RateLimiterStrategy.noOp(), new AvroTypeInfo<>(RuleUpdate.class)), endOfTime, "no-rules-topic")
+                    .uid("rules-topic").setParallelism(1);
+        }
+        return updates.broadcast(RuleBook.TOPIC);
+    }
+
+    /** Runtime rules are on with Kafka and a rules topic. */
+    public static boolean enabled(KafkaSinkConfig kafka) {
+        return kafka.enabled && kafka.rulesTopic != null;
+    }
+
+    /** Creates the rules topic (compacted) and the status topic if they are missing; warns if Kafka cannot be reached. */
+    static void createTopics(KafkaSinkConfig kafka) {
+        if (!enabled(kafka)) {
+            return;
+        }
+        Properties properties = new Properties();
+        properties.putAll(kafka.properties);
+        properties.put("bootstrap.servers", kafka.bootstrapServers);
+        try (Admin admin = Admin.create(properties)) {
+            for (NewTopic topic : List.of(
+                    new NewTopic(kafka.rulesTopic, 1, (short) -1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                    new NewTopic(kafka.rulesStatusTopic, 1, (short) -1))) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get();
+                    LOG.info("Created Kafka topic {}", topic.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        LOG.warn("Cannot create Kafka topic {} (sinks.kafka.rules-topic / rules-status-topic): {}; rules"
+                                + " sent to it before it exists may be missed", topic.name(), e.getCause().toString());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the rules topics", e);
+        }
+    }
+
+    private static final class Deserializer implements KafkaRecordDeserializationSchema<RuleUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RuleUpdate> out) {
+            if (record.key() == null) {
+                LOG.warn("A record without a key in the rules topic (offset {}): the key must be the rule's name",
+                        record.offset());
+                return;
+            }
+            out.collect(new RuleUpdate(new String(record.key(), StandardCharsets.UTF_8),
+                    record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8), record.offset()));
+        }
+
+        @Override
+        public TypeInformation<RuleUpdate> getProducedType() {
+            return new AvroTypeInfo<>(RuleUpdate.class);
+        }
+    }
+
+    /** Holds back nothing: the watermark of this stream is always the end of time. */
+    private static final class EndOfTime implements WatermarkGenerator<RuleUpdate> {
+        @Override
+        public void onEvent(RuleUpdate event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+    }
+}
