@@ -25,6 +25,7 @@ import io.windrose.mqtt.MqttSource;
 import io.windrose.mqtt.common.MqttMessage;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
+import io.windrose.restore.RestoreCheck;
 import io.windrose.rules.RulesCommand;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
@@ -119,6 +120,7 @@ public final class WindroseJob {
             }
             StreamExecutionEnvironment env = environment(config, new Configuration());
             build(env, config);
+            RestoreCheck.requireRestorable(env);
             env.execute(config.job.name);
             return;
         }
@@ -154,7 +156,11 @@ public final class WindroseJob {
         flink.addAll(defaults);
         config.job.flinkConfig.forEach(flink::setString);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(config.job.parallelism);
+        if (config.job.parallelism != null) {
+            env.setParallelism(config.job.parallelism);
+        } else if (env instanceof LocalStreamEnvironment && !flink.containsKey("parallelism.default")) {
+            env.setParallelism(1); // a mini-cluster would take one per core
+        }
         env.enableCheckpointing(config.job.checkpointInterval.toMillis());
         return env;
     }
@@ -229,7 +235,7 @@ public final class WindroseJob {
                 .allowedLateness(config.eventTime.allowedLateness)
                 .sideOutputLateData(LATE_READINGS)
                 .aggregate(new FieldStatsAggregate(), new WindowResultFunction(config.window.tag()))
-                // the window in the uid: state of other windows cannot be resumed into these (see RESTORE_SAFE_TO_DROP)
+                // the window in the uid: state of other windows cannot be resumed into these (see RestoreCheck)
                 .name("window-aggregates").uid("window-aggregates-" + config.window.tag());
 
         BroadcastStream<RuleUpdate> ruleUpdates = RuleUpdates.stream(messages.getExecutionEnvironment(), config.sinks.kafka);

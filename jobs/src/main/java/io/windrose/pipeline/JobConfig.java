@@ -13,12 +13,16 @@ import java.util.function.Function;
 
 /** The {@code job} section: Flink job settings. */
 public final class JobConfig implements ConfigSection, Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     /** Where the standalone job keeps its state when job.state-dir is not set: this directory / job name. */
     public static final String STATE_ROOT_ENV = "WINDROSE_STATE_ROOT";
 
     public String name = "windrose";
-    public int parallelism = 1;
+    /**
+     * Null: the parallelism the job is submitted with ({@code flink run -p}, REST {@code parallelism}, a
+     * FlinkDeployment's {@code job.parallelism}, else {@code parallelism.default}); 1 for the standalone job.
+     */
+    public Integer parallelism;
     /** Also how often at-least-once MQTT acks go out: at most 65,535 un-acked messages per reader in between. */
     public Duration checkpointInterval = Duration.ofSeconds(2);
     /**
@@ -47,7 +51,7 @@ public final class JobConfig implements ConfigSection, Serializable {
     public void validate(ConfigCheck check) {
         check.require(name != null && name.matches("[A-Za-z0-9_.-]+"), "name",
                 "expected a job name of letters, digits, '_', '-' or '.' (it also names the state directory)");
-        check.require(parallelism >= 1, "parallelism", "expected a whole number of at least 1");
+        check.require(parallelism == null || parallelism >= 1, "parallelism", "expected a whole number of at least 1");
         check.positive(checkpointInterval, "checkpoint-interval");
         check.require(stateDir == null || !stateDir.isBlank(), "state-dir", "expected a directory or a file system URI");
         check.positive(stopTimeout, "stop-timeout");

@@ -1,8 +1,8 @@
 package io.windrose.standalone;
 
 import io.windrose.pipeline.PipelineConfig;
+import io.windrose.restore.RestoreCheck;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -24,13 +24,6 @@ import sun.misc.Signal;
  */
 public final class StandaloneJob {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneJob.class);
-    /**
-     * Operators whose saved state may be dropped when the pipeline no longer has them: nothing a result depends on —
-     * and the threshold-alerts operator of versions before the alert engine (its alerts are raised again once).
-     */
-    private static final Set<String> SAFE_TO_DROP_PREFIXES = Set.of("dedup", "influxdb-", "kafka-", "late-readings",
-            "threshold-alerts", "window-alerts", "command-throttle", "mqtt-commands", "webhooks", "rules-topic",
-            "expected-");
 
     private final PipelineConfig config;
     private final StateDirectory state;
@@ -71,8 +64,8 @@ public final class StandaloneJob {
             SavedState saved = latest.get();
             StreamExecutionEnvironment probe = environment.apply(options);
             pipeline.accept(probe);
-            List<RestoreCheck.Unclaimed> unclaimed = RestoreCheck.unclaimed(saved, probe.getStreamGraph().getJobGraph(),
-                    uid -> SAFE_TO_DROP_PREFIXES.stream().anyMatch(uid::startsWith));
+            List<RestoreCheck.Unclaimed> unclaimed = RestoreCheck.unclaimed(saved.pointer(),
+                    probe.getStreamGraph().getJobGraph());
             List<String> lost = unclaimed.stream().filter(u -> !u.harmless()).map(RestoreCheck.Unclaimed::operator).toList();
             if (!lost.isEmpty()) {
                 throw new CannotResumeException(saved, lost);

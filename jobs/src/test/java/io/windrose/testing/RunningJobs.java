@@ -78,7 +78,7 @@ public final class RunningJobs implements AfterEachCallback {
         LinkedHashSet<String> filters = new LinkedHashSet<>();
         config.routes.forEach(route -> filters.addAll(route.topicFilters()));
         MqttSource source = MqttSource.builder().setConfig(config.mqtt).addTopicFilters(List.copyOf(filters)).build();
-        awaitSubscribed(broker, source.options(), config.job.parallelism);
+        awaitSubscribed(broker, source.options(), config.job.parallelism == null ? 1 : config.job.parallelism);
     }
 
     /** Waits until each of {@code parallelism} readers of a source subscribed to what its split holds. */

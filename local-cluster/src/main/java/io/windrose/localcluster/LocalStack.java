@@ -29,6 +29,9 @@ public final class LocalStack {
         Path config = Path.of("local-cluster/pipeline.yaml");
         boolean simulator = true;
         boolean fresh = false;
+        boolean flinkCluster = false;
+        Path clusterJar = Path.of("jobs/target/windrose-job-cluster.jar");
+        Path flinkClasspath = Path.of("local-cluster/flink/target/flink.classpath");
         int mqttPort = 1883, kafkaPort = 9092, influxPort = 8086;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -37,6 +40,9 @@ public final class LocalStack {
                 case "--config" -> config = Path.of(args[++i]);
                 case "--no-simulator" -> simulator = false;
                 case "--fresh" -> fresh = true;
+                case "--flink-cluster" -> flinkCluster = true;
+                case "--cluster-jar" -> clusterJar = Path.of(args[++i]);
+                case "--flink-classpath" -> flinkClasspath = Path.of(args[++i]);
                 case "--mqtt-port" -> mqttPort = Integer.parseInt(args[++i]);
                 case "--kafka-port" -> kafkaPort = Integer.parseInt(args[++i]);
                 case "--influx-port" -> influxPort = Integer.parseInt(args[++i]);
@@ -46,7 +52,8 @@ public final class LocalStack {
         LocalStack stack = new LocalStack();
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "local-stack-shutdown"));
         try {
-            stack.start(dir, jobJar, config, simulator, fresh, mqttPort, kafkaPort, influxPort);
+            stack.start(dir, flinkCluster ? clusterJar : jobJar, config, simulator, fresh, mqttPort, kafkaPort, influxPort,
+                    flinkCluster ? flinkClasspath : null);
         } catch (Exception e) {
             System.out.println("FAILED: " + e.getMessage());
             System.out.flush();
@@ -56,8 +63,9 @@ public final class LocalStack {
         Thread.currentThread().join();
     }
 
+    /** @param flinkClasspath with a Flink session cluster (its class path), or null for the job's own mini-cluster */
     private void start(Path dir, Path jobJar, Path config, boolean simulator, boolean fresh, int mqttPort, int kafkaPort,
-            int influxPort) throws IOException {
+            int influxPort, Path flinkClasspath) throws IOException {
         if (!Files.exists(jobJar)) {
             throw new IllegalStateException("job jar " + jobJar + " not found: build with mvn package first");
         }
@@ -72,28 +80,35 @@ public final class LocalStack {
         InfluxServer influx = track(new InfluxServer(influxPort, influxPort + 10000, influxPort + 10002, dir.resolve("influxdb")).start());
         influx.createDatabase("telemetry");
 
-        Path state = dir.resolve("state").toAbsolutePath();
-        log("starting the Windrose job (mini-cluster) with " + config + ", state in " + state
-                + (fresh ? " (--fresh: the job's saved state is dropped)" : ""));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", jobJar.toAbsolutePath().toString(), "--config", config.toAbsolutePath().toString()));
-        if (fresh) {
-            command.add("--fresh");
+        List<ManagedProcess> processes = new ArrayList<>(List.of(mosquitto.process(), kafka.process(), influx.process()));
+        ManagedProcess job = null;
+        String ready;
+        if (flinkClasspath != null) {
+            ready = startOnSessionCluster(dir, jobJar, config, fresh, flinkClasspath, processes);
+        } else {
+            Path state = dir.resolve("state").toAbsolutePath();
+            log("starting the Windrose job (mini-cluster) with " + config + ", state in " + state
+                    + (fresh ? " (--fresh: the job's saved state is dropped)" : ""));
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-jar", jobJar.toAbsolutePath().toString(), "--config", config.toAbsolutePath().toString()));
+            if (fresh) {
+                command.add("--fresh");
+            }
+            // the job's default state directory is $WINDROSE_STATE_ROOT/<job name> (unless the pipeline sets job.state-dir)
+            ManagedProcess standalone = ManagedProcess.start("windrose-job", command, Path.of("."), dir.resolve("job.log"),
+                    Map.of("WINDROSE_STATE_ROOT", state.toString()));
+            track(() -> {
+                log("stopping the Windrose job with a savepoint (log: " + standalone.log() + ")");
+                standalone.stop(JOB_STOP_GRACE);
+                log("the Windrose job stopped");
+            });
+            processes.add(standalone);
+            job = standalone;
+            ready = "job pid " + standalone.pid();
         }
-        // the job's default state directory is $WINDROSE_STATE_ROOT/<job name> (unless the pipeline sets job.state-dir)
-        ManagedProcess job = ManagedProcess.start("windrose-job", command, Path.of("."), dir.resolve("job.log"),
-                Map.of("WINDROSE_STATE_ROOT", state.toString()));
-        track(() -> {
-            log("stopping the Windrose job with a savepoint (log: " + job.log() + ")");
-            job.stop(JOB_STOP_GRACE);
-            log("the Windrose job stopped");
-        });
-        for (ManagedProcess process : List.of(mosquitto.process(), kafka.process(), influx.process(), job)) {
-            Files.writeString(pidFile, process.name() + " " + process.pid() + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        }
-        log("waiting for the job to subscribe (log: " + dir.resolve("job.log") + ")");
+        writePids(processes);
+        log("waiting for the job to subscribe (log: " + (job != null ? job.log() : dir.resolve("flink")) + ")");
         awaitSubscription(mosquitto, job);
 
         if (simulator) {
@@ -105,7 +120,75 @@ public final class LocalStack {
             thread.start();
             track(sim);
         }
-        log("READY (job pid " + job.pid() + ")");
+        log("READY (" + ready + ")");
+    }
+
+    /**
+     * A Flink session cluster (JobManager with Web UI on 8081, two TaskManagers restarted when they die), the cluster
+     * jar uploaded and run through the REST API — from the savepoint of the last {@code down} unless {@code fresh}.
+     */
+    private String startOnSessionCluster(Path dir, Path clusterJar, Path config, boolean fresh, Path flinkClasspath,
+            List<ManagedProcess> processes) throws IOException {
+        Path flinkDir = dir.resolve("flink");
+        log("starting a Flink session cluster: a JobManager (Web UI http://127.0.0.1:8081) and two TaskManagers (logs: "
+                + flinkDir + ")");
+        FlinkSessionCluster cluster = track(new FlinkSessionCluster(flinkDir, 8081, 2, flinkClasspath, Map.of()).start());
+        processes.add(cluster.jobManager());
+        for (int n = 1; n <= cluster.taskManagers(); n++) {
+            processes.add(cluster.taskManager(n));
+        }
+        FlinkRest rest = cluster.rest();
+        Path lastSavepoint = flinkDir.resolve("last-savepoint");
+        String savepoint = !fresh && Files.exists(lastSavepoint) ? Files.readString(lastSavepoint).trim() : null;
+        log("uploading " + clusterJar + " and running it through the REST API with " + config
+                + (savepoint == null ? "" : ", from savepoint " + savepoint));
+        String jarId = rest.upload(clusterJar);
+        List<String> programArgs = List.of("--config", config.toAbsolutePath().toString());
+        String jobId = rest.run(jarId, FlinkUpgrade.ENTRY_CLASS, programArgs, 0, savepoint, false);
+        // what local-cluster/upgrade stops, and runs again if the upgraded job cannot start
+        Files.writeString(flinkDir.resolve("job-id"), jobId + "\n");
+        Files.writeString(flinkDir.resolve("jar-id"), jarId + "\n");
+        Files.write(flinkDir.resolve("job-args"), programArgs);
+        Files.writeString(flinkDir.resolve("rest-url"), cluster.webUi() + "\n");
+        // stopped before the cluster: with a savepoint that the next up resumes from
+        track(() -> {
+            String current = Files.readString(flinkDir.resolve("job-id")).trim(); // local-cluster/upgrade replaces it
+            log("stopping job " + current + " with a savepoint");
+            Files.writeString(lastSavepoint, rest.stopWithSavepoint(current, cluster.savepoints().toUri().toString(),
+                    JOB_STOP_GRACE) + "\n");
+            log("job " + current + " stopped with savepoint " + Files.readString(lastSavepoint).trim());
+        });
+        Thread watchdog = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (int n = 1; n <= cluster.taskManagers(); n++) {
+                    try {
+                        if (cluster.restartIfDead(n)) {
+                            log("taskmanager-" + n + " died; started it again (pid " + cluster.taskManager(n).pid() + ")");
+                            List<ManagedProcess> now = new ArrayList<>(processes.subList(0, 3));
+                            now.add(cluster.jobManager());
+                            for (int m = 1; m <= cluster.taskManagers(); m++) {
+                                now.add(cluster.taskManager(m));
+                            }
+                            writePids(now);
+                        }
+                    } catch (IOException e) {
+                        log("restarting taskmanager-" + n + " failed: " + e.getMessage());
+                    }
+                }
+                ManagedProcess.sleep(2_000);
+            }
+        }, "taskmanager-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return "Flink session cluster, job " + jobId + ", Web UI " + cluster.webUi() + "/#/job/running/" + jobId;
+    }
+
+    private void writePids(List<ManagedProcess> processes) throws IOException {
+        StringBuilder pids = new StringBuilder();
+        for (ManagedProcess process : processes) {
+            pids.append(process.name()).append(' ').append(process.pid()).append('\n');
+        }
+        Files.writeString(pidFile, pids.toString());
     }
 
     /** Any subscription by a client of the job ({@code <prefix>-<subtask>}) means the job is running. */
@@ -116,12 +199,13 @@ public final class LocalStack {
                     && !l.contains("windrose-simulator"))) {
                 return;
             }
-            if (!job.isAlive()) {
+            if (job != null && !job.isAlive()) {
                 throw new IllegalStateException("the job exited; its log " + job.log() + ":\n" + job.tail());
             }
             ManagedProcess.sleep(200);
         }
-        throw new IllegalStateException("the job did not subscribe within 3 minutes; its log " + job.log() + ":\n" + job.tail());
+        throw new IllegalStateException("the job did not subscribe within 3 minutes" + (job == null ? ""
+                : "; its log " + job.log() + ":\n" + job.tail()));
     }
 
     private <T extends AutoCloseable> T track(T service) {
