@@ -37,11 +37,10 @@ import io.windrose.sink.InfluxPoints;
 import io.windrose.sink.KafkaSinkConfig;
 import io.windrose.sink.KafkaSinks;
 import io.windrose.standalone.StandaloneJob;
-import io.windrose.window.EmittedWindowGuard;
-import io.windrose.window.FieldStatsAggregate;
 import io.windrose.window.LateReadingsCounter;
 import io.windrose.window.SensorKey;
-import io.windrose.window.WindowResultFunction;
+import io.windrose.window.WindowStage;
+import io.windrose.window.WindowStatistics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -56,9 +55,6 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,22 +217,10 @@ public final class WindroseJob {
                     new SensorKey());
         }
 
-        WindowAssigner<Object, TimeWindow> windows = TumblingEventTimeWindows.of(config.window.size);
-        // readings for windows emitted before a restore go late instead of opening a fresh, partial window
-        SingleOutputStreamOperator<SensorReading> unemitted = DataStreamUtils
-                .reinterpretAsKeyedStream(readings.filter(reading -> !ExpectedSensors.isMarker(reading))
-                        .name("device-readings").uid("device-readings"), new SensorKey())
-                .transform("emitted-window-guard", readings.getType(), new EmittedWindowGuard(windows,
-                        config.eventTime.allowedLateness.toMillis(), LATE_READINGS))
-                .uid("emitted-window-guard");
-        SingleOutputStreamOperator<SensorAggregate> aggregates = DataStreamUtils
-                .reinterpretAsKeyedStream(unemitted, new SensorKey())
-                .window(windows)
-                .allowedLateness(config.eventTime.allowedLateness)
-                .sideOutputLateData(LATE_READINGS)
-                .aggregate(new FieldStatsAggregate(), new WindowResultFunction(config.window.tag()))
-                // the window in the uid: state of other windows cannot be resumed into these (see RestoreCheck)
-                .name("window-aggregates").uid("window-aggregates-" + config.window.tag());
+        WindowStage.Windows windows = WindowStage.apply(DataStreamUtils.reinterpretAsKeyedStream(
+                readings.filter(reading -> !ExpectedSensors.isMarker(reading)).name("device-readings").uid("device-readings"),
+                new SensorKey()), config.window, config.eventTime.allowedLateness, LATE_READINGS);
+        DataStream<SensorAggregate> aggregates = windows.windows();
 
         BroadcastStream<RuleUpdate> ruleUpdates = RuleUpdates.stream(messages.getExecutionEnvironment(), config.sinks.kafka);
         SingleOutputStreamOperator<AlertEvent> readingAlerts = readings
@@ -257,10 +241,9 @@ public final class WindroseJob {
             webhooks = webhooks.union(windowAlerts.getSideOutput(ActionCalls.WEBHOOK));
         }
 
-        DataStream<SensorReading> late = aggregates.getSideOutput(LATE_READINGS)
-                .union(unemitted.getSideOutput(LATE_READINGS))
-                .map(new LateReadingsCounter()).name("late-readings").uid("late-readings");
-        return new Pipeline(aggregates, alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late, commands,
+        DataStream<SensorReading> late = windows.late().map(new LateReadingsCounter()).name("late-readings")
+                .uid("late-readings");
+        return new Pipeline(windows.tiers() == null ? aggregates : aggregates.union(windows.tiers()), alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late, commands,
                 webhooks, readingAlerts.getSideOutput(RuleBook.STATUS));
     }
 
@@ -273,7 +256,7 @@ public final class WindroseJob {
                 kafka.deadLettersTopic, kafka.properties, config.decode.deadLetterPayloadBytes) : null;
         if (influxdb.enabled) {
             InfluxDbSink.Builder influx = InfluxDbSink.builder(influxdb).setDeadLetters(deadLetters);
-            pipeline.aggregates().sinkTo(influx.build(InfluxPoints.aggregates(), SensorAggregate::getSensorId))
+            pipeline.aggregates().sinkTo(influx.build(InfluxPoints.aggregates(WindowStatistics.of(config.window).stats()), SensorAggregate::getSensorId))
                     .name("influxdb-aggregates").uid("influxdb-aggregates");
             pipeline.alerts().sinkTo(influx.build(InfluxPoints.alerts(), AlertEvent::getSensorId))
                     .name("influxdb-alerts").uid("influxdb-alerts");

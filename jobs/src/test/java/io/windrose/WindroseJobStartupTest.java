@@ -29,7 +29,7 @@ class WindroseJobStartupTest {
         Result result = run("--config", file.toString());
         assertThat(result.exitCode).isEqualTo(2);
         assertThat(result.output).contains("configuration error").contains(file.toString()).contains("key 'window.sise'")
-                .contains("expected one of [size]");
+                .contains("expected one of [percentile-accuracy, session-gap, size, slide, stats, tier-measurement, tiers]");
     }
 
     @Test

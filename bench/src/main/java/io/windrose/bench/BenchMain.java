@@ -25,7 +25,7 @@ public final class BenchMain {
         }
         boolean quick = List.of(args).contains("--quick");
         Path out = Path.of("bench/results");
-        List<String> scenarios = List.of("e2e", "in-job", "latency", "keys", "recovery");
+        List<String> scenarios = List.of("e2e", "in-job", "latency", "keys", "recovery", "windows");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--out")) {
                 out = Path.of(args[++i]);
@@ -84,6 +84,10 @@ public final class BenchMain {
                         new KeyScaleScenario(results).run(sensors, backend);
                     }
                 }
+            }
+            if (scenarios.contains("windows")) {
+                progress("scenario 6: window kinds and statistics, 10,000 sensors");
+                new WindowVariantsScenario(results).run(new Load(quick ? 200_000 : 600_000, 10_000));
             }
             if (scenarios.contains("recovery")) {
                 progress("scenario 5: recovery from an injected failure, exactly-once Kafka");

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Scenario 4: many distinct sensors with the heap and the RocksDB state backends: throughput, checkpoint size and
@@ -22,7 +23,22 @@ final class KeyScaleScenario {
 
     void run(int sensors, String backend) throws Exception {
         int readings = Math.max(2 * sensors, 200_000);
-        Load load = new Load(readings, sensors);
+        Figures figures = measure(new Load(readings, sensors), backend, config -> {});
+        results.add("keys-" + label(sensors) + "-" + backend, "readings_per_s", figures.measured().rate(), "sensors",
+                sensors, "readings", readings, "checkpoint_bytes", figures.checkpointBytes(), "checkpoint_ms",
+                figures.checkpointMs(), "state_bytes_per_sensor", figures.bytesPerSensor(sensors), "cpu_cores",
+                figures.measured().cores());
+    }
+
+    /** Throughput of the whole in-job pipeline and the largest checkpoint while it ran. */
+    record Figures(InJobScenario.Measured measured, long checkpointBytes, long checkpointMs) {
+        Double bytesPerSensor(int sensors) {
+            return checkpointBytes > 0 ? (double) checkpointBytes / sensors : null;
+        }
+    }
+
+    /** Runs {@code load} through the pipeline ({@code tweak} changes its configuration), checkpointing every 2 s. */
+    static Figures measure(Load load, String backend, Consumer<PipelineConfig> tweak) throws Exception {
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
         PipelineConfig config = BenchConfig.pipeline(1, 1, 1, "keys", null, "none", null, "none");
         config.job.checkpointInterval = Duration.ofSeconds(2);
@@ -30,8 +46,8 @@ final class KeyScaleScenario {
         // RocksDB as it is run for large state: incremental checkpoints (the size is then that of the new files)
         config.job.flinkConfig.put("execution.checkpointing.incremental", String.valueOf(backend.equals("rocksdb")));
         config.job.flinkConfig.put("execution.checkpointing.dir", checkpoints.toUri().toString());
-        config.job.flinkConfig.put("state.checkpoints.dir", checkpoints.toUri().toString());
         config.job.flinkConfig.put("execution.checkpointing.min-pause", "500ms");
+        tweak.accept(config);
         AtomicLong maxSize = new AtomicLong(-1);
         AtomicLong durationAtMax = new AtomicLong(-1);
         AtomicBoolean done = new AtomicBoolean();
@@ -59,10 +75,7 @@ final class KeyScaleScenario {
             sampler.join();
             deleteRecursively(checkpoints);
         }
-        results.add("keys-" + label(sensors) + "-" + backend, "readings_per_s", measured.rate(), "sensors", sensors,
-                "readings", readings, "checkpoint_bytes", maxSize.get(), "checkpoint_ms", durationAtMax.get(),
-                "state_bytes_per_sensor", maxSize.get() > 0 ? (double) maxSize.get() / sensors : null,
-                "cpu_cores", measured.cores());
+        return new Figures(measured, maxSize.get(), durationAtMax.get());
     }
 
     static String label(int sensors) {

@@ -45,6 +45,7 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
     private final Counter retries;
     private final Counter failures;
     private final Counter pointsRejected;
+    private final Counter pointsDeleted;
     private final Histogram writeLatencyMs;
     private boolean timerPending;
 
@@ -64,12 +65,19 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
         this.retries = group.counter("retries");
         this.failures = group.counter("failedRequests");
         this.pointsRejected = group.counter("pointsRejected");
+        this.pointsDeleted = group.counter("pointsDeleted");
         this.writeLatencyMs = group.histogram("writeLatencyMs", new DescriptiveStatisticsHistogram(1_000));
         group.gauge("bufferedPoints", lines::size);
     }
 
     @Override
     public void write(T element, Context context) throws IOException {
+        PointDeletion deletion = mapper.deletion(element);
+        if (deletion != null) {
+            writeBuffer(); // what is buffered may be the very point
+            delete(deletion, keyOf.apply(element));
+            return;
+        }
         lines.add(mapper.toPoint(element).toLineProtocol());
         keys.add(keyOf.apply(element));
         if (lines.size() >= config.batchSize) {
@@ -156,6 +164,31 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting to retry an InfluxDB write");
+                }
+            }
+        }
+    }
+
+    /** Deletes a point, retried as writes are; one the server cannot delete becomes a dead letter. */
+    private void delete(PointDeletion point, String key) throws IOException {
+        long deadline = System.nanoTime() + config.retryTimeout.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.delete(point);
+                pointsDeleted.inc();
+                return;
+            } catch (InfluxWriteException e) {
+                failures.inc();
+                if (!e.retryable() || System.nanoTime() > deadline) {
+                    reject(point.toString(), key, "could not delete a point of a retracted window: " + e.getMessage());
+                    return;
+                }
+                retries.inc();
+                try {
+                    Thread.sleep(delayMs(attempt, e.retryAfterMs()));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting to retry an InfluxDB delete");
                 }
             }
         }

@@ -5,14 +5,20 @@ import static io.windrose.sink.LineProtocolText.safe;
 import com.influxdb.client.domain.WritePrecision;
 import com.influxdb.client.write.Point;
 import io.windrose.schema.AlertEvent;
+import io.windrose.schema.ExtraFieldStats;
 import io.windrose.schema.FieldStats;
 import io.windrose.schema.SensorAggregate;
+import io.windrose.window.Stat;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The InfluxDB data contract. Aggregates: measurement = route's measurement, tags {@code sensor}, topic-template tags
- * and {@code window}, fields {@code <field>_count|_min|_max|_mean|_sum|_last}, time = window start.
+ * The InfluxDB data contract. Aggregates: measurement = route's measurement (a tier's: window.tier-measurement), tags
+ * {@code sensor}, topic-template tags and {@code window}, fields {@code <field>_<stat>} for each statistic of
+ * {@code window.stats} (by default {@code _count|_min|_max|_mean|_sum|_last}; a stdev of one reading is left out),
+ * session windows also {@code window_end} (epoch milliseconds), time = window start.
  * Alerts: measurement {@code alerts}, tags {@code sensor}, {@code rule}, {@code level}, fields {@code state},
  * {@code value}, {@code threshold}, {@code kind}, {@code flapping}, {@code previous_level} and {@code message} when
  * present, time = the reading's event time (a deadman alert's: when the silence was detected). Names and tag values pass through
@@ -20,18 +26,42 @@ import java.util.TreeMap;
  */
 public final class InfluxPoints {
     public static final String ALERTS_MEASUREMENT = "alerts";
+    private static final String SESSION = "session";
 
     private InfluxPoints() {}
 
-    public static PointMapper<SensorAggregate> aggregates() {
-        return InfluxPoints::aggregate;
+    /** Aggregates with the fields of these statistics. */
+    public static PointMapper<SensorAggregate> aggregates(Set<Stat> stats) {
+        Set<Stat> chosen = EnumSet.copyOf(stats);
+        return new PointMapper<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public Point toPoint(SensorAggregate aggregate) {
+                return aggregate(aggregate, chosen);
+            }
+
+            @Override
+            public PointDeletion deletion(SensorAggregate aggregate) {
+                return aggregate.getRetracted() ? InfluxPoints.deletion(aggregate) : null;
+            }
+        };
+    }
+
+    /** The point a retracted window had written: its series and its start. */
+    static PointDeletion deletion(SensorAggregate aggregate) {
+        Map<String, String> tags = new TreeMap<>();
+        aggregate.getTags().forEach((key, value) -> tags.put(safe(key), safe(value)));
+        tags.put("sensor", safe(aggregate.getSensorId()));
+        tags.put("window", aggregate.getWindow());
+        return new PointDeletion(safe(aggregate.getMeasurement()), tags, aggregate.getWindowStart().toEpochMilli());
     }
 
     public static PointMapper<AlertEvent> alerts() {
         return InfluxPoints::alert;
     }
 
-    static Point aggregate(SensorAggregate aggregate) {
+    static Point aggregate(SensorAggregate aggregate, Set<Stat> stats) {
         Point point = Point.measurement(safe(aggregate.getMeasurement()));
         aggregate.getTags().forEach((key, value) -> point.addTag(safe(key), safe(value)));
         point.addTag("sensor", safe(aggregate.getSensorId()))
@@ -39,13 +69,30 @@ public final class InfluxPoints {
                 .time(aggregate.getWindowStart().toEpochMilli(), WritePrecision.MS);
         for (Map.Entry<String, FieldStats> field : new TreeMap<>(aggregate.getFields()).entrySet()) {
             String name = safe(field.getKey());
-            FieldStats stats = field.getValue();
-            point.addField(name + "_count", stats.getCount())
-                    .addField(name + "_min", stats.getMin())
-                    .addField(name + "_max", stats.getMax())
-                    .addField(name + "_mean", stats.getMean())
-                    .addField(name + "_sum", stats.getSum())
-                    .addField(name + "_last", stats.getLast());
+            FieldStats basic = field.getValue();
+            ExtraFieldStats extra = aggregate.getExtraStats().get(field.getKey());
+            for (Stat stat : stats) {
+                Number value = switch (stat) {
+                    case COUNT -> basic.getCount();
+                    case MIN -> basic.getMin();
+                    case MAX -> basic.getMax();
+                    case MEAN -> basic.getMean();
+                    case SUM -> basic.getSum();
+                    case LAST -> basic.getLast();
+                    case FIRST -> extra == null ? null : extra.getFirst();
+                    case STDEV -> extra == null ? null : extra.getStdev();
+                    case P50 -> extra == null ? null : extra.getP50();
+                    case P90 -> extra == null ? null : extra.getP90();
+                    case P95 -> extra == null ? null : extra.getP95();
+                    case P99 -> extra == null ? null : extra.getP99();
+                };
+                if (value != null) {
+                    point.addField(name + "_" + stat, value);
+                }
+            }
+        }
+        if (aggregate.getWindow().equals(SESSION)) {
+            point.addField("window_end", aggregate.getWindowEnd().toEpochMilli());
         }
         return point;
     }

@@ -10,6 +10,7 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.api.windowing.assigners.MergingWindowAssigner;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -21,6 +22,8 @@ import org.apache.flink.util.OutputTag;
  * watermarks: after a restore the window operator starts from none and would open a fresh, partial window for a
  * reading of a window it already emitted, whose result would then overwrite the complete one (the same InfluxDB point).
  * While the job runs this decides exactly as the window operator does (window end - 1 + allowed lateness &lt;= watermark).
+ * Session windows merge: a reading whose own window is late may still join a session that is not, which only the
+ * window operator knows — so for them the guard decides only until the watermark is back at the restored one.
  */
 public final class EmittedWindowGuard extends AbstractStreamOperator<SensorReading>
         implements OneInputStreamOperator<SensorReading, SensorReading> {
@@ -31,6 +34,9 @@ public final class EmittedWindowGuard extends AbstractStreamOperator<SensorReadi
     private final OutputTag<SensorReading> late;
     private transient ListState<Long> savedFloor;
     private transient long floor;
+    /** The floor restored from state, and the highest watermark since this start. */
+    private transient long restoredFloor;
+    private transient long watermark;
     private transient WindowAssigner.WindowAssignerContext assignerContext;
 
     /** @param late where readings for windows already emitted (and past their lateness) go */
@@ -56,6 +62,8 @@ public final class EmittedWindowGuard extends AbstractStreamOperator<SensorReadi
             }
             floor = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
         }
+        restoredFloor = floor;
+        watermark = Long.MIN_VALUE;
         assignerContext = new WindowAssigner.WindowAssignerContext() {
             @Override
             public long getCurrentProcessingTime() {
@@ -73,6 +81,7 @@ public final class EmittedWindowGuard extends AbstractStreamOperator<SensorReadi
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         floor = Math.max(floor, mark.getTimestamp());
+        watermark = Math.max(watermark, mark.getTimestamp());
         super.processWatermark(mark);
     }
 
@@ -88,6 +97,9 @@ public final class EmittedWindowGuard extends AbstractStreamOperator<SensorReadi
     private boolean isLate(StreamRecord<SensorReading> record) {
         if (floor == Long.MIN_VALUE) {
             return false;
+        }
+        if (assigner instanceof MergingWindowAssigner && watermark >= restoredFloor) {
+            return false; // caught up: the window operator decides, merging as it goes
         }
         Collection<TimeWindow> windows = assigner.assignWindows(record.getValue(), record.getTimestamp(), assignerContext);
         for (TimeWindow window : windows) {

@@ -7,9 +7,19 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** count, min, max, sum and last (by event time) of every field of one sensor's readings in a window. */
+/**
+ * count, min, max, sum, first and last (by event time), the second moment and, when percentiles are asked for, a
+ * quantile sketch of every field of one sensor's readings in a window. Mergeable: session windows, parallel partials
+ * and rollup tiers combine accumulators with {@link #merge}.
+ */
 public final class FieldStatsAggregate implements AggregateFunction<SensorReading, WindowAccumulator, WindowAccumulator> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    private final WindowStatistics statistics;
+
+    public FieldStatsAggregate(WindowStatistics statistics) {
+        this.statistics = statistics;
+    }
 
     @Override
     public WindowAccumulator createAccumulator() {
@@ -29,16 +39,32 @@ public final class FieldStatsAggregate implements AggregateFunction<SensorReadin
             double value = field.getValue();
             FieldAccumulator f = acc.getFields().get(field.getKey());
             if (f == null) {
-                acc.getFields().put(field.getKey(), new FieldAccumulator(1L, value, value, value, value, time));
+                f = FieldAccumulator.newBuilder().setCount(1L).setMin(value).setMax(value).setSum(value)
+                        .setLast(value).setLastTime(time).setFirst(value).setFirstTime(time).setM2(0.0)
+                        .setSketch(statistics.percentiles() ? statistics.sketch().empty() : null).build();
+                acc.getFields().put(field.getKey(), f);
             } else {
+                // Welford: the squared distance to the mean before and after this value
+                double meanBefore = f.getSum() / f.getCount();
                 f.setCount(f.getCount() + 1);
+                f.setSum(f.getSum() + value);
+                f.setM2(f.getM2() + (value - meanBefore) * (value - f.getSum() / f.getCount()));
                 f.setMin(Math.min(f.getMin(), value));
                 f.setMax(Math.max(f.getMax(), value));
-                f.setSum(f.getSum() + value);
                 if (time >= f.getLastTime()) {
                     f.setLast(value);
                     f.setLastTime(time);
                 }
+                if (time < f.getFirstTime()) {
+                    f.setFirst(value);
+                    f.setFirstTime(time);
+                }
+            }
+            if (statistics.percentiles()) {
+                if (f.getSketch() == null) { // state from before percentiles were asked for: counts from now on
+                    f.setSketch(statistics.sketch().empty());
+                }
+                statistics.sketch().add(f.getSketch(), value);
             }
         }
         return acc;
@@ -57,14 +83,7 @@ public final class FieldStatsAggregate implements AggregateFunction<SensorReadin
             if (fa == null) {
                 a.getFields().put(entry.getKey(), FieldAccumulator.newBuilder(fb).build());
             } else {
-                fa.setCount(fa.getCount() + fb.getCount());
-                fa.setMin(Math.min(fa.getMin(), fb.getMin()));
-                fa.setMax(Math.max(fa.getMax(), fb.getMax()));
-                fa.setSum(fa.getSum() + fb.getSum());
-                if (fb.getLastTime() >= fa.getLastTime()) {
-                    fa.setLast(fb.getLast());
-                    fa.setLastTime(fb.getLastTime());
-                }
+                merge(fa, fb);
             }
         }
         if (a.getSensorId().isEmpty()) {
@@ -73,5 +92,30 @@ public final class FieldStatsAggregate implements AggregateFunction<SensorReadin
             a.setTags(b.getTags());
         }
         return a;
+    }
+
+    private void merge(FieldAccumulator fa, FieldAccumulator fb) {
+        long n = fa.getCount() + fb.getCount();
+        // Chan et al.: second moments of two partials combine with the distance between their means
+        double delta = fb.getSum() / fb.getCount() - fa.getSum() / fa.getCount();
+        fa.setM2(fa.getM2() + fb.getM2() + delta * delta * fa.getCount() * fb.getCount() / n);
+        fa.setCount(n);
+        fa.setMin(Math.min(fa.getMin(), fb.getMin()));
+        fa.setMax(Math.max(fa.getMax(), fb.getMax()));
+        fa.setSum(fa.getSum() + fb.getSum());
+        if (fb.getLastTime() >= fa.getLastTime()) {
+            fa.setLast(fb.getLast());
+            fa.setLastTime(fb.getLastTime());
+        }
+        if (fb.getFirstTime() < fa.getFirstTime()) {
+            fa.setFirst(fb.getFirst());
+            fa.setFirstTime(fb.getFirstTime());
+        }
+        if (fb.getSketch() != null) {
+            if (fa.getSketch() == null) {
+                fa.setSketch(statistics.sketch().empty());
+            }
+            statistics.sketch().merge(fa.getSketch(), fb.getSketch());
+        }
     }
 }

@@ -138,6 +138,29 @@ class PipelineConfigLoaderTest {
         assertThat(text).contains("username=u").doesNotContain("hunter2");
     }
 
+    @Test
+    void windowKindsTiersAndStatisticsAreCheckedWhereTheyAreWritten() throws IOException {
+        PipelineConfig sliding = load(MINIMAL + "window: {size: 1m, slide: 10s, stats: [count, p99]}\n");
+        assertThat(sliding.window.tag()).isEqualTo("1m/10s");
+        assertThat(load(MINIMAL + "window: {session-gap: 30s}\n").window.tag()).isEqualTo("session");
+        assertThat(load(MINIMAL + "window: {size: 10s, tiers: [1m, 1h]}\n").window.tiers)
+                .containsExactly(Duration.ofMinutes(1), Duration.ofHours(1));
+        assertThatThrownBy(() -> load(MINIMAL + "window: {size: 10s, slide: 10s}\n"))
+                .hasMessageContaining("key 'window.slide'").hasMessageContaining("less than window.size (10s)");
+        assertThatThrownBy(() -> load(MINIMAL + "window: {slide: 5s, session-gap: 1m}\n"))
+                .hasMessageContaining("key 'window.session-gap'").hasMessageContaining("not both");
+        assertThatThrownBy(() -> load(MINIMAL + "window: {size: 10s, tiers: [1m, 90s]}\n"))
+                .hasMessageContaining("key 'window.tiers[1]'").hasMessageContaining("a multiple of 1m larger than it");
+        assertThatThrownBy(() -> load(MINIMAL + "window: {session-gap: 1m, tiers: [1h]}\n"))
+                .hasMessageContaining("key 'window.tiers'").hasMessageContaining("only over tumbling windows");
+        assertThatThrownBy(() -> load(MINIMAL + "window: {stats: [count, p42]}\n"))
+                .hasMessageContaining("window.stats").hasMessageContaining("p99");
+        assertThatThrownBy(() -> load(MINIMAL + "window: {stats: [count, count]}\n"))
+                .hasMessageContaining("key 'window.stats'").hasMessageContaining("distinct");
+        assertThatThrownBy(() -> load(MINIMAL + "window: {percentile-accuracy: 1.5}\n"))
+                .hasMessageContaining("key 'window.percentile-accuracy'");
+    }
+
     private PipelineConfig load(String yaml) throws IOException {
         return new PipelineConfigLoader().load(write(yaml), List.of());
     }

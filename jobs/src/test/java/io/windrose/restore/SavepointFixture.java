@@ -48,6 +48,8 @@ public final class SavepointFixture {
               max-out-of-orderness: 1s
             dedup:
               last-readings: 64
+              # the rings expire this long after their last write, in processing time: the fixture must outlive its date
+              horizon: 36500d
             rules:
               - {name: hot, field: temperature, above: {critical: 40}}
             """;

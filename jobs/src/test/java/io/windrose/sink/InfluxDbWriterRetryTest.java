@@ -38,6 +38,11 @@ class InfluxDbWriterRetryTest {
         }
 
         @Override
+        public void delete(PointDeletion point) {
+            throw new AssertionError("no deletions here");
+        }
+
+        @Override
         public void close() {}
     }
 
@@ -123,6 +128,11 @@ class InfluxDbWriterRetryTest {
                     throw new InfluxWriteException(400, "partial write: field type conflict", -1, null);
                 }
                 written.addAll(lines);
+            }
+
+            @Override
+            public void delete(PointDeletion point) {
+                throw new AssertionError("no deletions here");
             }
 
             @Override

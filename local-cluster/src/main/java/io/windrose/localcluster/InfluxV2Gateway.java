@@ -1,5 +1,7 @@
 package io.windrose.localcluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -19,13 +21,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Puts InfluxDB's v2 write endpoint in front of an InfluxDB 1.x server that lacks it (Debian ships 1.6.7).
  *
  * <p>{@code POST /api/v2/write?bucket=db/rp&precision=ns|us|ms|s} is mapped onto 1.x
  * {@code /write?db=db&rp=rp&precision=n|u|ms|s}, exactly as InfluxDB 1.8+ does itself; the body and its
- * Content-Encoding pass through untouched. Every other request (queries, ping) is passed through as it is, so
+ * Content-Encoding pass through untouched. {@code POST /api/v2/delete?bucket=db/rp} with a JSON body (start, stop,
+ * a predicate of {@code key="value"} terms joined by AND, as InfluxDB 2 and Enterprise 1.8+ take it) becomes an
+ * InfluxQL {@code DELETE} of that measurement, those tags and that time range. Every other request (queries, ping) is passed through as it is, so
  * the 1.x {@code influx} CLI and InfluxQL clients work against the gateway's port too.
  */
 public final class InfluxV2Gateway implements AutoCloseable {
@@ -68,6 +74,10 @@ public final class InfluxV2Gateway implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
+            if (path.equals("/api/v2/delete")) {
+                delete(exchange, query);
+                return;
+            }
             boolean v2Write = path.equals("/api/v2/write");
             String target = v2Write ? "/write?" + toV1WriteQuery(query) : exchange.getRequestURI().getRawPath()
                     + (query == null ? "" : "?" + query);
@@ -107,6 +117,74 @@ public final class InfluxV2Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
             exchange.sendResponseHeaders(503, -1);
         }
+    }
+
+    private void delete(HttpExchange exchange, String rawQuery) throws IOException, InterruptedException {
+        String db = toV1WriteQuery(rawQuery).replaceFirst("^db=([^&]*).*$", "$1");
+        String statement;
+        try {
+            statement = toInfluxQlDelete(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            answerError(exchange, 400, e.getMessage().replace("\\", "\\\\").replace("\"", "\\\""));
+            return;
+        }
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(upstream.resolve("/query?db=" + db))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("q=" + enc(statement))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // /query answers 200 with {"results":[{"error":"..."}]} for a statement it refuses
+        Matcher refused = Pattern.compile("\"error\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(response.body());
+        if (response.statusCode() / 100 != 2) {
+            answerError(exchange, response.statusCode(), refused.find() ? refused.group(1) : "");
+        } else if (refused.find()) {
+            answerError(exchange, 400, refused.group(1));
+        } else {
+            exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    /** @param message already escaped for a JSON string */
+    private static void answerError(HttpExchange exchange, int status, String message) throws IOException {
+        byte[] body = toV2Error(status, "{\"error\":\"" + message + "\"}");
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** {"start":…,"stop":…,"predicate":"_measurement=\"m\" AND k=\"v\""} as an InfluxQL DELETE. */
+    static String toInfluxQlDelete(String json) {
+        JsonNode request;
+        try {
+            request = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("expected a JSON body, got " + json);
+        }
+        String start = request.path("start").isTextual() ? request.path("start").asText() : null;
+        String stop = request.path("stop").isTextual() ? request.path("stop").asText() : null;
+        String predicate = request.path("predicate").isTextual() ? request.path("predicate").asText() : null;
+        Matcher term = Pattern.compile("\\s*([A-Za-z0-9_.-]+)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(?:AND|$)")
+                .matcher(predicate == null ? "" : predicate);
+        String measurement = null;
+        StringBuilder where = new StringBuilder("time >= '").append(start).append("' AND time <= '").append(stop).append('\'');
+        int at = 0;
+        while (term.lookingAt()) {
+            String value = term.group(2).replace("\\\"", "\"").replace("\\\\", "\\");
+            if (term.group(1).equals("_measurement")) {
+                measurement = value;
+            } else {
+                where.append(" AND \"").append(term.group(1)).append("\" = '")
+                        .append(value.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+            }
+            at = term.end();
+            term.region(at, term.regionEnd());
+        }
+        if (measurement == null || at != (predicate == null ? 0 : predicate.length()) || start == null || stop == null) {
+            throw new IllegalArgumentException("expected start, stop and a predicate of key=\"value\" terms joined by AND"
+                    + " with _measurement, got " + json);
+        }
+        return "DELETE FROM \"" + measurement.replace("\"", "\\\"") + "\" WHERE " + where;
     }
 
     static String toV1WriteQuery(String rawQuery) {
