@@ -256,10 +256,14 @@ public final class WindroseJob {
                 kafka.deadLettersTopic, kafka.properties, config.decode.deadLetterPayloadBytes) : null;
         if (influxdb.enabled) {
             InfluxDbSink.Builder influx = InfluxDbSink.builder(influxdb).setDeadLetters(deadLetters);
-            pipeline.aggregates().sinkTo(influx.build(InfluxPoints.aggregates(WindowStatistics.of(config.window).stats()), SensorAggregate::getSensorId))
-                    .name("influxdb-aggregates").uid("influxdb-aggregates");
+            // each InfluxDB writer in a task of its own: its writes are blocking HTTP requests, and chained they held
+            // up the windows and the alerts behind them (alert latency p50 527 ms at 5,000 msgs/s chained, against
+            // 54 ms with InfluxDB off); unchained they cost one hop for the aggregates (a tenth of the readings)
+            pipeline.aggregates().sinkTo(influx.build(InfluxPoints.aggregates(WindowStatistics.of(config.window).stats()),
+                            SensorAggregate::getSensorId))
+                    .name("influxdb-aggregates").uid("influxdb-aggregates").disableChaining();
             pipeline.alerts().sinkTo(influx.build(InfluxPoints.alerts(), AlertEvent::getSensorId))
-                    .name("influxdb-alerts").uid("influxdb-alerts");
+                    .name("influxdb-alerts").uid("influxdb-alerts").disableChaining();
         }
         if (config.rules.stream().anyMatch(rule -> !rule.actions.isEmpty()) || RuleUpdates.enabled(kafka)) {
             pipeline.commands().keyBy(MqttCommand::getTopic)

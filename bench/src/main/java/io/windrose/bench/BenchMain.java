@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Runs the benchmarks: starts its own Mosquitto, Kafka and InfluxDB on free loopback ports, measures each scenario
  * against a baseline in the same run, prints one JSON line per figure and a summary table, and draws a PNG chart.
- * {@code --quick}: a smaller load, under 3 minutes on 2 cores.
+ * {@code --quick}: a smaller load, under 3 minutes on 2 cores. {@code --profile}: a flight recording and flame graph of
+ * each e2e Windrose run at parallelism 1 ({@link Profiler}).
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -24,6 +25,7 @@ public final class BenchMain {
             return;
         }
         boolean quick = List.of(args).contains("--quick");
+        boolean profile = List.of(args).contains("--profile");
         Path out = Path.of("bench/results");
         List<String> scenarios = List.of("e2e", "in-job", "latency", "keys", "recovery", "windows");
         for (int i = 0; i < args.length; i++) {
@@ -59,11 +61,16 @@ public final class BenchMain {
             for (int qos : scenarios.contains("e2e") ? new int[] {0, 1} : new int[0]) {
                 progress("scenario 1, QoS " + qos + ": broker limit");
                 double broker = e2e.brokerLimit(load, qos);
+                progress("scenario 1, QoS " + qos + ": the peer script (seed_pipeline.py)");
+                BrokerVsJobScenario.Peer peer = e2e.peer(load, qos, broker);
                 progress("scenario 1, QoS " + qos + ": Windrose, parallelism 1");
-                double rate = e2e.windrose(load, qos, 1, broker);
+                double rate;
+                try (Profiler profiler = profile ? new Profiler(out, "e2e-qos" + qos) : null) {
+                    rate = e2e.windrose(load, qos, 1, broker, peer);
+                }
                 maxRate = qos == 1 ? rate : maxRate;
                 progress("scenario 1, QoS " + qos + ": Windrose, parallelism 2");
-                e2e.windrose(load, qos, 2, broker);
+                e2e.windrose(load, qos, 2, broker, peer);
             }
             if (scenarios.contains("latency")) {
                 double rate = (maxRate > 0 ? maxRate : 10_000) / 2;

@@ -6,15 +6,24 @@ import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.pipeline.PipelineConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Scenario 1: the same pre-generated load published at full speed (a) to a bare counting subscriber — the broker's
- * limit — and (b) through the Windrose job (windows, a threshold rule, InfluxDB and Kafka sinks on).
+ * limit —, (b) through the hand-written peer script ({@link SeedPeer}) and (c) through the Windrose job (windows, a
+ * threshold rule, the InfluxDB sink; Kafka off, as the peer writes InfluxDB only). (b) and (c) count as finished when
+ * every reading is in an InfluxDB point: the peer flushes its open windows when the load has arrived; Windrose's last
+ * windows are closed by readings of a sensor "closer" a minute of event time after the load (the watermark passes
+ * them), published right after it on the same connection.
  */
 final class BrokerVsJobScenario {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final MosquittoServer mosquitto;
     private final KafkaServer kafka;
     private final InfluxServer influx;
@@ -46,14 +55,38 @@ final class BrokerVsJobScenario {
         }
     }
 
-    /** Messages per second through the whole Windrose job, and the ratio to the broker's limit. */
-    double windrose(Load load, int qos, int parallelism, double brokerRate) throws Exception {
+    /** The peer's messages per second and CPU per reading, or null without the peer script. */
+    Peer peer(Load load, int qos, double brokerRate) throws Exception {
+        Path script = SeedPeer.script();
+        if (script == null) {
+            return null;
+        }
+        String database = "peer" + (++run);
+        try (SeedPeer peer = new SeedPeer(script, mosquitto.port(), influx.port(), qos, load.count, database)) {
+            long start = System.nanoTime();
+            publish(load, qos);
+            SeedPeer.Result result = peer.await();
+            double seconds = (result.endNanos() - start) / 1e9;
+            double rate = result.received() / seconds;
+            double cpuPerReading = result.cpuSeconds() * 1e6 / result.received();
+            results.add("peer-qos" + qos, "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate, "messages",
+                    result.received(), "published", load.count, "counted_in_influxdb", countedInInflux(database, "count"),
+                    "seconds", seconds, "cpu_us_per_reading", cpuPerReading,
+                    "peer", "seed_pipeline.py (paho-mqtt, json.loads, one field's 10 s window, InfluxDB batches of 5000)");
+            return new Peer(rate, cpuPerReading);
+        }
+    }
+
+    /** The peer's figures of the same QoS, for the ratios. */
+    record Peer(double rate, double cpuPerReading) {}
+
+    /** Messages per second through the whole Windrose job, and the ratio to the broker's limit and the peer. */
+    double windrose(Load load, int qos, int parallelism, double brokerRate, Peer peer) throws Exception {
         int id = ++run;
         String database = "bench" + id;
         influx.createDatabase(database);
         PipelineConfig config = BenchConfig.pipeline(mosquitto.port(), qos, parallelism, "bench-" + id, influx.url(),
-                database, kafka.bootstrapServers(), "bench" + id);
-        Topics.create(kafka.bootstrapServers(), config.sinks.kafka);
+                database, null, "bench" + id);
         InMemoryMetrics.reset();
         StreamExecutionEnvironment env = WindroseJob.environment(config);
         WindroseJob.build(env, config);
@@ -65,36 +98,52 @@ final class BrokerVsJobScenario {
             }
             long brokerCpu0 = Cpu.processNanos(mosquitto.process().pid());
             long jvmCpu0 = Cpu.thisProcessNanos();
+            long benchThreadCpu0 = Cpu.thisThreadNanos(); // the publisher and the polling run on this thread
             long start = System.nanoTime();
-            publish(load, qos);
+            // on the publisher's connection, after the load: a closer on a connection of its own could overtake the
+            // load's tail at the broker and make it late (seen at QoS 0: 14% of the readings late)
+            publish(load, qos, 2 * parallelism);
             // Flink's own per-task time split, sampled mid-run: where does each task spend its time?
             java.util.Map<String, Double> timeSplit = new java.util.LinkedHashMap<>();
             Thread sampler = new Thread(() -> {
                 try {
-                    Thread.sleep(5_000);
+                    Thread.sleep(2_000);
                 } catch (InterruptedException e) {
                     return;
                 }
-                for (String task : java.util.List.of("Source", "window-aggregates", "threshold-alerts")) {
-                    String key = task.equals("Source") ? "source" : task.startsWith("window") ? "window" : "alerts";
+                // the source chain (MQTT, decode, event time) and the keyed chain after the one shuffle (dedup,
+                // windows, alerts, sinks)
+                for (String task : java.util.List.of("Source: mqtt-source", "window-aggregates")) {
+                    String key = task.startsWith("Source") ? "source" : "keyed";
                     timeSplit.put(key + "_busy_ms_per_s", InMemoryMetrics.taskGauge(task, "busyTimeMsPerSecond"));
                     timeSplit.put(key + "_backpressured_ms_per_s", InMemoryMetrics.taskGauge(task, "backPressuredTimeMsPerSecond"));
                     timeSplit.put(key + "_idle_ms_per_s", InMemoryMetrics.taskGauge(task, "idleTimeMsPerSecond"));
                 }
             }, "time-split-sampler");
             sampler.start();
-            long end = awaitCount(() -> InMemoryMetrics.count("readingsDecoded") + InMemoryMetrics.count("MALFORMED"),
-                    load.count, Duration.ofSeconds(120));
+            // every window of the load written: each sensor's readings in 10 s windows of 10 readings
+            long windows = (long) load.sensors * ((load.count / load.sensors + 9) / 10);
+            long end = awaitCount(() -> InMemoryMetrics.count("pointsWritten", "influxdb-aggregates"), windows,
+                    Duration.ofSeconds(180));
+            double jobCpuSeconds = (Cpu.thisProcessNanos() - jvmCpu0 - (Cpu.thisThreadNanos() - benchThreadCpu0)) / 1e9;
             sampler.join();
             double seconds = (end - start) / 1e9;
-            long decoded = InMemoryMetrics.count("readingsDecoded");
-            double rate = decoded / seconds;
+            long decoded = InMemoryMetrics.count("readingsDecoded") - 2 * parallelism; // without the closers
+            long counted = countedInInflux(database, "temperature_count");
+            double rate = counted / seconds;
             java.util.List<Object> figure = new java.util.ArrayList<>(java.util.List.of(
-                    "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate, "messages", decoded, "published", load.count,
-                    "lost", load.count - decoded, "parallelism", parallelism, "seconds", seconds,
+                    "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate));
+            if (peer != null) {
+                figure.addAll(java.util.List.of("ratio_to_peer", rate / peer.rate(), "peer_msgs_per_s", peer.rate(),
+                        "peer_cpu_us_per_reading", peer.cpuPerReading()));
+            }
+            figure.addAll(java.util.List.of("cpu_us_per_reading", jobCpuSeconds * 1e6 / counted,
+                    "messages", decoded, "counted_in_influxdb", counted, "published", load.count,
+                    "lost", load.count - counted, "late", InMemoryMetrics.count("lateReadings"), "parallelism", parallelism, "seconds", seconds,
                     "broker_cpu_cores", (Cpu.processNanos(mosquitto.process().pid()) - brokerCpu0) / 1e9 / seconds,
-                    "bench_jvm_cpu_cores", (Cpu.thisProcessNanos() - jvmCpu0) / 1e9 / seconds,
-                    "checkpoint_interval_ms", config.job.checkpointInterval.toMillis()));
+                    "job_cpu_cores", jobCpuSeconds / seconds,
+                    "checkpoint_interval_ms", config.job.checkpointInterval.toMillis(),
+                    "end", "every reading in InfluxDB; last windows closed by readings 60 s of event time later"));
             timeSplit.forEach((k, v) -> {
                 figure.add(k);
                 figure.add(v);
@@ -106,14 +155,41 @@ final class BrokerVsJobScenario {
         }
     }
 
+    /** Sum of a count field over the database's points, except the closer's: the readings InfluxDB holds. */
+    private long countedInInflux(String database, String countField) {
+        try {
+            JsonNode series = JSON.readTree(influx.query(database, "SELECT sum(\"" + countField + "\") FROM /.*/ WHERE "
+                    + "sensor != 'closer'")).path("results").path(0).path("series");
+            long sum = 0;
+            for (JsonNode s : series) {
+                sum += s.path("values").path(0).path(1).asLong();
+            }
+            return sum;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void publish(Load load, int qos) throws Exception {
+        publish(load, qos, 0);
+    }
+
+    /**
+     * The load, then {@code closers} readings of a sensor "closer" a minute of event time after it: the watermark passes
+     * every window of the load (several, so that each reader of a shared subscription gets one: Mosquitto deals them
+     * round-robin).
+     */
+    private void publish(Load load, int qos, int closers) throws Exception {
         try (RawMqtt.Publisher publisher = new RawMqtt.Publisher(mosquitto.port(), "bench-publisher-" + (++run), qos, 1000)) {
-            for (int i = 0; i < load.count; i++) {
-                byte[] frame = RawMqtt.publishFrame(load.topic(i), load.payloads[i], qos);
+            for (int i = 0; i < load.count + closers; i++) {
+                byte[] frame = i < load.count ? RawMqtt.publishFrame(load.topic(i), load.payloads[i], qos)
+                        : RawMqtt.publishFrame("sensors/site-a/closer", ("{\"sensor\":\"closer\",\"ts\":"
+                                + (load.timestamp(load.count - 1) + 60_000 + i - load.count) + ",\"temperature\":0}")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8), qos);
                 publisher.publish(frame, qos > 0 ? RawMqtt.packetIdOffset(frame) : 0);
             }
             publisher.flush();
-            publisher.awaitAcks(load.count, 60_000);
+            publisher.awaitAcks(load.count + closers, 60_000);
         }
     }
 

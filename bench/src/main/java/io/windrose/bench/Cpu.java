@@ -15,6 +15,10 @@ final class Cpu {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    static long thisThreadNanos() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
     /** utime + stime of a process, in nanoseconds (0 when unknown). */
     static long processNanos(long pid) {
         try {

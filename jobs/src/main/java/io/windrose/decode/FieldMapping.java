@@ -67,10 +67,20 @@ public final class FieldMapping implements Serializable {
 
     /** Whether a field named so (before renaming) is kept. */
     boolean keeps(String name) {
-        if (!include.isEmpty() && include.stream().noneMatch(p -> p.matcher(name).matches())) {
+        // plain loops, no streams: asked for every field of every message (a stream here was 11 % of the source task)
+        if (!include.isEmpty() && !matchesAny(include, name)) {
             return false;
         }
-        return exclude.stream().noneMatch(p -> p.matcher(name).matches());
+        return exclude.isEmpty() || !matchesAny(exclude, name);
+    }
+
+    private static boolean matchesAny(List<Pattern> patterns, String name) {
+        for (Pattern pattern : patterns) {
+            if (pattern.matcher(name).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The name a kept field is written under. */

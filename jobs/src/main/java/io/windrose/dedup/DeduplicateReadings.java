@@ -3,6 +3,7 @@ package io.windrose.dedup;
 import io.windrose.alert.ExpectedSensors;
 import io.windrose.schema.SensorReading;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -81,12 +82,19 @@ public final class DeduplicateReadings extends KeyedProcessFunction<String, Sens
     static long fingerprint(SensorReading reading) {
         long h = mix(reading.getEventTime().toEpochMilli());
         Map<String, Double> fields = reading.getFields();
-        if (fields.size() > 1 && !(fields instanceof TreeMap)) {
-            fields = new TreeMap<>(fields);
+        if (fields.size() == 1 || fields instanceof TreeMap) {
+            for (Map.Entry<String, Double> field : fields.entrySet()) {
+                h = mix(mix(h * 31 + field.getKey().hashCode()) * 31 + Double.doubleToLongBits(field.getValue()));
+            }
+            return h;
         }
-        for (Map.Entry<String, Double> field : fields.entrySet()) {
-            h = mix(h * 31 + field.getKey().hashCode());
-            h = mix(h * 31 + Double.doubleToLongBits(field.getValue()));
+        // in name order, as a TreeMap would give them (the same fingerprints as before), without building one: the
+        // TreeMap per reading was 6 % of this operator's time
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, Double>[] sorted = fields.entrySet().toArray(new Map.Entry[0]);
+        Arrays.sort(sorted, Map.Entry.comparingByKey());
+        for (Map.Entry<String, Double> field : sorted) {
+            h = mix(mix(h * 31 + field.getKey().hashCode()) * 31 + Double.doubleToLongBits(field.getValue()));
         }
         return h;
     }

@@ -2,8 +2,6 @@ package io.windrose.sink;
 
 import static io.windrose.sink.LineProtocolText.safe;
 
-import com.influxdb.client.domain.WritePrecision;
-import com.influxdb.client.write.Point;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.ExtraFieldStats;
 import io.windrose.schema.FieldStats;
@@ -37,7 +35,7 @@ public final class InfluxPoints {
             private static final long serialVersionUID = 1L;
 
             @Override
-            public Point toPoint(SensorAggregate aggregate) {
+            public LinePoint toPoint(SensorAggregate aggregate) {
                 return aggregate(aggregate, chosen);
             }
 
@@ -61,12 +59,12 @@ public final class InfluxPoints {
         return InfluxPoints::alert;
     }
 
-    static Point aggregate(SensorAggregate aggregate, Set<Stat> stats) {
-        Point point = Point.measurement(safe(aggregate.getMeasurement()));
+    static LinePoint aggregate(SensorAggregate aggregate, Set<Stat> stats) {
+        LinePoint point = LinePoint.measurement(safe(aggregate.getMeasurement()));
         aggregate.getTags().forEach((key, value) -> point.addTag(safe(key), safe(value)));
         point.addTag("sensor", safe(aggregate.getSensorId()))
                 .addTag("window", aggregate.getWindow())
-                .time(aggregate.getWindowStart().toEpochMilli(), WritePrecision.MS);
+                .time(aggregate.getWindowStart().toEpochMilli());
         for (Map.Entry<String, FieldStats> field : new TreeMap<>(aggregate.getFields()).entrySet()) {
             String name = safe(field.getKey());
             FieldStats basic = field.getValue();
@@ -97,8 +95,8 @@ public final class InfluxPoints {
         return point;
     }
 
-    static Point alert(AlertEvent alert) {
-        Point point = Point.measurement(ALERTS_MEASUREMENT)
+    static LinePoint alert(AlertEvent alert) {
+        LinePoint point = LinePoint.measurement(ALERTS_MEASUREMENT)
                 .addTag("sensor", safe(alert.getSensorId()))
                 .addTag("rule", safe(alert.getRule()))
                 .addTag("level", safe(alert.getLevel()))
@@ -107,7 +105,7 @@ public final class InfluxPoints {
                 .addField("threshold", alert.getThreshold())
                 .addField("kind", alert.getKind())
                 .addField("flapping", alert.getFlapping())
-                .time(alert.getEventTime().toEpochMilli(), WritePrecision.MS);
+                .time(alert.getEventTime().toEpochMilli());
         if (alert.getPreviousLevel() != null) {
             point.addField("previous_level", alert.getPreviousLevel());
         }

@@ -1,12 +1,11 @@
 package io.windrose.sink;
 
-import com.influxdb.client.write.Point;
 import java.io.Serializable;
 
 /** Turns a stream element into an InfluxDB point (or the deletion of one). */
 @FunctionalInterface
 public interface PointMapper<T> extends Serializable {
-    Point toPoint(T element);
+    LinePoint toPoint(T element);
 
     /** For an element that removes a point it had written (a retracted window), that point; null for a write. */
     default PointDeletion deletion(T element) {

@@ -3,8 +3,6 @@ package io.windrose.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.influxdb.client.domain.WritePrecision;
-import com.influxdb.client.write.Point;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +72,7 @@ class InfluxDbWriterRetryTest {
 
     private static InfluxDbWriter<Integer> writer(LineProtocolClient client, Duration retryTimeout) {
         return new InfluxDbWriter<>(config(retryTimeout), client, null,
-                i -> Point.measurement("m").addTag("sensor", "s" + i).addField("v", i).time(1L, WritePrecision.MS),
+                i -> LinePoint.measurement("m").addTag("sensor", "s" + i).addField("v", i).time(1L),
                 i -> "s" + i, NO_TIMERS, UnregisteredMetricsGroup.createSinkWriterMetricGroup());
     }
 

@@ -66,10 +66,13 @@ public final class InMemoryMetrics implements MetricReporterFactory, MetricRepor
         return sum;
     }
 
-    /** A per-second task gauge (e.g. busyTimeMsPerSecond) of the task whose name starts with {@code taskPrefix}, or -1. */
-    public static double taskGauge(String taskPrefix, String name) {
+    /**
+     * A per-second task gauge (e.g. busyTimeMsPerSecond) of subtask 0 of the task whose (chained) name contains
+     * {@code taskPart}, or -1.
+     */
+    public static double taskGauge(String taskPart, String name) {
         for (Map.Entry<String, Metric> entry : BY_TASK.entrySet()) {
-            if (entry.getKey().startsWith(taskPrefix) && entry.getKey().endsWith("/" + name)
+            if (entry.getKey().contains(taskPart) && entry.getKey().endsWith("/0/" + name)
                     && entry.getValue() instanceof Gauge<?> gauge && gauge.getValue() instanceof Number n) {
                 return n.doubleValue();
             }
