@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -57,7 +54,7 @@ public final class ExpectedSensors {
                 // bench's in-job runs) back by 10-20 s
                 byRule.isEmpty() ? RateLimiterStrategy.noOp() : RateLimiterStrategy.perSecond(1.0 / RELOAD.toSeconds()),
                 new AvroTypeInfo<>(ExpectedSensorList.class));
-        return env.fromSource(source, WatermarkStrategy.forGenerator(ctx -> new EndOfTime()), "expected-sensors")
+        return env.fromSource(source, WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>()), "expected-sensors")
                 .uid("expected-sensors").setParallelism(1)
                 .<SensorReading>flatMap((list, out) -> list.getSensors().forEach(sensor -> out.collect(
                         ReadingAlertFunction.expectedMarker(sensor.getRule(), sensor.getMeasurement(), sensor.getSensorId(),
@@ -129,17 +126,6 @@ public final class ExpectedSensors {
                 }
             });
             return ExpectedSensorList.newBuilder().setSensors(all).build();
-        }
-    }
-
-    /** Holds back nothing: the watermark of this stream is always the end of time. */
-    private static final class EndOfTime implements WatermarkGenerator<ExpectedSensorList> {
-        @Override
-        public void onEvent(ExpectedSensorList event, long eventTimestamp, WatermarkOutput output) {}
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
         }
     }
 }

@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -42,7 +39,7 @@ public final class RuleUpdates {
 
     /** The broadcast stream of rule updates. */
     public static BroadcastStream<RuleUpdate> stream(StreamExecutionEnvironment env, KafkaSinkConfig kafka) {
-        WatermarkStrategy<RuleUpdate> endOfTime = WatermarkStrategy.forGenerator(ctx -> new EndOfTime());
+        WatermarkStrategy<RuleUpdate> endOfTime = WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>());
         DataStream<RuleUpdate> updates;
         if (enabled(kafka)) {
             createTopics(kafka);
@@ -116,17 +113,6 @@ public final class RuleUpdates {
         @Override
         public TypeInformation<RuleUpdate> getProducedType() {
             return new AvroTypeInfo<>(RuleUpdate.class);
-        }
-    }
-
-    /** Holds back nothing: the watermark of this stream is always the end of time. */
-    private static final class EndOfTime implements WatermarkGenerator<RuleUpdate> {
-        @Override
-        public void onEvent(RuleUpdate event, long eventTimestamp, WatermarkOutput output) {}
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
         }
     }
 }

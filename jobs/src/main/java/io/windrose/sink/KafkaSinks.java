@@ -23,6 +23,22 @@ public final class KafkaSinks {
 
     /** @param key the record key (the sensor id), or a function returning null for no key */
     public <T extends SpecificRecord> KafkaSink<T> avro(String topic, Class<T> type, SerializableFunction<T, String> key) {
+        return sink(topic, KafkaRecordSerializationSchema.<T>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(new KeySchema<>(key))
+                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(type))
+                .build());
+    }
+
+    /** A sink of text records (JSON) without key, with the section's settings. */
+    public KafkaSink<String> text(String topic) {
+        return sink(topic, KafkaRecordSerializationSchema.<String>builder()
+                .setTopic(topic)
+                .setValueSerializationSchema(new SimpleStringSchema())
+                .build());
+    }
+
+    private <T> KafkaSink<T> sink(String topic, KafkaRecordSerializationSchema<T> serializer) {
         Properties properties = new Properties();
         properties.putAll(config.properties);
         // must not exceed the broker's transaction.max.timeout.ms (15 minutes by default)
@@ -32,28 +48,7 @@ public final class KafkaSinks {
                 .setKafkaProducerConfig(properties)
                 .setDeliveryGuarantee(config.deliveryGuarantee)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix + "-" + topic)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema(new KeySchema<>(key))
-                        .setValueSerializationSchema(AvroSerializationSchema.forSpecific(type))
-                        .build())
-                .build();
-    }
-
-    /** A sink of text records (JSON) without key, with the section's settings. */
-    public KafkaSink<String> text(String topic) {
-        Properties properties = new Properties();
-        properties.putAll(config.properties);
-        properties.putIfAbsent("transaction.timeout.ms", "900000");
-        return KafkaSink.<String>builder()
-                .setBootstrapServers(config.bootstrapServers)
-                .setKafkaProducerConfig(properties)
-                .setDeliveryGuarantee(config.deliveryGuarantee)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-" + topic)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<String>builder()
-                        .setTopic(topic)
-                        .setValueSerializationSchema(new SimpleStringSchema())
-                        .build())
+                .setRecordSerializer(serializer)
                 .build();
     }
 

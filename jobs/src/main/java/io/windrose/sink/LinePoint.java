@@ -31,18 +31,8 @@ public final class LinePoint {
         return this;
     }
 
-    /** A float field for Double and Float, an integer field for other numbers. */
+    /** A float field for Double and Float (and a double), an integer field for other numbers (and a long or int). */
     public LinePoint addField(String key, Number value) {
-        fields.put(key, value);
-        return this;
-    }
-
-    public LinePoint addField(String key, double value) {
-        fields.put(key, value);
-        return this;
-    }
-
-    public LinePoint addField(String key, long value) {
         fields.put(key, value);
         return this;
     }
