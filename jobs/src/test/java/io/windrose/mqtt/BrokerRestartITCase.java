@@ -37,8 +37,8 @@ class BrokerRestartITCase {
         ReadingsFixture fixture = new ReadingsFixture("restart", 20, 4);
         int half = fixture.size() / 2;
         // persistence saved every second, so a SIGKILL loses at most the last second of broker state
-        MosquittoServer mosquitto = new MosquittoServer(Ports.free(), RealServices.newDirectory("restart-broker"),
-                List.of("autosave_interval 1"));
+        java.nio.file.Path brokerDir = RealServices.newDirectory("restart-broker");
+        MosquittoServer mosquitto = new MosquittoServer(Ports.free(), brokerDir, List.of("autosave_interval 1"));
         mosquitto.start();
         try {
             // the fixture's sensors send ~100 readings a second each, far faster than field sensors
@@ -57,7 +57,11 @@ class BrokerRestartITCase {
             // in flight (killed while messages still flowed in, the broker would have delivered some it never saved:
             // processed once, never redelivered — the CI run of 0f02adf saw only 704 of 1000 come again)
             Await.until(() -> InMemoryMetrics.count("readingsDecoded"), n -> n >= half, Duration.ofSeconds(30));
-            Thread.sleep(1_500);
+            // and wait for a save after that moment, not a fixed time (a 1.5 s sleep once saw 1 of 1000 come again)
+            long allInFlight = System.currentTimeMillis();
+            java.io.File saved = brokerDir.resolve("mosquitto.db").toFile();
+            assertThat(Await.until(saved::lastModified, t -> t > allInFlight + 100, Duration.ofSeconds(15))).as("an autosave after all were in flight")
+                    .isGreaterThan(allInFlight + 100);
             mosquitto.process().kill();
             assertThat(Await.until(() -> InMemoryMetrics.gauge("connected"), c -> c == 0, Duration.ofSeconds(30)))
                     .isZero();
