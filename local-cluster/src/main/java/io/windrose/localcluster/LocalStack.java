@@ -11,14 +11,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole local stack in one process tree: Mosquitto, Kafka (KRaft), InfluxDB (+ v2 gateway), the Windrose job in a
- * mini-cluster ({@code java -jar windrose-job.jar}) and, unless {@code --no-simulator}, a sensor simulator.
+ * The whole local stack in one process tree: Mosquitto, Kafka (KRaft), InfluxDB (+ v2 gateway), Prometheus (scraping
+ * Flink's Prometheus reporter), the Windrose job in a mini-cluster ({@code java -jar windrose-job.jar}, Web UI on 8081
+ * and reporter on 9249 as {@code local-cluster/pipeline.yaml} sets) and, unless {@code --no-simulator}, a sensor
+ * simulator.
  * Started by {@code local-cluster/up}; SIGTERM (from {@code local-cluster/down}) stops everything it started, the job
  * first and with a savepoint. The job keeps its state in {@code <dir>/state/<job name>} and resumes from it.
  */
 public final class LocalStack {
     /** The job stops with a savepoint (job.stop-timeout, 1 minute by default): give it that and some. */
     private static final Duration JOB_STOP_GRACE = Duration.ofSeconds(90);
+    /** Flink's Prometheus reporters: the mini-cluster's on the first; a session cluster's processes take one each. */
+    private static final int REPORTER_PORT = 9249;
+    private static final int REPORTER_PORTS = 3;
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Path pidFile;
@@ -32,7 +37,7 @@ public final class LocalStack {
         boolean flinkCluster = false;
         Path clusterJar = Path.of("jobs/target/windrose-job-cluster.jar");
         Path flinkClasspath = Path.of("local-cluster/flink/target/flink.classpath");
-        int mqttPort = 1883, kafkaPort = 9092, influxPort = 8086;
+        int mqttPort = 1883, kafkaPort = 9092, influxPort = 8086, prometheusPort = 9090;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[++i]);
@@ -46,6 +51,7 @@ public final class LocalStack {
                 case "--mqtt-port" -> mqttPort = Integer.parseInt(args[++i]);
                 case "--kafka-port" -> kafkaPort = Integer.parseInt(args[++i]);
                 case "--influx-port" -> influxPort = Integer.parseInt(args[++i]);
+                case "--prometheus-port" -> prometheusPort = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -53,7 +59,7 @@ public final class LocalStack {
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "local-stack-shutdown"));
         try {
             stack.start(dir, flinkCluster ? clusterJar : jobJar, config, simulator, fresh, mqttPort, kafkaPort, influxPort,
-                    flinkCluster ? flinkClasspath : null);
+                    prometheusPort, flinkCluster ? flinkClasspath : null);
         } catch (Exception e) {
             System.out.println("FAILED: " + e.getMessage());
             System.out.flush();
@@ -65,7 +71,7 @@ public final class LocalStack {
 
     /** @param flinkClasspath with a Flink session cluster (its class path), or null for the job's own mini-cluster */
     private void start(Path dir, Path jobJar, Path config, boolean simulator, boolean fresh, int mqttPort, int kafkaPort,
-            int influxPort, Path flinkClasspath) throws IOException {
+            int influxPort, int prometheusPort, Path flinkClasspath) throws IOException {
         if (!Files.exists(jobJar)) {
             throw new IllegalStateException("job jar " + jobJar + " not found: build with mvn package first");
         }
@@ -79,8 +85,17 @@ public final class LocalStack {
         log("starting InfluxDB on 127.0.0.1:" + influxPort + " (influxd on " + (influxPort + 10000) + ")");
         InfluxServer influx = track(new InfluxServer(influxPort, influxPort + 10000, influxPort + 10002, dir.resolve("influxdb")).start());
         influx.createDatabase("telemetry");
+        List<String> reporters = new ArrayList<>();
+        for (int n = 0; n < REPORTER_PORTS; n++) {
+            reporters.add("127.0.0.1:" + (REPORTER_PORT + n));
+        }
+        log("starting Prometheus on 127.0.0.1:" + prometheusPort + ", scraping Flink's reporter on " + reporters
+                + " every 5 s");
+        PrometheusServer prometheus = track(new PrometheusServer(prometheusPort, reporters, Duration.ofSeconds(5),
+                dir.resolve("prometheus")).start());
 
-        List<ManagedProcess> processes = new ArrayList<>(List.of(mosquitto.process(), kafka.process(), influx.process()));
+        List<ManagedProcess> processes = new ArrayList<>(List.of(mosquitto.process(), kafka.process(), influx.process(),
+                prometheus.process()));
         ManagedProcess job = null;
         String ready;
         if (flinkClasspath != null) {
@@ -132,7 +147,10 @@ public final class LocalStack {
         Path flinkDir = dir.resolve("flink");
         log("starting a Flink session cluster: a JobManager (Web UI http://127.0.0.1:8081) and two TaskManagers (logs: "
                 + flinkDir + ")");
-        FlinkSessionCluster cluster = track(new FlinkSessionCluster(flinkDir, 8081, 2, flinkClasspath, Map.of()).start());
+        // each process (JobManager, TaskManagers) takes the first free port of the range for its Prometheus reporter
+        FlinkSessionCluster cluster = track(new FlinkSessionCluster(flinkDir, 8081, 2, flinkClasspath, Map.of(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "metrics.reporter.prom.port", REPORTER_PORT + "-" + (REPORTER_PORT + REPORTER_PORTS - 1))).start());
         processes.add(cluster.jobManager());
         for (int n = 1; n <= cluster.taskManagers(); n++) {
             processes.add(cluster.taskManager(n));
@@ -164,7 +182,7 @@ public final class LocalStack {
                     try {
                         if (cluster.restartIfDead(n)) {
                             log("taskmanager-" + n + " died; started it again (pid " + cluster.taskManager(n).pid() + ")");
-                            List<ManagedProcess> now = new ArrayList<>(processes.subList(0, 3));
+                            List<ManagedProcess> now = new ArrayList<>(processes.subList(0, 4));
                             now.add(cluster.jobManager());
                             for (int m = 1; m <= cluster.taskManagers(); m++) {
                                 now.add(cluster.taskManager(m));
