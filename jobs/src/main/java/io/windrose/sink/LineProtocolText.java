@@ -2,10 +2,11 @@ package io.windrose.sink;
 
 /**
  * Makes a measurement, tag key, tag value or field key safe for influxdb-client-java's line-protocol escaping (which
- * {@link LinePoint} writes byte for byte), which escapes commas, equals signs, spaces and line breaks but not backslashes: a value ending in {@code \} would escape
- * the separator after it, and {@code a\,b=c} would become {@code a\\,b\=c} — a second tag. Doubling does not help:
- * InfluxDB 1.x refuses any backslash before a separator. So a backslash becomes U+29F5 (⧵), and control characters
- * other than tab and line breaks (which the client writes as {@code \t}, {@code \n}) become U+FFFD.
+ * {@link LinePoint} reproduces byte for byte): it escapes commas, equals signs, spaces and line breaks but not
+ * backslashes, so a value ending in {@code \} would escape the separator after it, and {@code a\,b=c} would become
+ * {@code a\\,b\=c} — a second tag. Doubling does not help: InfluxDB 1.x refuses any backslash before a separator. So a
+ * backslash becomes U+29F5 (⧵), and control characters other than tab and line breaks (which the client writes as
+ * {@code \t}, {@code \n}) become U+FFFD.
  */
 final class LineProtocolText {
     private LineProtocolText() {}

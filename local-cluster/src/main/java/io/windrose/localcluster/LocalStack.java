@@ -144,6 +144,7 @@ public final class LocalStack {
      */
     private String startOnSessionCluster(Path dir, Path clusterJar, Path config, boolean fresh, Path flinkClasspath,
             List<ManagedProcess> processes) throws IOException {
+        List<ManagedProcess> services = List.copyOf(processes);
         Path flinkDir = dir.resolve("flink");
         log("starting a Flink session cluster: a JobManager (Web UI http://127.0.0.1:8081) and two TaskManagers (logs: "
                 + flinkDir + ")");
@@ -182,7 +183,7 @@ public final class LocalStack {
                     try {
                         if (cluster.restartIfDead(n)) {
                             log("taskmanager-" + n + " died; started it again (pid " + cluster.taskManager(n).pid() + ")");
-                            List<ManagedProcess> now = new ArrayList<>(processes.subList(0, 4));
+                            List<ManagedProcess> now = new ArrayList<>(services);
                             now.add(cluster.jobManager());
                             for (int m = 1; m <= cluster.taskManagers(); m++) {
                                 now.add(cluster.taskManager(m));

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windrose.deploy.GrafanaTemplating.Range;
 import io.windrose.deploy.GrafanaTemplating.Selection;
-import io.windrose.localcluster.DevicePayloads;
 import io.windrose.localcluster.InfluxServer;
-import io.windrose.localcluster.ManagedProcess;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
 import io.windrose.localcluster.PrometheusServer;
 import io.windrose.localcluster.Simulator;
+import io.windrose.standalone.JobProcess;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.TestMqtt;
@@ -47,7 +46,6 @@ import org.junit.jupiter.api.Test;
  */
 class GrafanaDashboardsITCase {
     private static final Path GRAFANA = Path.of("../../deploy/grafana");
-    private static final Path JAR = Path.of(System.getProperty("windrose.job.jar", "../target/windrose-job.jar"));
     private static final String DB = "dashboards";
     /** What Grafana sends as maxDataPoints for a panel about 1000 pixels wide. */
     private static final int MAX_DATA_POINTS = 1000;
@@ -80,15 +78,11 @@ class GrafanaDashboardsITCase {
                     reset: {warning: 26, critical: 30}
                 """;
         Path file = Files.writeString(dir.resolve("pipeline.yaml"), pipeline);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-jar", JAR.toAbsolutePath().toString(), "--config", file.toString());
-        try (ManagedProcess job = ManagedProcess.start("windrose-job-dashboards", command, dir, dir.resolve("job.log"));
+        try (JobProcess job = JobProcess.start(dir, "dashboards", file).awaitSubscribed(1);
                 PrometheusServer prometheus = new PrometheusServer(Ports.free(), List.of("127.0.0.1:" + reporter),
                         Duration.ofSeconds(1), dir.resolve("prometheus")).start();
-                Simulator simulator = new Simulator("127.0.0.1", mosquitto.port(), 6, 20,
-                        new DevicePayloads(Path.of("../../local-cluster/examples/schemas/GatewayReading.avsc")));
+                Simulator simulator = new Simulator("127.0.0.1", mosquitto.port(), 6, 20, null);
                 TestMqtt device = new TestMqtt(mosquitto.port())) {
-            job.awaitLog(line -> line.contains(" subscribed to ["), Duration.ofSeconds(90));
             // the mini-cluster serves Flink's Web UI (flink-runtime-web in windrose-job.jar) and its REST API
             assertThat(get("http://127.0.0.1:" + webUi + "/")).contains("Apache Flink Web Dashboard");
             assertThat(JSON.readTree(get("http://127.0.0.1:" + webUi + "/jobs/overview")).path("jobs").get(0)

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code java -jar windrose-job.jar --config ...} as its own process, the way users run the standalone job. */
-final class JobProcess implements AutoCloseable {
+public final class JobProcess implements AutoCloseable {
     static final Path JAR = Path.of(System.getProperty("windrose.job.jar", "../target/windrose-job.jar"));
 
     private final ManagedProcess process;
@@ -18,7 +18,7 @@ final class JobProcess implements AutoCloseable {
     }
 
     /** Starts the job of {@code pipeline}; its output goes to {@code <dir>/<run>.log}. */
-    static JobProcess start(Path dir, String run, Path pipeline, String... args) throws IOException {
+    public static JobProcess start(Path dir, String run, Path pipeline, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), "--config", pipeline.toString()));
         command.addAll(List.of(args));
@@ -26,7 +26,7 @@ final class JobProcess implements AutoCloseable {
     }
 
     /** Waits until {@code readers} MQTT readers subscribed (the job runs). */
-    JobProcess awaitSubscribed(int readers) {
+    public JobProcess awaitSubscribed(int readers) {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (log().stream().filter(line -> line.contains(" subscribed to [")).count() < readers) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
