@@ -33,6 +33,7 @@ public final class MqttSourceBuilder {
     private String sharedGroup = DEFAULTS.sharedGroup;
     private int queueCapacity = DEFAULTS.queueCapacity;
     private int maxUnacked = DEFAULTS.maxUnacked;
+    private Duration handOverLinger = DEFAULTS.handOverLinger;
     private Duration reconnectInitialDelay = DEFAULTS.reconnectInitialDelay;
     private Duration reconnectMaxDelay = DEFAULTS.reconnectMaxDelay;
     private Duration disconnectedWarning = DEFAULTS.warnDisconnectedAfter;
@@ -57,6 +58,7 @@ public final class MqttSourceBuilder {
                 .setSharedGroup(config.sharedGroup)
                 .setQueueCapacity(config.queueCapacity)
                 .setMaxUnacked(config.maxUnacked)
+                .setHandOverLinger(config.handOverLinger)
                 .setReconnectDelays(config.reconnectInitialDelay, config.reconnectMaxDelay)
                 .setStallWarnings(config.warnDisconnectedAfter, config.warnIdleAfter);
     }
@@ -159,6 +161,15 @@ public final class MqttSourceBuilder {
         return this;
     }
 
+    /**
+     * How long a reader waits after a message, when few are queued, before handing a batch to Flink: less CPU per
+     * message for up to this much latency; zero hands each message over at once.
+     */
+    public MqttSourceBuilder setHandOverLinger(Duration handOverLinger) {
+        this.handOverLinger = handOverLinger;
+        return this;
+    }
+
     /** Reconnect back-off: doubles from {@code initial} up to {@code max}, each delay with random jitter. */
     public MqttSourceBuilder setReconnectDelays(Duration initial, Duration max) {
         this.reconnectInitialDelay = initial;
@@ -192,12 +203,16 @@ public final class MqttSourceBuilder {
         if (maxUnacked < 1 || maxUnacked > MqttConnectionOptions.MAX_RECEIVE_MAXIMUM) {
             throw new IllegalArgumentException("max un-acked messages must be 1..65535, got " + maxUnacked);
         }
+        if (handOverLinger.isNegative() || handOverLinger.compareTo(MqttSourceConfig.MAX_HAND_OVER_LINGER) > 0) {
+            throw new IllegalArgumentException("the hand-over linger must be 0.." + MqttSourceConfig.MAX_HAND_OVER_LINGER
+                    + ", got " + handOverLinger);
+        }
         if (password != null && passwordFile != null) {
             throw new IllegalArgumentException("give the MQTT password or a password file, not both");
         }
         return new MqttSource(new MqttConnectionOptions(servers, protocolVersion, clientIdPrefix, username, password,
                 passwordFile, tls, qos, deliveryMode, keepAlive, sessionExpiry, topicFilters, sharedSubscription,
-                sharedGroup, queueCapacity, maxUnacked, reconnectInitialDelay, reconnectMaxDelay, disconnectedWarning, idleWarning,
+                sharedGroup, queueCapacity, maxUnacked, handOverLinger, reconnectInitialDelay, reconnectMaxDelay, disconnectedWarning, idleWarning,
                 checkpointInterval));
     }
 }

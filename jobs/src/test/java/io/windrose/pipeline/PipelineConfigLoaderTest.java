@@ -182,6 +182,11 @@ class PipelineConfigLoaderTest {
         assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  max-unacked: 70000\n"))
                 .hasMessageContaining("key 'mqtt.max-unacked'")
                 .hasMessageContaining("from 1 to 65535");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  hand-over-linger: 1s\n"))
+                .hasMessageContaining("key 'mqtt.hand-over-linger'")
+                .hasMessageContaining("expected a duration from 0s to 100ms, got PT1S");
+        assertThat(load(MINIMAL + "mqtt:\n  hand-over-linger: 0s\n").mqtt.handOverLinger).isZero();
+        assertThat(load(MINIMAL).mqtt.handOverLinger).isEqualTo(Duration.ofMillis(2));
         assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  protocol-version: 4\n"))
                 .hasMessageContaining("key 'mqtt.protocol-version'")
                 .hasMessageContaining("expected 5 or 3.1.1");

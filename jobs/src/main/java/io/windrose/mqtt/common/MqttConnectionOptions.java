@@ -26,6 +26,7 @@ public record MqttConnectionOptions(
         String sharedGroup,
         int queueCapacity,
         int maxUnacked,
+        Duration handOverLinger,
         Duration reconnectInitialDelay,
         Duration reconnectMaxDelay,
         Duration disconnectedWarning,

@@ -3,12 +3,9 @@ package io.windrose.mqtt.reader;
 import io.windrose.mqtt.common.MqttConnectionOptions;
 import io.windrose.mqtt.split.MqttSubscriptionSplit;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
@@ -34,7 +31,7 @@ final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscrip
 
     private final MqttConnectionOptions options;
     private final MqttReaderMetrics metrics;
-    private final BlockingQueue<ReceivedMessage> queue;
+    private final MessageHandOver queue;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private final StallWatch stallWatch;
@@ -45,31 +42,31 @@ final class MqttSplitReader implements SplitReader<ReceivedMessage, MqttSubscrip
     MqttSplitReader(MqttConnectionOptions options, MqttReaderMetrics metrics, CheckpointAcks acks) {
         this.options = options;
         this.metrics = metrics;
-        this.queue = new ArrayBlockingQueue<>(options.handOverCapacity());
+        this.queue = new MessageHandOver(options.handOverCapacity(), options.handOverLinger());
         this.stallWatch = new StallWatch(options, metrics);
         this.acks = acks;
         this.unackedLimit = options.maxUnacked();
         metrics.group.gauge("queuedMessages", queue::size);
     }
 
-    /** Blocks until messages arrive (returning up to {@value #MAX_BATCH}) or {@link #wakeUp()} is called. */
+    /**
+     * Blocks until messages arrive (returning up to {@value #MAX_BATCH}, see {@link MessageHandOver} for the linger)
+     * or {@link #wakeUp()} is called.
+     */
     @Override
     public RecordsWithSplitIds<ReceivedMessage> fetch() throws IOException {
-        ReceivedMessage first = null;
+        List<ReceivedMessage> batch = List.of();
         try {
-            while (first == null && !wakeUp.getAndSet(false) && !closed.get()) {
-                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            while (batch.isEmpty() && !wakeUp.getAndSet(false) && !closed.get()) {
+                batch = queue.take(MAX_BATCH, 100, TimeUnit.MILLISECONDS);
                 check();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (first == null || subscriber == null) {
+        if (batch.isEmpty() || subscriber == null) {
             return new RecordsBySplits<>(Collections.emptyMap(), Collections.emptySet());
         }
-        List<ReceivedMessage> batch = new ArrayList<>(Math.min(MAX_BATCH, queue.size() + 1));
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
         return new RecordsBySplits<>(Map.of(subscriber.split().splitId(), batch), Collections.emptySet());
     }
 
