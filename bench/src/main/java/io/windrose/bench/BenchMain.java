@@ -57,10 +57,16 @@ public final class BenchMain {
             BrokerVsJobScenario e2e = new BrokerVsJobScenario(mosquitto, kafka, influx, results);
             progress("warm-up: one pass of the pipeline so the JIT has compiled it before anything is measured");
             InJobScenario.execute(load, true, BenchConfig.pipeline(1, 1, 1, "warm-up", null, "none", null, "none"), null);
+            if (scenarios.contains("e2e")) {
+                progress("warm-up: one unmeasured pass through MQTT and the job per QoS");
+                e2e.warmUp(new Load(quick ? 20_000 : 100_000, 1_000));
+            }
             double maxRate = 0;
             for (int qos : scenarios.contains("e2e") ? new int[] {0, 1} : new int[0]) {
                 progress("scenario 1, QoS " + qos + ": broker limit");
                 double broker = e2e.brokerLimit(load, qos);
+                progress("scenario 1, QoS " + qos + ": the job's MQTT client alone");
+                e2e.client(load, qos, broker);
                 progress("scenario 1, QoS " + qos + ": the peer script (seed_pipeline.py)");
                 BrokerVsJobScenario.Peer peer = e2e.peer(load, qos, broker);
                 progress("scenario 1, QoS " + qos + ": Windrose, parallelism 1");

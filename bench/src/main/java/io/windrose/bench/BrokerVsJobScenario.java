@@ -1,13 +1,13 @@
 package io.windrose.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windrose.WindroseJob;
 import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.pipeline.PipelineConfig;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.core.execution.JobClient;
@@ -29,6 +29,7 @@ final class BrokerVsJobScenario {
     private final InfluxServer influx;
     private final Results results;
     private int run;
+    private int warmUpReadings;
 
     BrokerVsJobScenario(MosquittoServer mosquitto, KafkaServer kafka, InfluxServer influx, Results results) {
         this.mosquitto = mosquitto;
@@ -40,6 +41,7 @@ final class BrokerVsJobScenario {
     /** Messages per second the broker delivers to the leanest subscriber we have. */
     double brokerLimit(Load load, int qos) throws Exception {
         long brokerCpu0 = Cpu.processNanos(mosquitto.process().pid());
+        java.util.Map<String, Long> threads0 = Cpu.threadNanosByName();
         try (RawMqtt.CountingSubscriber subscriber = new RawMqtt.CountingSubscriber(mosquitto.port(),
                 "bench-counter-" + (++run), "sensors/#", qos)) {
             long start = System.nanoTime();
@@ -50,8 +52,36 @@ final class BrokerVsJobScenario {
             double rate = received / seconds;
             results.add("broker-qos" + qos, "msgs_per_s", rate, "messages", received, "published", load.count,
                     "seconds", seconds, "broker_cpu_cores", (Cpu.processNanos(mosquitto.process().pid()) - brokerCpu0) / 1e9 / seconds,
+                    "subscriber_cpu_us_per_message", (Cpu.threadNanosByName().getOrDefault("raw-subscriber", 0L)
+                            - threads0.getOrDefault("raw-subscriber", 0L)) / 1e3 / received,
                     "client", "raw-socket MQTT 3.1.1 (bench/RawMqtt)");
             return rate;
+        }
+    }
+
+    /**
+     * The load through the job's MQTT client alone ({@link HiveMqSubscriber}): its messages per second and CPU per
+     * message, next to the raw-socket subscriber's (the broker limit's), to tell the client's share of the job's cost.
+     */
+    void client(Load load, int qos, double brokerRate) throws Exception {
+        long jvmCpu0 = Cpu.thisProcessNanos();
+        long benchThreadCpu0 = Cpu.thisThreadNanos();
+        java.util.Map<String, Long> threads0 = Cpu.threadNanosByName();
+        try (HiveMqSubscriber subscriber = new HiveMqSubscriber(mosquitto.port(), "bench-hivemq-" + (++run),
+                "sensors/+/+", qos)) {
+            long start = System.nanoTime();
+            publish(load, qos);
+            awaitCount(subscriber.received::get, load.count, Duration.ofSeconds(60));
+            long received = subscriber.received.get();
+            // the last acks go out within the acker's second
+            Thread.sleep(qos > 0 ? 1_100 : 0);
+            double cpuSeconds = (Cpu.thisProcessNanos() - jvmCpu0 - (Cpu.thisThreadNanos() - benchThreadCpu0)) / 1e9;
+            double seconds = (subscriber.lastNanos - start) / 1e9;
+            double rate = received / seconds;
+            results.add("mqtt-client-qos" + qos, "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate,
+                    "messages", received, "published", load.count, "cpu_us_per_message", cpuSeconds * 1e6 / received,
+                    "cpu_us_per_message_by_thread", Cpu.split(threads0, Cpu.threadNanosByName(), received, 6),
+                    "client", "HiveMQ MQTT 5 as the job uses it, nothing behind it" + (qos > 0 ? "; acks every 1 s" : ""));
         }
     }
 
@@ -82,6 +112,24 @@ final class BrokerVsJobScenario {
 
     /** Messages per second through the whole Windrose job, and the ratio to the broker's limit and the peer. */
     double windrose(Load load, int qos, int parallelism, double brokerRate, Peer peer) throws Exception {
+        return run(load, qos, parallelism, brokerRate, peer, "e2e-qos" + qos + (parallelism > 1 ? "-p" + parallelism : ""));
+    }
+
+    /**
+     * One unmeasured pass of the load through the job at each QoS, so that the JIT has compiled the MQTT client, the
+     * source and the sinks as in a job that has run for a while (the in-job warm-up covers the stages only): in quick
+     * runs the compiler threads had otherwise taken 26-50 µs per reading, half the job's CPU.
+     */
+    void warmUp(Load load) throws Exception {
+        warmUpReadings = load.count;
+        for (int qos = 0; qos <= 1; qos++) {
+            run(load, qos, 1, 1, null, null);
+        }
+    }
+
+    /** One run of the job over the load; its figures are added under {@code scenario} (not when it is null). */
+    private double run(Load load, int qos, int parallelism, double brokerRate, Peer peer, String scenario)
+            throws Exception {
         int id = ++run;
         String database = "bench" + id;
         influx.createDatabase(database);
@@ -96,9 +144,12 @@ final class BrokerVsJobScenario {
             for (int subtask = 0; subtask < parallelism; subtask++) {
                 mosquitto.awaitSubscription("bench-" + id + "-" + subtask, filter, Duration.ofSeconds(60));
             }
+            // the compilations the job's start queued are not the readings' cost
+            Cpu.awaitCompilerQuiet(Duration.ofSeconds(20));
             long brokerCpu0 = Cpu.processNanos(mosquitto.process().pid());
             long jvmCpu0 = Cpu.thisProcessNanos();
             long benchThreadCpu0 = Cpu.thisThreadNanos(); // the publisher and the polling run on this thread
+            java.util.Map<String, Long> threads0 = Cpu.threadNanosByName();
             long start = System.nanoTime();
             // on the publisher's connection, after the load: a closer on a connection of its own could overtake the
             // load's tail at the broker and make it late (seen at QoS 0: 14% of the readings late)
@@ -126,6 +177,7 @@ final class BrokerVsJobScenario {
             long end = awaitCount(() -> InMemoryMetrics.count("pointsWritten", "influxdb-aggregates"), windows,
                     Duration.ofSeconds(180));
             double jobCpuSeconds = (Cpu.thisProcessNanos() - jvmCpu0 - (Cpu.thisThreadNanos() - benchThreadCpu0)) / 1e9;
+            java.util.Map<String, Long> threads1 = Cpu.threadNanosByName();
             sampler.join();
             double seconds = (end - start) / 1e9;
             long decoded = InMemoryMetrics.count("readingsDecoded") - 2 * parallelism; // without the closers
@@ -142,13 +194,17 @@ final class BrokerVsJobScenario {
                     "lost", load.count - counted, "late", InMemoryMetrics.count("lateReadings"), "parallelism", parallelism, "seconds", seconds,
                     "broker_cpu_cores", (Cpu.processNanos(mosquitto.process().pid()) - brokerCpu0) / 1e9 / seconds,
                     "job_cpu_cores", jobCpuSeconds / seconds,
+                    "cpu_us_per_reading_by_thread", Cpu.split(threads0, threads1, counted, 12),
+                    "jit_warm_up", "one unmeasured pass of " + warmUpReadings + " readings per QoS; compilers quiet at start",
                     "checkpoint_interval_ms", config.job.checkpointInterval.toMillis(),
                     "end", "every reading in InfluxDB; last windows closed by readings 60 s of event time later"));
             timeSplit.forEach((k, v) -> {
                 figure.add(k);
                 figure.add(v);
             });
-            results.add("e2e-qos" + qos + (parallelism > 1 ? "-p" + parallelism : ""), figure.toArray());
+            if (scenario != null) {
+                results.add(scenario, figure.toArray());
+            }
             return rate;
         } finally {
             job.cancel().get();
