@@ -49,6 +49,7 @@ final class MqttSubscriber {
     private volatile long disconnectedSince = System.currentTimeMillis();
     private volatile int lastLoggedLimit = -1;
     private int serverIndex;
+    private boolean toldAboutAckFlushes;
 
     MqttSubscriber(MqttConnectionOptions options, MqttSubscriptionSplit split, MqttReaderMetrics metrics,
             Consumer<ReceivedMessage> handOver, IntConsumer serverReceiveMaximum) {
@@ -120,6 +121,12 @@ final class MqttSubscriber {
         OptionalInt receiveMaximum = connection.serverReceiveMaximum(context);
         receiveMaximum.ifPresent(serverReceiveMaximum::accept);
         warnAboutReceiveMaximum(receiveMaximum);
+        if (options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE && !AckFlushConsolidation.install(context)
+                && !toldAboutAckFlushes) {
+            toldAboutAckFlushes = true;
+            LOG.info("MQTT client {}: acks are flushed one by one ({}; MQTT 5 batches them)", split.clientId(),
+                    options.protocolVersion());
+        }
         if (!subscribed) {
             // later reconnects resubscribe by themselves when the broker lost the session (resubscribeIfSessionExpired)
             List<String> stale = connection.sessionPresent(context) ? staleSubscriptions() : List.of();
