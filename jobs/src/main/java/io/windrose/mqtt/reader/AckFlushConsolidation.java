@@ -1,8 +1,5 @@
 package io.windrose.mqtt.reader;
 
-import com.hivemq.client.internal.mqtt.MqttClientConfig;
-import com.hivemq.client.internal.mqtt.MqttClientConnectionConfig;
-import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -16,9 +13,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  * at QoS 0; with Netty's {@link FlushConsolidationHandler} before the client's encoder (one flush per 256 or per turn
  * of the event loop), 4.8-5.2 µs.
  *
- * <p>FOUND (hivemq-mqtt-client 1.3.17): the channel is reachable only through the client's internal
- * {@code MqttClientConfig} ({@code getRawConnectionConfig().getChannel()}), and with MQTT 3.1.1 not at all (its
- * context is a view without the delegate). Where it is not reachable the reader runs without, as before.
+ * <p>MQTT 5 only: see {@link ClientChannel}.
  */
 final class AckFlushConsolidation {
     static final String NAME = "windrose-ack-flush-consolidation";
@@ -28,18 +23,7 @@ final class AckFlushConsolidation {
 
     private AckFlushConsolidation() {}
 
-    /** Adds the handler to the connection's pipeline; false when the channel is not reachable (see above). */
-    static boolean install(MqttClientConnectedContext context) {
-        if (!(context.getClientConfig() instanceof MqttClientConfig config)) {
-            return false;
-        }
-        MqttClientConnectionConfig connection = config.getRawConnectionConfig();
-        if (connection == null) {
-            return false;
-        }
-        return install(connection.getChannel());
-    }
-
+    /** Adds the handler before the client's encoder; false when the pipeline has no such encoder. */
     static boolean install(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         if (pipeline.get(CLIENT_ENCODER) == null) {

@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import io.netty.channel.Channel;
 import io.windrose.mqtt.common.MqttConnectionOptions;
 import io.windrose.mqtt.common.MqttDeliveryMode;
 import io.windrose.mqtt.common.MqttTls;
@@ -49,7 +50,7 @@ final class MqttSubscriber {
     private volatile long disconnectedSince = System.currentTimeMillis();
     private volatile int lastLoggedLimit = -1;
     private int serverIndex;
-    private boolean toldAboutAckFlushes;
+    private boolean toldAboutChannel;
 
     MqttSubscriber(MqttConnectionOptions options, MqttSubscriptionSplit split, MqttReaderMetrics metrics,
             Consumer<ReceivedMessage> handOver, IntConsumer serverReceiveMaximum) {
@@ -121,12 +122,7 @@ final class MqttSubscriber {
         OptionalInt receiveMaximum = connection.serverReceiveMaximum(context);
         receiveMaximum.ifPresent(serverReceiveMaximum::accept);
         warnAboutReceiveMaximum(receiveMaximum);
-        if (options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE && !AckFlushConsolidation.install(context)
-                && !toldAboutAckFlushes) {
-            toldAboutAckFlushes = true;
-            LOG.info("MQTT client {}: acks are flushed one by one ({}; MQTT 5 batches them)", split.clientId(),
-                    options.protocolVersion());
-        }
+        tuneChannel(context);
         if (!subscribed) {
             // later reconnects resubscribe by themselves when the broker lost the session (resubscribeIfSessionExpired)
             List<String> stale = connection.sessionPresent(context) ? staleSubscriptions() : List.of();
@@ -148,6 +144,25 @@ final class MqttSubscriber {
                             options.qos());
                 }
             });
+        }
+    }
+
+    /** Acks in few writes and paced socket reads, where the client exposes its channel (MQTT 5). */
+    private void tuneChannel(MqttClientConnectedContext context) {
+        Channel channel = ClientChannel.of(context);
+        if (channel == null) {
+            if (!toldAboutChannel) {
+                toldAboutChannel = true;
+                LOG.info("MQTT client {}: acks are flushed one by one and reads are not paced ({}; MQTT 5 does both)",
+                        split.clientId(), options.protocolVersion());
+            }
+            return;
+        }
+        if (options.deliveryMode() == MqttDeliveryMode.AT_LEAST_ONCE) {
+            AckFlushConsolidation.install(channel);
+        }
+        if (!options.handOverLinger().isZero()) {
+            ReadPacing.install(channel, options.handOverLinger().dividedBy(2));
         }
     }
 
