@@ -162,8 +162,9 @@ public final class MqttSourceBuilder {
     }
 
     /**
-     * How long a reader waits after a message, when few are queued, before handing a batch to Flink: less CPU per
-     * message for up to this much latency; zero hands each message over at once.
+     * How long a reader waits after a message, when few are queued, before handing a batch to Flink; with MQTT 5 its
+     * client also pauses reading for half of it after a small socket read. Less CPU per message for up to this much
+     * latency; zero hands each message over at once and does not pace reads.
      */
     public MqttSourceBuilder setHandOverLinger(Duration handOverLinger) {
         this.handOverLinger = handOverLinger;
