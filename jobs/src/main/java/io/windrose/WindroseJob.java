@@ -10,6 +10,7 @@ import io.windrose.alert.AlertRule;
 import io.windrose.alert.ExpectedSensors;
 import io.windrose.alert.ReadingAlertFunction;
 import io.windrose.alert.RuleBook;
+import io.windrose.alert.RuleBroadcastOperator;
 import io.windrose.alert.RuleUpdates;
 import io.windrose.alert.WindowAlertFunction;
 import io.windrose.alert.state.RuleUpdate;
@@ -48,7 +49,6 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -211,31 +211,30 @@ public final class WindroseJob {
                 .union(ExpectedSensors.stream(messages.getExecutionEnvironment(), fileRules))
                 .keyBy(new SensorKey());
         if (config.dedup.isOn(config.mqtt.delivery)) {
-            // same key, same parallelism: windows and alerts stay chained to the dedup stage, no second shuffle
+            // same key, same parallelism: no second shuffle after dedup
             readings = DataStreamUtils.reinterpretAsKeyedStream(
                     readings.process(new DeduplicateReadings(config.dedup.lastReadings, config.dedup.horizon)).name("dedup").uid("dedup"),
                     new SensorKey());
         }
 
+        DataStream<RuleUpdate> ruleUpdates = RuleUpdates.stream(messages.getExecutionEnvironment(), config.sinks.kafka);
+        SingleOutputStreamOperator<AlertEvent> readingAlerts = RuleBroadcastOperator.apply(readings, ruleUpdates,
+                new ReadingAlertFunction(rules), AlertEvent.class, "alerts");
+
+        // the windows chained behind the alerts, on the readings they pass on: a second consumer of the keyed readings
+        // would be a task of its own, each reading serialized once for it and once for the alerts
         WindowStage.Windows windows = WindowStage.apply(DataStreamUtils.reinterpretAsKeyedStream(
-                readings.filter(reading -> !ExpectedSensors.isMarker(reading)).name("device-readings").uid("device-readings"),
+                readingAlerts.getSideOutput(ReadingAlertFunction.READINGS)
+                        .filter(reading -> !ExpectedSensors.isMarker(reading)).name("device-readings").uid("device-readings"),
                 new SensorKey()), config.window, config.eventTime.allowedLateness, LATE_READINGS);
         DataStream<SensorAggregate> aggregates = windows.windows();
-
-        BroadcastStream<RuleUpdate> ruleUpdates = RuleUpdates.stream(messages.getExecutionEnvironment(), config.sinks.kafka);
-        SingleOutputStreamOperator<AlertEvent> readingAlerts = readings
-                .connect(ruleUpdates)
-                .process(new ReadingAlertFunction(rules))
-                .name("alerts").uid("alerts");
         DataStream<AlertEvent> alerts = readingAlerts;
         DataStream<MqttCommand> commands = readingAlerts.getSideOutput(ActionCalls.MQTT);
         DataStream<WebhookCall> webhooks = readingAlerts.getSideOutput(ActionCalls.WEBHOOK);
         if (WindowAlertFunction.needed(fileRules) || RuleUpdates.enabled(config.sinks.kafka)) {
-            SingleOutputStreamOperator<AlertEvent> windowAlerts = DataStreamUtils
-                    .reinterpretAsKeyedStream(aggregates, a -> SensorKey.of(a.getMeasurement(), a.getSensorId()), Types.STRING)
-                    .connect(ruleUpdates)
-                    .process(new WindowAlertFunction(rules))
-                    .name("window-alerts").uid("window-alerts");
+            SingleOutputStreamOperator<AlertEvent> windowAlerts = RuleBroadcastOperator.apply(DataStreamUtils
+                    .reinterpretAsKeyedStream(aggregates, a -> SensorKey.of(a.getMeasurement(), a.getSensorId()), Types.STRING),
+                    ruleUpdates, new WindowAlertFunction(rules), AlertEvent.class, "window-alerts");
             alerts = alerts.union(windowAlerts);
             commands = commands.union(windowAlerts.getSideOutput(ActionCalls.MQTT));
             webhooks = webhooks.union(windowAlerts.getSideOutput(ActionCalls.WEBHOOK));

@@ -24,6 +24,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  *   <li>The rules are the pipeline file's, changed at runtime by the rules topic (the broadcast input, see
  *       {@link RuleBook}); a rule deleted or replaced by one of another kind, field or input clears its raised alerts.
  *       The first subtask writes each update's outcome to the {@link RuleBook#STATUS} side output.</li>
+ *   <li>Each reading goes on to the {@link #READINGS} side output after its alerts, for the windows.</li>
  * </ul>
  * Metrics: {@code windrose.alertsRaised}, {@code windrose.alertsCleared}.
  */
@@ -54,6 +56,12 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
     private static final long LAST_SEEN_STEP_MS = 1_000;
     /** The topic of a marker reading that says "the expected list of rule X names this sensor". */
     private static final String EXPECTED = "$expected/";
+    /**
+     * Every reading this operator receives, passed on unchanged after its alerts: the windows run chained behind the
+     * alerts (one keyed task, one shuffle and one serialization per reading) instead of beside them, where the source
+     * serialized each reading once for each (full e2e run, QoS 0: the alerts task alone cost 2.0 µs per reading).
+     */
+    public static final OutputTag<SensorReading> READINGS = new OutputTag<>("readings-after-alerts") {};
     static final MapStateDescriptor<String, AlertTrack> TRACKS = new MapStateDescriptor<>("alert-tracks", Types.STRING,
             new AvroTypeInfo<>(AlertTrack.class));
 
@@ -125,6 +133,11 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
 
     @Override
     public void processElement(SensorReading reading, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
+        alerts(reading, ctx, out);
+        ctx.output(READINGS, reading);
+    }
+
+    private void alerts(SensorReading reading, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
         rules(ctx.getBroadcastState(RuleBook.TOPIC).immutableEntries());
         long now = ctx.timerService().currentProcessingTime();
         startedAt(now);

@@ -15,7 +15,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
@@ -37,8 +36,8 @@ public final class RuleUpdates {
 
     private RuleUpdates() {}
 
-    /** The broadcast stream of rule updates. */
-    public static BroadcastStream<RuleUpdate> stream(StreamExecutionEnvironment env, KafkaSinkConfig kafka) {
+    /** The rule updates, broadcast to every subtask (for {@link RuleBroadcastOperator}). */
+    public static DataStream<RuleUpdate> stream(StreamExecutionEnvironment env, KafkaSinkConfig kafka) {
         WatermarkStrategy<RuleUpdate> endOfTime = WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>());
         DataStream<RuleUpdate> updates;
         if (enabled(kafka)) {
@@ -59,7 +58,7 @@ public final class RuleUpdates {
                     RateLimiterStrategy.noOp(), new AvroTypeInfo<>(RuleUpdate.class)), endOfTime, "no-rules-topic")
                     .uid("rules-topic").setParallelism(1);
         }
-        return updates.broadcast(RuleBook.TOPIC);
+        return updates.broadcast();
     }
 
     /** Runtime rules are on with Kafka and a rules topic. */

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
@@ -30,8 +29,8 @@ final class AlertHarness {
 
     static KeyedBroadcastOperatorTestHarness<String, SensorReading, RuleUpdate, AlertEvent> harness(RuleBook rules)
             throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new ReadingAlertFunction(rules),
-                List.of(RuleBook.TOPIC)), new SensorKey(), Types.STRING, 1, 1, 0);
+        return new KeyedBroadcastOperatorTestHarness<>(new RuleBroadcastOperator<>(new ReadingAlertFunction(rules)),
+                new SensorKey(), Types.STRING, 1, 1, 0);
     }
 
     /** Opens the harness with the rules input at the end of time (as the job's rules stream is). */

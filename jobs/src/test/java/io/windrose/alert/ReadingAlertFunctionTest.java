@@ -13,10 +13,37 @@ import io.windrose.testing.Readings;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.junit.jupiter.api.Test;
 
 /** Every rule kind of the alert engine, in Flink's keyed operator harness (state, timers, snapshot and restore). */
 class ReadingAlertFunctionTest {
+    @Test
+    void eventTimeIsTheReadingsAloneEvenWhenTheyGoIdle() throws Exception {
+        // the windows run chained behind this operator: its watermark is theirs. The rules input is at the end of time
+        // (as in the job); were it counted while the readings are idle, every window would close and all later
+        // readings would be late
+        try (var h = open(harness(rules("[{name: hot, field: temperature, above: 30}]")))) {
+            h.processWatermark(new Watermark(1_000));
+            h.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.IDLE);
+            h.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            h.processWatermark(new Watermark(2_000));
+            assertThat(h.getOutput()).filteredOn(Watermark.class::isInstance)
+                    .extracting(w -> ((Watermark) w).getTimestamp()).containsExactly(1_000L, 2_000L);
+        }
+    }
+
+    @Test
+    void eachReadingGoesOnToTheWindowsAfterItsAlerts() throws Exception {
+        try (var h = open(harness(rules("[{name: hot, field: temperature, above: 30}]")))) {
+            reading(h, "s-1", 1_000, 31);
+            reading(h, "s-2", 2_000, 20);
+            assertThat(h.getSideOutput(ReadingAlertFunction.READINGS)).extracting(r -> r.getValue().getSensorId()
+                    + "@" + r.getTimestamp()).containsExactly("s-1@1000", "s-2@2000");
+            assertThat(events(h.extractOutputValues())).containsExactly("s-1 hot RAISED warning 31");
+        }
+    }
+
     @Test
     void aboveRaisesOnceAndClearsWhenTheValueComesBack() throws Exception {
         try (var h = open(harness(rules("[{name: hot, field: temperature, above: 30}]")))) {

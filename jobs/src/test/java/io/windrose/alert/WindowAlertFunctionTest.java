@@ -9,10 +9,8 @@ import io.windrose.schema.AlertEvent;
 import io.windrose.schema.FieldStats;
 import io.windrose.schema.SensorAggregate;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +19,8 @@ class WindowAlertFunctionTest {
     @Test
     void aWindowRuleWatchesTheMeanOfEachWindowNotSingleReadings() throws Exception {
         try (var h = new KeyedBroadcastOperatorTestHarness<String, SensorAggregate, RuleUpdate, AlertEvent>(
-                new CoBroadcastWithKeyedOperator<>(new WindowAlertFunction(rules(
-                        "[{name: warm, field: temperature, above: 30, on: window, stat: mean}]")), List.of(RuleBook.TOPIC)),
+                new RuleBroadcastOperator<>(new WindowAlertFunction(rules(
+                        "[{name: warm, field: temperature, above: 30, on: window, stat: mean}]"))),
                 a -> a.getMeasurement() + "/" + a.getSensorId(), Types.STRING, 1, 1, 0)) {
             h.open();
             h.processElement(aggregate(0, 20, 45), 0); // one hot reading, mean 28

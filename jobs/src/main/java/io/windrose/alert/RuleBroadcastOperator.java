@@ -1,0 +1,56 @@
+package io.windrose.alert;
+
+import io.windrose.alert.state.RuleUpdate;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.event.WatermarkEvent;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+
+/**
+ * Flink's keyed broadcast operator for an alert function and the rules stream, with event time from the keyed input
+ * alone. The rules carry no event time: Flink would take the minimum over both inputs' watermarks, and while the keyed
+ * input is idle, the rules' alone (the end of time): every window chained behind and every ordered rule would close and
+ * all later readings would be late. Here the rules input counts as idle from the start and its watermarks and statuses
+ * are ignored.
+ */
+public final class RuleBroadcastOperator<IN, OUT> extends CoBroadcastWithKeyedOperator<String, IN, RuleUpdate, OUT> {
+    private static final long serialVersionUID = 1L;
+
+    public RuleBroadcastOperator(KeyedBroadcastProcessFunction<String, IN, RuleUpdate, OUT> function) {
+        super(function, List.of(RuleBook.TOPIC));
+    }
+
+    /** {@code function} on the keyed {@code input} and the rules {@code updates} (see {@link RuleUpdates#stream}). */
+    public static <IN, OUT> SingleOutputStreamOperator<OUT> apply(KeyedStream<IN, String> input,
+            DataStream<RuleUpdate> updates, KeyedBroadcastProcessFunction<String, IN, RuleUpdate, OUT> function,
+            Class<OUT> type, String name) {
+        TypeInformation<OUT> outType = new AvroTypeInfo(type);
+        return input.connect(updates).transform(name, outType, new RuleBroadcastOperator<>(function)).name(name).uid(name);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        super.processWatermarkStatus(WatermarkStatus.IDLE, 1);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    @Override
+    public void processWatermark2(WatermarkEvent watermark) {}
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 0) {
+            super.processWatermarkStatus(status, index);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.windrose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.apache.flink.runtime.jobgraph.JobEdge;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How the job's operators are chained into tasks: each shuffle and each task costs every reading CPU. */
+class WindroseJobGraphTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void atMostOnceTheReadingsAreShuffledOnceToOneTaskOfAlertsThenWindows() throws Exception {
+        JobGraph graph = graph("mqtt: {delivery: at-most-once, qos: 0}");
+        JobVertex source = vertex(graph, "Source: mqtt-source");
+        assertThat(consumers(graph, source)).as("tasks reading the source's readings").extracting(JobVertex::getName)
+                .singleElement().satisfies(name -> assertThat(name).startsWith("alerts").contains("device-readings")
+                        .contains("window-aggregates"));
+    }
+
+    @Test
+    void atLeastOnceTheWindowsAreChainedBehindTheAlertsAfterDedup() throws Exception {
+        JobGraph graph = graph("mqtt: {delivery: at-least-once, qos: 1}");
+        JobVertex dedup = vertex(graph, "dedup");
+        assertThat(consumers(graph, vertex(graph, "Source: mqtt-source"))).containsExactly(dedup);
+        assertThat(consumers(graph, dedup)).extracting(JobVertex::getName).singleElement()
+                .satisfies(name -> assertThat(name).startsWith("alerts").contains("window-aggregates"));
+    }
+
+    private JobGraph graph(String mqtt) throws Exception {
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, """
+                routes:
+                  - name: sensors
+                    topic-template: sensors/{site}/{sensor}
+                rules:
+                  - {name: hot, field: temperature, above: 30}
+                sinks:
+                  influxdb: {enabled: false}
+                  kafka: {enabled: false}
+                """ + mqtt + "\n");
+        PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
+        StreamExecutionEnvironment env = WindroseJob.environment(config);
+        WindroseJob.build(env, config);
+        return env.getStreamGraph().getJobGraph();
+    }
+
+    private static JobVertex vertex(JobGraph graph, String namePrefix) {
+        return StreamSupport.stream(graph.getVertices().spliterator(), false)
+                .filter(v -> v.getName().startsWith(namePrefix)).findFirst().orElseThrow();
+    }
+
+    private static List<JobVertex> consumers(JobGraph graph, JobVertex producer) {
+        return StreamSupport.stream(graph.getVertices().spliterator(), false)
+                .filter(v -> v.getInputs().stream().map(JobEdge::getSource)
+                        .anyMatch(data -> data.getProducer().equals(producer)))
+                .toList();
+    }
+}
