@@ -18,12 +18,31 @@ final class AlertTracker {
 
     private AlertTracker() {}
 
+    /**
+     * The state of a sensor a rule has not seen yet: the schema's defaults, set one by one. Avro's builder looks each
+     * default up by hashing its schema field: it was 13 % of the keyed task's samples in the e2e profile, as a plain
+     * threshold rule starts from a fresh track for every reading of a sensor that is not raised (the test compares
+     * the two).
+     */
     static AlertTrack fresh() {
-        List<Long> since = new ArrayList<>();
+        List<Long> since = new ArrayList<>(Level.values().length);
         for (int i = 0; i < Level.values().length; i++) {
             since.add(NEVER);
         }
-        return AlertTrack.newBuilder().setSince(since).setPoints(new ArrayList<>()).build();
+        AlertTrack track = new AlertTrack();
+        track.setLevel(-1);
+        track.setEmittedLevel(-1);
+        track.setEmittedFlapping(false);
+        track.setSince(since);
+        track.setClearingSince(NEVER);
+        track.setRaisedAt(0L);
+        track.setChanges(0L);
+        track.setEvaluations(0);
+        track.setLastSeen(0L);
+        track.setExpectedUntil(0L);
+        track.setSeen(false);
+        track.setPoints(new ArrayList<>());
+        return track;
     }
 
     /** A threshold or rate rule sees {@code value} at event time {@code time}; returns what to emit, or null. */

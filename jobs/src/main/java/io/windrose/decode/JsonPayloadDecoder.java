@@ -2,10 +2,11 @@ package io.windrose.decode;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.windrose.deadletter.DeadLetterReason;
 import io.windrose.schema.SensorReading;
@@ -17,10 +18,14 @@ import java.io.IOException;
  */
 public final class JsonPayloadDecoder implements PayloadDecoder {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactory())
+    // a reader made once (ObjectMapper.readTree resolves the target type on every call) and the exact fast double
+    // parser (Jackson's default one took 5 % of the source task in the e2e profile)
+    private static final ObjectReader READER = JsonMapper.builder(new JsonFactory())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+            .build()
+            .reader();
 
     private final TreeMapping mapping;
 
@@ -32,7 +37,7 @@ public final class JsonPayloadDecoder implements PayloadDecoder {
     public SensorReading decode(byte[] payload, TopicMatch match) throws DecodeException {
         JsonNode root;
         try {
-            root = MAPPER.readTree(payload);
+            root = READER.readTree(payload);
         } catch (JsonProcessingException e) {
             throw new DecodeException(DeadLetterReason.MALFORMED, "not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
