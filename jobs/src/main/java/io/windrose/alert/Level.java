@@ -1,5 +1,7 @@
 package io.windrose.alert;
 
+import java.util.Locale;
+
 /** Alert levels, ordered: info &lt; warning &lt; critical. Configuration form: {@code info}, {@code warning}, {@code critical}. */
 public enum Level {
     INFO,
@@ -8,7 +10,7 @@ public enum Level {
 
     @Override
     public String toString() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The level of an ordinal kept in state; -1 (no level) gives null. */

@@ -1,5 +1,7 @@
 package io.windrose.alert;
 
+import java.util.Locale;
+
 /** What a threshold rule is evaluated on. Configuration form: {@code reading}, {@code window}. */
 public enum RuleInput {
     /** Every reading (default). */
@@ -9,6 +11,6 @@ public enum RuleInput {
 
     @Override
     public String toString() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,7 @@
 package io.windrose.alert;
 
+import java.util.Locale;
+
 /** What a rule watches. Configuration form: {@code threshold}, {@code rate}, {@code deadman}. */
 public enum RuleKind {
     /** A field's value against thresholds per level. */
@@ -11,6 +13,6 @@ public enum RuleKind {
 
     @Override
     public String toString() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,7 @@
 package io.windrose.alert;
 
 import io.windrose.schema.FieldStats;
+import java.util.Locale;
 
 /** A statistic of a window aggregate that an {@code on: window} rule watches. */
 public enum WindowStat {
@@ -8,7 +9,7 @@ public enum WindowStat {
 
     @Override
     public String toString() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 
     double of(FieldStats stats) {

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -211,7 +212,7 @@ public final class ConfigFileLoader {
         } else if (node.isArray() && last.matches("\\d+") && Integer.parseInt(last) < node.size()) {
             ((ArrayNode) node).set(Integer.parseInt(last), value);
         } else {
-            throw new ConfigException(file, key, "cannot override inside a " + node.getNodeType().toString().toLowerCase());
+            throw new ConfigException(file, key, "cannot override inside a " + node.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -103,7 +104,7 @@ public final class ConsumeCommand {
 
     /** aggregate, alert, dead-letter or reading from names such as telemetry.aggregates or telemetry.late; else null. */
     static String typeOf(String topic) {
-        String t = topic.toLowerCase();
+        String t = topic.toLowerCase(Locale.ROOT);
         if (t.contains("aggregate")) {
             return "aggregate";
         }

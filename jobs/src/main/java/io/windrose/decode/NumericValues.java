@@ -1,6 +1,7 @@
 package io.windrose.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Turns payload values into numbers as a route allows: numbers, optionally numeric strings and booleans. */
@@ -36,7 +37,7 @@ final class NumericValues {
             }
         }
         if (booleans) {
-            switch (text.toLowerCase()) {
+            switch (text.toLowerCase(Locale.ROOT)) {
                 case "true", "on" -> {
                     return 1.0;
                 }

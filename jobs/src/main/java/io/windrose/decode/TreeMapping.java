@@ -5,6 +5,7 @@ import io.windrose.deadletter.DeadLetterReason;
 import io.windrose.schema.SensorReading;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 /** Maps a parsed payload (JSON, or Avro seen as JSON) to a reading: sensor id, event time and fields. */
@@ -24,7 +25,7 @@ public final class TreeMapping implements Serializable {
     public SensorReading reading(JsonNode root, TopicMatch match) throws DecodeException {
         if (!root.isObject()) {
             throw new DecodeException(DeadLetterReason.MALFORMED, "expected an object, got "
-                    + root.getNodeType().toString().toLowerCase());
+                    + root.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         String sensorId = match.sensorId() != null ? match.sensorId() : sensorId(root);
         long eventTime = timestamp.eventTime(root, match.receivedAt());

@@ -1,6 +1,7 @@
 package io.windrose.standalone;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * A completed checkpoint or savepoint in the state directory.
@@ -18,7 +19,7 @@ public record SavedState(Kind kind, String pointer, Instant completed) {
 
         @Override
         public String toString() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -2,6 +2,8 @@ package io.windrose.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.windrose.alert.Level;
+import io.windrose.alert.RuleKind;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.AlertState;
 import io.windrose.schema.ExtraFieldStats;
@@ -10,6 +12,7 @@ import io.windrose.schema.SensorAggregate;
 import io.windrose.window.Stat;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,18 @@ class InfluxPointsTest {
         assertThat(InfluxPoints.alert(alert).toLineProtocol()).isEqualTo("alerts,level=critical,rule=too-hot,sensor=s-1"
                 + " flapping=false,kind=\"rate\",message=\"s-1: \\\"hot\\\" now\",previous_level=\"warning\","
                 + "state=\"RAISED\",threshold=30.0,value=35.0 1764144005000");
+    }
+
+    @Test
+    void namesDoNotDependOnTheDefaultLocale() {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.forLanguageTag("tr-TR")); // where "MIN".toLowerCase() is "mın"
+        try {
+            assertThat(Stat.MIN + " " + Stat.LAST + " " + Level.CRITICAL + " " + RuleKind.DEADMAN)
+                    .isEqualTo("min last critical deadman");
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test
