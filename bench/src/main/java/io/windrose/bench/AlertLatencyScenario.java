@@ -36,7 +36,7 @@ final class AlertLatencyScenario {
     void run(Load load, double rate, int qos) throws Exception {
         String id = "latency" + System.nanoTime() % 100000;
         influx.createDatabase(id);
-        PipelineConfig config = BenchConfig.pipeline(mosquitto.port(), qos, 1, id, influx.url(), id,
+        PipelineConfig config = BenchConfig.pipeline(mosquitto.port(), qos, 1, id, influx.v1Url(), id,
                 kafka.bootstrapServers(), id);
         Topics.create(kafka.bootstrapServers(), config.sinks.kafka);
         StreamExecutionEnvironment env = WindroseJob.environment(config);

@@ -137,7 +137,7 @@ final class BrokerVsJobScenario {
         int id = ++run;
         String database = "bench" + id;
         influx.createDatabase(database);
-        PipelineConfig config = BenchConfig.pipeline(mosquitto.port(), qos, parallelism, "bench-" + id, influx.url(),
+        PipelineConfig config = BenchConfig.pipeline(mosquitto.port(), qos, parallelism, "bench-" + id, influx.v1Url(),
                 database, null, "bench" + id);
         InMemoryMetrics.reset();
         StreamExecutionEnvironment env = WindroseJob.environment(config);
