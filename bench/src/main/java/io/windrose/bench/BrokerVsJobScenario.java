@@ -190,11 +190,8 @@ final class BrokerVsJobScenario {
             java.util.List<Object> figure = new java.util.ArrayList<>(java.util.List.of(
                     "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate));
             if (peer != null) {
-                // a job as fast as the broker delivers to a bare subscriber would reach this ratio: on a machine whose
-                // broker is slow the peer itself runs close to it (2026-12-02: the peer at 0.78 x the broker at QoS 0)
                 figure.addAll(java.util.List.of("ratio_to_peer", rate / peer.rate(), "peer_msgs_per_s", peer.rate(),
-                        "peer_cpu_us_per_reading", peer.cpuPerReading(), "ratio_to_peer_at_broker_limit",
-                        brokerRate / peer.rate()));
+                        "peer_cpu_us_per_reading", peer.cpuPerReading()));
             }
             figure.addAll(java.util.List.of("cpu_us_per_reading", jobCpuSeconds * 1e6 / counted,
                     "messages", decoded, "counted_in_influxdb", counted, "published", load.count,
