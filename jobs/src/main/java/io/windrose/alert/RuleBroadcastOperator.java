@@ -2,7 +2,7 @@ package io.windrose.alert;
 
 import io.windrose.alert.state.RuleUpdate;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.event.WatermarkEvent;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,11 +28,11 @@ public final class RuleBroadcastOperator<IN, OUT> extends CoBroadcastWithKeyedOp
     }
 
     /** {@code function} on the keyed {@code input} and the rules {@code updates} (see {@link RuleUpdates#stream}). */
-    public static <IN, OUT> SingleOutputStreamOperator<OUT> apply(KeyedStream<IN, String> input,
+    public static <IN, OUT extends SpecificRecordBase> SingleOutputStreamOperator<OUT> apply(KeyedStream<IN, String> input,
             DataStream<RuleUpdate> updates, KeyedBroadcastProcessFunction<String, IN, RuleUpdate, OUT> function,
             Class<OUT> type, String name) {
-        TypeInformation<OUT> outType = new AvroTypeInfo(type);
-        return input.connect(updates).transform(name, outType, new RuleBroadcastOperator<>(function)).name(name).uid(name);
+        return input.connect(updates).transform(name, new AvroTypeInfo<>(type), new RuleBroadcastOperator<>(function))
+                .uid(name);
     }
 
     @Override
