@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import org.apache.flink.util.FileUtils;
 
 /**
  * Runs the benchmarks: starts its own Mosquitto, Kafka and InfluxDB on free loopback ports, measures each scenario
@@ -108,6 +109,8 @@ public final class BenchMain {
             }
         }
 
+        // the services' data (up to 1.3 GB after a full run) goes; the figures stay in the .jsonl file
+        FileUtils.deleteDirectory(dir.toFile());
         System.out.println();
         System.out.print(results.summary());
         Path chart = out.resolve((quick ? "quick-" : "full-") + stamp + ".png");

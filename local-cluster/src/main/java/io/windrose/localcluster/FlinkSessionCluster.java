@@ -43,6 +43,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     public FlinkSessionCluster start() throws IOException {
         Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("tmp"));
         Ports.requireFree(restPort, "the Flink REST API / Web UI");
         writeConfig();
         jobManager = startJobManager();
@@ -119,6 +120,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
         base.put("rest.bind-address", "127.0.0.1");
         base.put("rest.port", String.valueOf(restPort));
         base.put("web.upload.dir", dir.resolve("uploads").toString());
+        // the processes' working directories (blobs, local state: 160 MB per TaskManager after the ITCase) under the
+        // cluster's directory instead of /tmp, where a killed TaskManager would leave them behind
+        base.put("io.tmp.dirs", dir.resolve("tmp").toString());
         base.put("execution.checkpointing.dir", checkpoints().toUri().toString());
         base.put("execution.checkpointing.savepoint-dir", savepoints().toUri().toString());
         base.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
