@@ -60,7 +60,7 @@ public final class BenchMain {
             InJobScenario.execute(load, true, BenchConfig.pipeline(1, 1, 1, "warm-up", null, "none", null, "none"), null);
             if (scenarios.contains("e2e")) {
                 progress("warm-up: one unmeasured pass through MQTT and the job per QoS");
-                e2e.warmUp(new Load(quick ? 20_000 : 300_000, 1_000));
+                e2e.warmUp(quick ? new Load(20_000, 1_000) : load);
             }
             double maxRate = 0;
             for (int qos : scenarios.contains("e2e") ? new int[] {0, 1} : new int[0]) {

@@ -120,9 +120,11 @@ final class BrokerVsJobScenario {
     /**
      * One unmeasured pass of the load through the job at each QoS, so that the JIT has compiled the MQTT client, the
      * source and the sinks as in a job that has run for a while (the in-job warm-up covers the stages only): in quick
-     * runs the compiler threads had otherwise taken 26-50 µs per reading, half the job's CPU. Full runs pass 300,000
-     * readings: after 100,000 the compilers still took 3.7-4.2 µs per reading of the measured run (1,150 compilations
-     * in 27 s, mostly of code that runs per checkpoint, per InfluxDB write or per RPC rather than per reading).
+     * runs the compiler threads had otherwise taken 26-50 µs per reading, half the job's CPU. Full runs pass the whole
+     * measured load (1,000,000 readings): after 100,000 the compilers still took 3.7-4.2 µs per reading of the measured
+     * run, after 300,000 1.6-2.3 (a recording of the compilations: ~1,400 in the 30 s of a measured run, C2 recompiling
+     * code that runs per checkpoint, per InfluxDB write over the JDK's HTTP client or per Netty buffer rather than per
+     * reading).
      */
     void warmUp(Load load) throws Exception {
         warmUpReadings = load.count;
