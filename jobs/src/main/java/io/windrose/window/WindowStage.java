@@ -11,6 +11,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.datastream.WindowedStream;
+import org.apache.flink.streaming.api.windowing.assigners.MergingWindowAssigner;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
@@ -39,9 +41,13 @@ public final class WindowStage {
                         allowedLateness.toMillis(), late))
                 .uid("emitted-window-guard");
         OutputTag<WindowPartial> partials = window.tiers.isEmpty() ? null : partials(window.tag());
-        SingleOutputStreamOperator<SensorAggregate> windows = DataStreamUtils
+        WindowedStream<SensorReading, String, TimeWindow> windowed = DataStreamUtils
                 .reinterpretAsKeyedStream(unemitted, new SensorKey())
-                .window(assigner)
+                .window(assigner);
+        if (WindowEndTrigger.replaces(assigner instanceof MergingWindowAssigner, allowedLateness.toMillis())) {
+            windowed = windowed.trigger(new WindowEndTrigger());
+        }
+        SingleOutputStreamOperator<SensorAggregate> windows = windowed
                 .allowedLateness(allowedLateness)
                 .sideOutputLateData(late)
                 .aggregate(new FieldStatsAggregate(statistics), new WindowResultFunction(window.tag(), statistics,
