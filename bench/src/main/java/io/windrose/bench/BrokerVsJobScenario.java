@@ -193,7 +193,10 @@ final class BrokerVsJobScenario {
                     "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate));
             if (peer != null) {
                 figure.addAll(java.util.List.of("ratio_to_peer", rate / peer.rate(), "peer_msgs_per_s", peer.rate(),
-                        "peer_cpu_us_per_reading", peer.cpuPerReading()));
+                        "peer_cpu_us_per_reading", peer.cpuPerReading(),
+                        // the job's CPU per reading against the peer's in the same run: absolute µs move with the
+                        // machine (the peer itself took 14.6 µs per reading where issue 17 was measured, 30-36 here)
+                        "cpu_ratio_to_peer", jobCpuSeconds * 1e6 / counted / peer.cpuPerReading()));
             }
             figure.addAll(java.util.List.of("cpu_us_per_reading", jobCpuSeconds * 1e6 / counted,
                     "messages", decoded, "counted_in_influxdb", counted, "published", load.count,
