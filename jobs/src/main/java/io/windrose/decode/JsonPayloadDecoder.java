@@ -28,13 +28,25 @@ public final class JsonPayloadDecoder implements PayloadDecoder {
             .reader();
 
     private final TreeMapping mapping;
+    private final JsonStreamMapping stream;
 
     public JsonPayloadDecoder(TreeMapping mapping) {
+        this(mapping, true);
+    }
+
+    /** @param streaming whether payloads the tree need not see are read in one pass ({@link JsonStreamMapping}) */
+    JsonPayloadDecoder(TreeMapping mapping, boolean streaming) {
         this.mapping = mapping;
+        this.stream = streaming ? JsonStreamMapping.of(mapping) : null;
     }
 
     @Override
     public SensorReading decode(byte[] payload, TopicMatch match) throws DecodeException {
+        SensorReading reading = stream == null ? null : stream.read(payload, match);
+        return reading != null ? reading : decodeTree(payload, match);
+    }
+
+    private SensorReading decodeTree(byte[] payload, TopicMatch match) throws DecodeException {
         JsonNode root;
         try {
             root = READER.readTree(payload);

@@ -53,6 +53,24 @@ public final class PayloadPath implements Serializable {
         return String.join(separator, segments);
     }
 
+    int length() {
+        return segments.length;
+    }
+
+    String segment(int i) {
+        return segments[i];
+    }
+
+    /** Whether a segment could be an array index (all digits). */
+    boolean mayIndex() {
+        for (String segment : segments) {
+            if (isIndex(segment)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public String lastSegment() {
         return segments[segments.length - 1];
     }

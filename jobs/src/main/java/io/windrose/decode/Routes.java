@@ -57,7 +57,7 @@ public final class Routes {
         return line.toString();
     }
 
-    private static TreeMapping treeMapping(RouteConfig r) {
+    static TreeMapping treeMapping(RouteConfig r) {
         RouteConfig.Fields f = r.fields;
         PayloadPath sensorPath = PayloadPath.parse(r.sensorPath);
         TimestampMapping timestamp = new TimestampMapping(PayloadPath.parse(r.timestamp.path), r.timestampFormat(),

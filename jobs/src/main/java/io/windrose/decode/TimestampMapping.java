@@ -38,10 +38,14 @@ public final class TimestampMapping implements Serializable {
     }
 
     public long eventTime(JsonNode root, long receivedAt) throws DecodeException {
+        return eventTimeOf(format == TimestampFormat.ARRIVAL ? null : path.resolve(root), receivedAt);
+    }
+
+    /** As {@link #eventTime}, from the node at the path (a missing node when there is none). */
+    long eventTimeOf(JsonNode node, long receivedAt) throws DecodeException {
         if (format == TimestampFormat.ARRIVAL) {
             return receivedAt;
         }
-        JsonNode node = path.resolve(root);
         if (node.isMissingNode() || node.isNull()) {
             throw bad("no timestamp at '" + path + "'");
         }
