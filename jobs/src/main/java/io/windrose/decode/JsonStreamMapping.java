@@ -62,7 +62,9 @@ final class JsonStreamMapping implements Serializable {
                 return null;
             }
             Found found = new Found();
-            if (!object(parser, null, 0, true, timePath != null, found) || parser.nextToken() != null) {
+            // with the sensor id from the topic the tree never looks at the sensor path: neither does this
+            if (!object(parser, null, 0, match.sensorId() == null, timePath != null, found)
+                    || parser.nextToken() != null) {
                 return null;
             }
             String sensorId = match.sensorId() != null ? match.sensorId() : tree.sensorIdOf(found.sensor);
