@@ -14,7 +14,8 @@ import java.util.List;
  * of the bench for a reader that is gone. InfluxDB through its 1.x API, straight to influxd as the peer writes: the v2
  * gateway in front of influxd 1.6.7 runs in the bench's JVM, and its CPU (0.2-0.4 µs per reading) counted as the job's.
  * Uncompressed, as the peer writes (influxdb-python's default) and as one would to an influxd on the same host: gzip,
- * on by default for the network, costs the job 6.7 µs per 30-field window point (0.67 µs per reading here).
+ * on by default for the network, costs the job 6.7 µs per 30-field window point (microbenchmark), 0.3-0.7 µs per
+ * reading in the e2e runs.
  */
 final class BenchConfig {
     private BenchConfig() {}

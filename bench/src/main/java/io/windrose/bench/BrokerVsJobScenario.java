@@ -195,7 +195,7 @@ final class BrokerVsJobScenario {
                 figure.addAll(java.util.List.of("ratio_to_peer", rate / peer.rate(), "peer_msgs_per_s", peer.rate(),
                         "peer_cpu_us_per_reading", peer.cpuPerReading(),
                         // the job's CPU per reading against the peer's in the same run: absolute µs move with the
-                        // machine (the peer itself took 14.6 µs per reading where issue 17 was measured, 30-36 here)
+                        // machine (the peer itself took 14.6 µs per reading where issue 17 was measured, 30-43 here)
                         "cpu_ratio_to_peer", jobCpuSeconds * 1e6 / counted / peer.cpuPerReading()));
             }
             figure.addAll(java.util.List.of("cpu_us_per_reading", jobCpuSeconds * 1e6 / counted,

@@ -1,9 +1,7 @@
 package io.windrose.decode;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.windrose.deadletter.DeadLetterReason;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -105,10 +103,6 @@ public final class FieldMapping implements Serializable {
         }
     }
 
-    private void leaf(String name, JsonNode value, Map<String, Double> fields) throws DecodeException {
-        add(name, NumericValues.of(value, numericStrings, booleans), fields);
-    }
-
     /** Whether fields come from the whole payload (no paths configured). */
     boolean wholePayload() {
         return paths.isEmpty();
@@ -123,25 +117,9 @@ public final class FieldMapping implements Serializable {
         return reserved.contains(name);
     }
 
-    /** The parser's current scalar as a number under this mapping's rules (as {@link NumericValues#of}), or null. */
-    Double number(JsonParser parser) throws IOException {
-        return switch (parser.currentToken()) {
-            // as the tree's number nodes give asDouble(): int, long or BigInteger first, as the parser read them
-            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT -> (double) parser.getIntValue();
-                case LONG -> (double) parser.getLongValue();
-                default -> parser.getBigIntegerValue().doubleValue();
-            };
-            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
-            case VALUE_TRUE -> booleans ? 1.0 : null;
-            case VALUE_FALSE -> booleans ? 0.0 : null;
-            case VALUE_STRING -> NumericValues.text(parser.getText(), numericStrings, booleans);
-            default -> null;
-        };
-    }
-
     /** Adds a value named so, when it is a number and the name is kept; throws for non-finite values and too many. */
-    void add(String name, Double number, Map<String, Double> fields) throws DecodeException {
+    void leaf(String name, JsonNode value, Map<String, Double> fields) throws DecodeException {
+        Double number = NumericValues.of(value, numericStrings, booleans);
         if (number == null || !keeps(name)) {
             return;
         }

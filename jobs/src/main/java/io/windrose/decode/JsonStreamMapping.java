@@ -97,23 +97,23 @@ final class JsonStreamMapping implements Serializable {
                 // arrays hold no fields, but the tree reads (and so checks) every value in them: the tree decides
                 return false;
             } else {
+                // every value made into the tree's node for it (a string decoded, its UTF-8 checked, as the tree does)
+                JsonNode value = node(parser);
                 if (sensorHere && depth == sensorPath.length() - 1) {
-                    found.sensor = node(parser);
+                    found.sensor = value;
                 }
                 if (timeHere && depth == timePath.length() - 1) {
-                    found.time = node(parser);
+                    found.time = value;
                 }
                 if (!fields.reserved(flat)) {
-                    fields.add(flat, fields.number(parser), found.fields);
-                } else if (token == JsonToken.VALUE_STRING) {
-                    parser.getText(); // decoded (its UTF-8 checked) as the tree decodes it
+                    fields.leaf(flat, value, found.fields);
                 }
             }
         }
         return true;
     }
 
-    /** The parser's current scalar as the tree's node for it. */
+    /** The parser's current scalar as the tree's node for it (as Jackson's JsonNodeDeserializer makes it). */
     private static JsonNode node(JsonParser parser) throws IOException {
         return switch (parser.currentToken()) {
             case VALUE_STRING -> TextNode.valueOf(parser.getText());

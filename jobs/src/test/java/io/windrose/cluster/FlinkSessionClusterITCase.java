@@ -14,7 +14,6 @@ import io.windrose.testing.Await;
 import io.windrose.testing.InfluxQuery;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.TestMqtt;
-import io.windrose.testing.TestPipelines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +57,16 @@ class FlinkSessionClusterITCase {
     static void stopCluster() {
         if (cluster != null) {
             cluster.close();
+        }
+    }
+
+    @Test
+    void theProcessesWorkInTheClustersDirectoryNotInTmp() throws Exception {
+        // killed TaskManagers had left their working directories (blobs, local state: 160 MB each) in /tmp
+        try (Stream<Path> entries = Files.list(cluster.tmpDir())) {
+            assertThat(entries.map(p -> p.getFileName().toString()).toList())
+                    .anySatisfy(name -> assertThat(name).startsWith("tm_"))
+                    .anySatisfy(name -> assertThat(name).startsWith("jm_"));
         }
     }
 

@@ -43,7 +43,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     public FlinkSessionCluster start() throws IOException {
         Files.createDirectories(dir.resolve("conf"));
-        Files.createDirectories(dir.resolve("tmp"));
+        Files.createDirectories(tmpDir());
         Ports.requireFree(restPort, "the Flink REST API / Web UI");
         writeConfig();
         jobManager = startJobManager();
@@ -75,6 +75,11 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     public Path checkpoints() {
         return dir.resolve("checkpoints");
+    }
+
+    /** The processes' temporary and working directories ({@code io.tmp.dirs}): one per process, e.g. {@code tm_...}. */
+    public Path tmpDir() {
+        return dir.resolve("tmp");
     }
 
     public Path savepoints() {
@@ -122,7 +127,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
         base.put("web.upload.dir", dir.resolve("uploads").toString());
         // the processes' working directories (blobs, local state: 160 MB per TaskManager after the ITCase) under the
         // cluster's directory instead of /tmp, where a killed TaskManager would leave them behind
-        base.put("io.tmp.dirs", dir.resolve("tmp").toString());
+        base.put("io.tmp.dirs", tmpDir().toString());
         base.put("execution.checkpointing.dir", checkpoints().toUri().toString());
         base.put("execution.checkpointing.savepoint-dir", savepoints().toUri().toString());
         base.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
