@@ -26,6 +26,7 @@ import io.windrose.mqtt.MqttSource;
 import io.windrose.mqtt.common.MqttMessage;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
+import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.restore.RestoreCheck;
 import io.windrose.rules.RulesCommand;
 import io.windrose.schema.AlertEvent;
@@ -70,7 +71,8 @@ public final class WindroseJob {
             + "       windrose rules put FILE | delete NAME | list   (changes a running job's rules; rules --help)";
 
     /** Readings that arrived after their window closed (beyond the allowed lateness). */
-    public static final OutputTag<SensorReading> LATE_READINGS = new OutputTag<>("late-readings") {};
+    public static final OutputTag<SensorReading> LATE_READINGS = new OutputTag<>("late-readings",
+            SensorReadingTypeInfo.READINGS);
 
     private WindroseJob() {}
 

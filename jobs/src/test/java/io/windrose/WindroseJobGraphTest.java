@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
+import io.windrose.reading.SensorReadingSerializer;
+import io.windrose.schema.SensorReading;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.StreamSupport;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.runtime.jobgraph.JobEdge;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +44,30 @@ class WindroseJobGraphTest {
                 .satisfies(name -> assertThat(name).startsWith("alerts").contains("window-aggregates"));
     }
 
+    @Test
+    void theReadingsCrossBetweenTasksInWindrosesOwnFormatNotAvros() throws Exception {
+        for (String mqtt : List.of("mqtt: {delivery: at-most-once, qos: 0}", "mqtt: {delivery: at-least-once, qos: 1}")) {
+            StreamGraph graph = streamGraph(mqtt);
+            List<StreamNode> keyed = graph.getStreamNodes().stream()
+                    .filter(node -> node.getOperatorName().equals("alerts") || node.getOperatorName().equals("dedup"))
+                    .toList();
+            assertThat(keyed).as(mqtt).isNotEmpty().allSatisfy(node -> {
+                assertThat(node.getTypeSerializersIn()[0]).as(node.getOperatorName())
+                        .isInstanceOf(SensorReadingSerializer.class);
+                List<TypeSerializer<?>> producers = node.getInEdges().stream()
+                        .<TypeSerializer<?>>map(in -> graph.getStreamNode(in.getSourceId()).getTypeSerializerOut()).toList();
+                assertThat(producers).as("what the producers of %s write", node.getOperatorName())
+                        .hasAtLeastOneElementOfType(SensorReadingSerializer.class)
+                        .noneMatch(out -> out instanceof AvroSerializer<?> avro && avro.getType() == SensorReading.class);
+            });
+        }
+    }
+
     private JobGraph graph(String mqtt) throws Exception {
+        return streamGraph(mqtt).getJobGraph();
+    }
+
+    private StreamGraph streamGraph(String mqtt) throws Exception {
         Path file = dir.resolve("pipeline.yaml");
         Files.writeString(file, """
                 routes:
@@ -53,7 +82,7 @@ class WindroseJobGraphTest {
         PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
         StreamExecutionEnvironment env = WindroseJob.environment(config);
         WindroseJob.build(env, config);
-        return env.getStreamGraph().getJobGraph();
+        return env.getStreamGraph();
     }
 
     private static JobVertex vertex(JobGraph graph, String namePrefix) {

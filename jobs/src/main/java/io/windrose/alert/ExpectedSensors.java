@@ -2,6 +2,7 @@ package io.windrose.alert;
 
 import io.windrose.alert.state.ExpectedSensor;
 import io.windrose.alert.state.ExpectedSensorList;
+import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.SensorReading;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class ExpectedSensors {
                 .<SensorReading>flatMap((list, out) -> list.getSensors().forEach(sensor -> out.collect(
                         ReadingAlertFunction.expectedMarker(sensor.getRule(), sensor.getMeasurement(), sensor.getSensorId(),
                                 sensor.getTags()))))
-                .returns(new AvroTypeInfo<>(SensorReading.class)).name("expected-sensor").uid("expected-sensor")
+                .returns(SensorReadingTypeInfo.READINGS).name("expected-sensor").uid("expected-sensor")
                 .setParallelism(1);
     }
 

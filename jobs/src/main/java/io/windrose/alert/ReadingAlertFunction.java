@@ -5,6 +5,7 @@ import io.windrose.alert.state.AlertTrack;
 import io.windrose.alert.state.RatePoint;
 import io.windrose.alert.state.RuleUpdate;
 import io.windrose.config.ConfigException;
+import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.AlertState;
 import io.windrose.schema.SensorReading;
@@ -61,7 +62,8 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
      * alerts (one keyed task, one shuffle and one serialization per reading) instead of beside them, where the source
      * serialized each reading once for each (full e2e run, QoS 0: the alerts task alone cost 2.0 µs per reading).
      */
-    public static final OutputTag<SensorReading> READINGS = new OutputTag<>("readings-after-alerts") {};
+    public static final OutputTag<SensorReading> READINGS = new OutputTag<>("readings-after-alerts",
+            SensorReadingTypeInfo.READINGS);
     static final MapStateDescriptor<String, AlertTrack> TRACKS = new MapStateDescriptor<>("alert-tracks", Types.STRING,
             new AvroTypeInfo<>(AlertTrack.class));
 

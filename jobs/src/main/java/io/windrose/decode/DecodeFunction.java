@@ -4,11 +4,14 @@ import io.windrose.deadletter.DeadLetterLog;
 import io.windrose.deadletter.DeadLetterReason;
 import io.windrose.deadletter.DeadLetters;
 import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorReading;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -20,7 +23,8 @@ import org.apache.flink.util.OutputTag;
  * {@link #DEAD_LETTERS} side output (see {@link MessageDecoder}). Metrics: {@code windrose.readingsDecoded},
  * {@code windrose.deadLetters.<REASON>}; the log says so too, at most once a minute per reason.
  */
-public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorReading> {
+public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorReading>
+        implements ResultTypeQueryable<SensorReading> {
     private static final long serialVersionUID = 2L;
 
     /** Dead letters, one per unusable message. */
@@ -48,6 +52,11 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
             deadLetters.put(reason, dead.counter(reason.name()));
         }
         log = new DeadLetterLog(60_000, System::currentTimeMillis);
+    }
+
+    @Override
+    public TypeInformation<SensorReading> getProducedType() {
+        return SensorReadingTypeInfo.READINGS;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.windrose.dedup;
 
 import io.windrose.alert.ExpectedSensors;
+import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.SensorReading;
 import java.time.Duration;
 import java.util.Arrays;
@@ -11,6 +12,8 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -21,7 +24,8 @@ import org.apache.flink.util.Collector;
  * small ring of fingerprints, so memory does not grow with the message rate; a sensor silent for {@code horizon}
  * loses its ring (keyed state TTL). Dropped duplicates are counted ({@code windrose.duplicatesDropped}), never silent.
  */
-public final class DeduplicateReadings extends KeyedProcessFunction<String, SensorReading, SensorReading> {
+public final class DeduplicateReadings extends KeyedProcessFunction<String, SensorReading, SensorReading>
+        implements ResultTypeQueryable<SensorReading> {
     private static final long serialVersionUID = 1L;
 
     private final int lastReadings;
@@ -51,6 +55,11 @@ public final class DeduplicateReadings extends KeyedProcessFunction<String, Sens
                 .build());
         recent = getRuntimeContext().getState(descriptor);
         duplicates = getRuntimeContext().getMetricGroup().addGroup("windrose").counter("duplicatesDropped");
+    }
+
+    @Override
+    public TypeInformation<SensorReading> getProducedType() {
+        return SensorReadingTypeInfo.READINGS;
     }
 
     @Override
