@@ -63,6 +63,23 @@ class WindroseJobGraphTest {
         }
     }
 
+    @Test
+    void theReadingsWaitAtMost10MsTheAggregates100AndWhatIsRareNotAtAll() throws Exception {
+        StreamGraph graph = streamGraph("mqtt: {delivery: at-most-once, qos: 0}");
+        assertThat(outTimeouts(graph, "event-time")).as("readings to the keyed task").containsOnly(10L);
+        assertThat(outTimeouts(graph, "window-aggregates")).as("aggregates to the sinks").containsOnly(100L);
+        assertThat(outTimeouts(graph, "alerts")).as("alerts, commands, webhooks").containsOnly(0L);
+        assertThat(outTimeouts(graph, "expected-sensor")).as("expected-sensor markers").containsOnly(0L);
+        assertThat(outTimeouts(graph, "Source: no-rules-topic")).as("rule updates").containsOnly(0L);
+    }
+
+    private static List<Long> outTimeouts(StreamGraph graph, String operator) {
+        List<Long> timeouts = graph.getStreamNodes().stream().filter(node -> node.getOperatorName().equals(operator))
+                .flatMap(node -> node.getOutEdges().stream()).map(edge -> edge.getBufferTimeout()).toList();
+        assertThat(timeouts).as("edges out of %s", operator).isNotEmpty();
+        return timeouts;
+    }
+
     private JobGraph graph(String mqtt) throws Exception {
         return streamGraph(mqtt).getJobGraph();
     }

@@ -61,7 +61,8 @@ public final class ExpectedSensors {
                         ReadingAlertFunction.expectedMarker(sensor.getRule(), sensor.getMeasurement(), sensor.getSensorId(),
                                 sensor.getTags()))))
                 .returns(SensorReadingTypeInfo.READINGS).name("expected-sensor").uid("expected-sensor")
-                .setParallelism(1);
+                .setParallelism(1)
+                .setBufferTimeout(0); // a few markers a minute: out at once, no flusher thread (see RuleUpdates)
     }
 
     /**

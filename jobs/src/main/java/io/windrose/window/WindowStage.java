@@ -26,6 +26,12 @@ public final class WindowStage {
     public record Windows(DataStream<SensorAggregate> windows, DataStream<SensorAggregate> tiers,
             DataStream<SensorReading> late) {}
 
+    /**
+     * Flink's default for the aggregates' way out, not the job's 10 ms (which is for the alerts): windows close in bursts
+     * when the watermark passes their end, and a flusher waking 100 times a second in between finds nothing to send.
+     */
+    static final long AGGREGATES_BUFFER_TIMEOUT_MS = 100;
+
     private WindowStage() {}
 
     /**
@@ -53,7 +59,8 @@ public final class WindowStage {
                 .aggregate(new FieldStatsAggregate(statistics), new WindowResultFunction(window.tag(), statistics,
                         partials, window.sessionGap != null))
                 // the window in the uid: state of other windows cannot be resumed into these (see RestoreCheck)
-                .name("window-aggregates").uid("window-aggregates-" + window.tag());
+                .name("window-aggregates").uid("window-aggregates-" + window.tag())
+                .setBufferTimeout(AGGREGATES_BUFFER_TIMEOUT_MS);
 
         DataStream<SensorAggregate> tiers = null;
         DataStream<WindowPartial> below = partials == null ? null : windows.getSideOutput(partials);
@@ -66,7 +73,8 @@ public final class WindowStage {
                             p.getAccumulator().getSensorId()), Types.STRING)
                     .process(new TierAggregator(window.tiers.get(i).toMillis(), tag, allowedLateness.toMillis(), window,
                             next))
-                    .name("window-tier-" + tag).uid("window-tier-" + tag);
+                    .name("window-tier-" + tag).uid("window-tier-" + tag)
+                    .setBufferTimeout(AGGREGATES_BUFFER_TIMEOUT_MS);
             tiers = tiers == null ? tier : tiers.union(tier);
             below = next == null ? null : tier.getSideOutput(next);
         }
