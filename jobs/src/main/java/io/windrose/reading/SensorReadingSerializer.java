@@ -17,9 +17,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * Readings between the decode task and the keyed task, field by field. Flink's Avro serializer walks the schema per
  * record: in the e2e bench at QoS 0 writing took 13-45 % of the source task and reading 22-31 % of the keyed task (a
  * round trip of the bench's reading: 460 ns, here 295 ns). With this one the keyed task went from 4.2-4.5 to 2.7-3.3
- * µs per reading and the source task from 2.6 to 1.8-2.0 (four e2e runs). The names a fleet repeats (measurement, tag names and values, field
- * names) come back as the same String objects as in the reading before when their bytes are the same: no new string,
- * and its hash code already known to the maps the stages look it up in.
+ * µs per reading and the source task from 2.6 to 1.8-2.0 (four e2e runs). The names a fleet repeats (measurement, tag
+ * names and values, field names) come back as the same String objects as in the reading before when their bytes are
+ * the same: no new string, and its hash code already known to the maps the stages look it up in.
  *
  * <p>The same values as Avro's round trip: event time in milliseconds, maps as {@link HashMap}s. Not used for state
  * (state keeps its Avro serializers and their schema evolution).
