@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,9 @@ class RestartITCase {
         Run run = new Run("kill-9", "dedup: {last-readings: 128}\n");
         try (JobProcess first = run.start("first").awaitSubscribed(1)) {
             run.publish(0, 60);
-            run.awaitCounted(30 * SENSORS); // running, with checkpoints behind it and readings not yet acked
+            run.awaitCounted(30 * SENSORS); // running, readings not yet acked
+            // and a checkpoint behind it: a fast job can count these before its first checkpoint completes (seen in CI)
+            run.awaitCheckpoint();
             first.kill();
             run.publish(60, 105); // the broker keeps them for the job's session
         }
@@ -213,6 +216,12 @@ class RestartITCase {
                 devices.publish(root + "/site/closer", "{\"ts\":" + (T0 + 3_600_000) + ",\"temperature\":0}");
             }
             published++;
+        }
+
+        /** Waits until the job's state directory holds a completed checkpoint. */
+        void awaitCheckpoint() {
+            StateDirectory state = new StateDirectory(dir.resolve("state").toString());
+            Await.until(state::latest, Optional::isPresent, Duration.ofSeconds(30));
         }
 
         /** temperature_count per sensor@window offset, once they add up to {@code readings}. */
