@@ -26,8 +26,11 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 public final class SensorReadingSerializer extends TypeSerializer<SensorReading> {
     private static final long serialVersionUID = 1L;
-    /** Slots of the repeated names: measurement, then per position in the map a tag name, a tag value, a field name. */
+    // the slots of the names a fleet repeats: the measurement, tag names and values by their position in the map
+    // (slots 1-31: 15 tags), field names by theirs (32-63: 32 fields); past those, strings are not looked up
     private static final int MEASUREMENT = 0;
+    private static final int TAGS = 1;
+    private static final int FIELDS = 32;
     private static final int SLOTS = 64;
 
     private transient RecentStrings recent;
@@ -92,13 +95,13 @@ public final class SensorReadingSerializer extends TypeSerializer<SensorReading>
         int tagCount = in.readInt();
         Map<String, String> tags = new HashMap<>(capacity(tagCount));
         for (int i = 0; i < tagCount; i++) {
-            tags.put(strings.read(in, slot(1 + 2 * i)), strings.read(in, slot(2 + 2 * i)));
+            tags.put(strings.read(in, slot(TAGS + 2 * i, FIELDS)), strings.read(in, slot(TAGS + 2 * i + 1, FIELDS)));
         }
         Instant eventTime = Instant.ofEpochMilli(in.readLong());
         int fieldCount = in.readInt();
         Map<String, Double> fields = new HashMap<>(capacity(fieldCount));
         for (int i = 0; i < fieldCount; i++) {
-            fields.put(strings.read(in, slot(SLOTS / 2 + i)), in.readDouble());
+            fields.put(strings.read(in, slot(FIELDS + i, SLOTS)), in.readDouble());
         }
         return new SensorReading(measurement, sensorId, tags, eventTime, fields, strings.read(in, RecentStrings.NONE));
     }
@@ -135,8 +138,8 @@ public final class SensorReadingSerializer extends TypeSerializer<SensorReading>
         return recent;
     }
 
-    private static int slot(int slot) {
-        return slot < SLOTS ? slot : RecentStrings.NONE;
+    private static int slot(int slot, int end) {
+        return slot < end ? slot : RecentStrings.NONE;
     }
 
     private static int capacity(int size) {

@@ -35,8 +35,10 @@ class SensorReadingSerializerTest extends SerializerTestBase<SensorReading> {
     @Override
     protected SensorReading[] getTestData() {
         Map<String, Double> many = new LinkedHashMap<>();
+        Map<String, String> manyTags = new LinkedHashMap<>();
         for (int i = 0; i < 80; i++) { // more names than the serializer keeps slots for
             many.put("f" + i, i * 0.5);
+            manyTags.put("t" + i, "v" + i);
         }
         return new SensorReading[] {
                 reading("sensors", "s-1", Map.of("site", "site-a"), 1_764_000_000_000L,
@@ -49,6 +51,7 @@ class SensorReadingSerializerTest extends SerializerTestBase<SensorReading> {
                 reading("Zähler", "Gerät-ü-€-😀", Map.of("Ort", "Köln", "x".repeat(300), "y".repeat(70_000)), -1L,
                         Map.of("Leistung", Double.MAX_VALUE, "e", Double.NEGATIVE_INFINITY), "ä/b"),
                 reading("m", "s", Map.of(), 0L, many, "t".repeat(1000)),
+                reading("m", "s", manyTags, 1L, many, "t"),
         };
     }
 
