@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -179,8 +180,13 @@ public final class ConfigFileLoader {
         return out.toString();
     }
 
+    /**
+     * Applies one {@code key=value} override. The key is a path of names separated by dots; a name in brackets is taken
+     * as it is, dots included, for maps whose keys contain dots ({@code job.flink-config[rest.bind-port]=8082}); a list
+     * item is named by its index, either way ({@code routes.0.measurement}, {@code routes[0].measurement}).
+     */
     private void applyOverride(String file, ObjectNode root, String override) {
-        int eq = override.indexOf('=');
+        int eq = assignment(override);
         if (eq <= 0) {
             throw new ConfigException(file, override, "an override must look like key=value (e.g. window.size=30s)");
         }
@@ -194,19 +200,19 @@ public final class ConfigFileLoader {
         if (value == null || value.isMissingNode()) {
             value = TextNode.valueOf("");
         }
-        String[] parts = key.split("\\.");
+        List<String> parts = keyPath(file, key);
         JsonNode node = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            JsonNode next = child(node, parts[i]);
+        for (int i = 0; i < parts.size() - 1; i++) {
+            JsonNode next = child(node, parts.get(i));
             if (next == null || next.isNull() || next.isMissingNode()) {
                 if (!node.isObject()) {
                     throw new ConfigException(file, key, "no such list item to override");
                 }
-                next = ((ObjectNode) node).putObject(parts[i]);
+                next = ((ObjectNode) node).putObject(parts.get(i));
             }
             node = next;
         }
-        String last = parts[parts.length - 1];
+        String last = parts.get(parts.size() - 1);
         if (node.isObject()) {
             ((ObjectNode) node).set(last, value);
         } else if (node.isArray() && last.matches("\\d+") && Integer.parseInt(last) < node.size()) {
@@ -214,6 +220,76 @@ public final class ConfigFileLoader {
         } else {
             throw new ConfigException(file, key, "cannot override inside a " + node.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** Where the value of an override starts: its first '=' outside brackets (a bracketed name may hold any character). */
+    private static int assignment(String override) {
+        boolean bracket = false;
+        for (int i = 0; i < override.length(); i++) {
+            char c = override.charAt(i);
+            if (c == '[') {
+                bracket = true;
+            } else if (c == ']') {
+                bracket = false;
+            } else if (c == '=' && !bracket) {
+                return i;
+            }
+        }
+        return override.indexOf('='); // an unclosed '[': the key's error says so
+    }
+
+    /** The names of an override key: {@code a.b[c.d].e} is a, b, c.d, e. */
+    static List<String> keyPath(String file, String key) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder name = new StringBuilder();
+        boolean afterBracket = false;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '[') {
+                int close = key.indexOf(']', i + 1);
+                if (close < 0) {
+                    throw new ConfigException(file, key, "a '[' without its ']' (write a name with dots as a[b.c])");
+                }
+                if (name.length() > 0) {
+                    parts.add(name.toString());
+                    name.setLength(0);
+                } else if (i > 0 && !afterBracket) {
+                    throw new ConfigException(file, key, "an empty name before '['");
+                }
+                String inner = key.substring(i + 1, close);
+                if (inner.isEmpty()) {
+                    throw new ConfigException(file, key, "an empty name in '[]'");
+                }
+                parts.add(inner);
+                i = close;
+                afterBracket = true;
+            } else if (c == '.') {
+                if (name.length() > 0) {
+                    parts.add(name.toString());
+                    name.setLength(0);
+                } else if (!afterBracket) {
+                    throw new ConfigException(file, key, "an empty name between dots");
+                }
+                afterBracket = false;
+                if (i == key.length() - 1) {
+                    throw new ConfigException(file, key, "an empty name after the last dot");
+                }
+            } else if (c == ']') {
+                throw new ConfigException(file, key, "a ']' without its '['");
+            } else {
+                if (afterBracket) {
+                    throw new ConfigException(file, key, "expected '.' or '[' after ']'");
+                }
+                name.append(c);
+            }
+        }
+        if (name.length() > 0) {
+            parts.add(name.toString());
+        }
+        if (parts.isEmpty()) {
+            throw new ConfigException(file, key, "an override must look like key=value (e.g. window.size=30s)");
+        }
+        return parts;
     }
 
     private static JsonNode child(JsonNode node, String part) {

@@ -130,6 +130,38 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void anOverrideNamesAKeyWithDotsInBrackets() throws IOException {
+        Path file = write(MINIMAL + """
+                job:
+                  flink-config:
+                    rest.bind-port: "8081"
+                    metrics.reporter.prom.port: "9249"
+                """);
+        PipelineConfig config = new PipelineConfigLoader().load(file, List.of("job.flink-config[rest.bind-port]=8082",
+                "job.flink-config[web.submit.enable]=true", "routes[0].measurement=climate"));
+        assertThat(config.job.flinkConfig).containsExactly(Map.entry("rest.bind-port", "8082"),
+                Map.entry("metrics.reporter.prom.port", "9249"), Map.entry("web.submit.enable", "true"));
+        assertThat(config.routes.get(0).measurement).isEqualTo("climate");
+        // a map that the file does not have yet, and '=' inside the brackets belongs to the name
+        assertThat(new PipelineConfigLoader().load(write(MINIMAL), List.of("job[flink-config][a=b.c]=x=y"))
+                .job.flinkConfig).containsExactly(Map.entry("a=b.c", "x=y"));
+    }
+
+    @Test
+    void aMalformedOverrideKeyIsNamed() throws IOException {
+        Path file = write(MINIMAL);
+        for (String bad : List.of("job.flink-config[rest.bind-port=1", "job.flink-config[]=1", "job..parallelism=1",
+                "job.flink-config[a]b=1", "job.flink-config]a[=1", "job.=1")) {
+            assertThatThrownBy(() -> new PipelineConfigLoader().load(file, List.of(bad))).as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("key '" + bad.substring(0, bad.lastIndexOf('=')) + "'");
+        }
+        // without brackets every dot separates names: Flink's keys are not maps
+        assertThatThrownBy(() -> new PipelineConfigLoader().load(file, List.of("job.flink-config.rest.bind-port=1")))
+                .hasMessageContaining("job.flink-config.rest");
+    }
+
+    @Test
     void passwordIsNeverInTheSourceOptionsText() throws IOException {
         PipelineConfig config = new PipelineConfigLoader(Map.of("P", "hunter2")::get)
                 .load(write(MINIMAL + "mqtt:\n  username: u\n  password: ${P}\n"), List.of());
