@@ -2,7 +2,9 @@ package io.windrose.standalone;
 
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.restore.RestoreCheck;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -21,9 +23,16 @@ import sun.misc.Signal;
  * Runs the job in its own mini-cluster ({@code java -jar}) with durable state: checkpoints and savepoints go to the
  * state directory (retained when the job stops in any way); at start the job resumes from the newest completed
  * checkpoint or savepoint found there (or starts fresh, and says so); SIGTERM / SIGINT stop it with a savepoint.
+ * Safe by default: Flink's REST API / Web UI and the Prometheus reporter listen on 127.0.0.1, jar uploads are refused
+ * (see {@link #defaults()}, {@link #boundReporters(Map)}); the pipeline's flink-config opts in to more.
  */
 public final class StandaloneJob {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneJob.class);
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final String REPORTER_PREFIX = "metrics.reporter.";
+    private static final String FACTORY_SUFFIX = ".factory.class";
+    static final String FLINK_PROMETHEUS = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    static final String BOUND_PROMETHEUS = "io.windrose.metrics.BoundPrometheusReporterFactory";
 
     private final PipelineConfig config;
     private final StateDirectory state;
@@ -43,6 +52,71 @@ public final class StandaloneJob {
     }
 
     /**
+     * The mini-cluster's Flink options that the pipeline's flink-config may override: where state goes, and safe by
+     * default — Flink's REST API and Web UI, and the blob server, listen on 127.0.0.1 only and the REST API refuses jar
+     * uploads (with uploads on, anyone who can reach the port can run code on this machine). A pipeline opts in with
+     * {@code rest.bind-address: 0.0.0.0}, {@code web.submit.enable: "true"}.
+     */
+    Configuration defaults() {
+        Configuration options = stateOptions();
+        options.setString("rest.bind-address", LOOPBACK);
+        options.setString("rest.address", LOOPBACK);
+        options.setString("web.submit.enable", "false");
+        // the mini-cluster's blob server (jars and artifacts of its jobs) would otherwise listen on every interface
+        options.setString("jobmanager.bind-host", LOOPBACK);
+        options.setString("taskmanager.bind-host", LOOPBACK);
+        return options;
+    }
+
+    /**
+     * What takes the place of Flink's Prometheus reporter in {@code flinkConfig}: for each reporter whose factory is
+     * Flink's {@code PrometheusReporterFactory} (it listens on every interface and has no address option), Windrose's
+     * {@code BoundPrometheusReporterFactory} — the same metrics, same port option, on
+     * {@code metrics.reporter.<name>.host} (127.0.0.1 unless the pipeline says otherwise, e.g. 0.0.0.0).
+     */
+    static Map<String, String> boundReporters(Map<String, String> flinkConfig) {
+        Map<String, String> replaced = new LinkedHashMap<>();
+        flinkConfig.forEach((key, value) -> {
+            if (key.startsWith(REPORTER_PREFIX) && key.endsWith(FACTORY_SUFFIX) && value.trim().equals(FLINK_PROMETHEUS)) {
+                String name = key.substring(REPORTER_PREFIX.length(), key.length() - FACTORY_SUFFIX.length());
+                replaced.put(key, BOUND_PROMETHEUS);
+                String host = REPORTER_PREFIX + name + ".host";
+                replaced.put(host, flinkConfig.getOrDefault(host, LOOPBACK));
+            }
+        });
+        return replaced;
+    }
+
+    /** The environment with {@link #boundReporters} in place, when Windrose's reporter is on the class path. */
+    private static StreamExecutionEnvironment withBoundReporters(StreamExecutionEnvironment env, boolean log) {
+        Map<String, String> replaced = boundReporters(env.getConfiguration().toMap());
+        if (replaced.isEmpty()) {
+            return env;
+        }
+        try {
+            Class.forName(BOUND_PROMETHEUS, false, StandaloneJob.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            if (log) {
+                LOG.warn("{} is not on the class path: Flink's Prometheus reporter listens on every interface", BOUND_PROMETHEUS);
+            }
+            return env;
+        }
+        // only the reporter keys: configure() sets what the given options name and leaves the rest as it is
+        env.configure(Configuration.fromMap(replaced));
+        if (log) {
+            replaced.forEach((key, value) -> {
+                if (key.endsWith(".host")) {
+                    String prefix = key.substring(0, key.length() - ".host".length());
+                    LOG.info("Prometheus reporter '{}' on {}:{} ({}.host; Flink's PrometheusReporterFactory would listen"
+                                    + " on every interface)", prefix.substring(REPORTER_PREFIX.length()), value,
+                            env.getConfiguration().toMap().getOrDefault(prefix + ".port", "9249"), prefix);
+                }
+            });
+        }
+        return env;
+    }
+
+    /**
      * Resumes the job from the newest saved state unless {@code fresh}, runs it until it ends or a signal stops it, and
      * returns the exit code.
      *
@@ -56,7 +130,7 @@ public final class StandaloneJob {
             state.drop();
             LOG.info("Starting fresh (--fresh): dropped the saved state in {}", state);
         }
-        Configuration options = stateOptions();
+        Configuration options = defaults();
         var latest = state.latest();
         if (latest.isEmpty()) {
             LOG.info("No saved state in {}: starting fresh", state);
@@ -84,7 +158,7 @@ public final class StandaloneJob {
                         pruned.size() == 1 ? "y" : "ies", state);
             }
         }
-        StreamExecutionEnvironment env = environment.apply(options);
+        StreamExecutionEnvironment env = withBoundReporters(environment.apply(options), true);
         pipeline.accept(env);
         JobClient job = env.executeAsync(config.job.name);
         AtomicBoolean stopping = new AtomicBoolean();
