@@ -121,6 +121,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
         base.put("taskmanager.memory.process.size", "1280m");
         // spread a job's slots over the TaskManagers instead of filling one first
         base.put("taskmanager.load-balance.mode", "slots");
+        // NOTE: jar upload and run through REST stay on (Flink's default web.submit.enable: true): local-cluster/up and
+        // local-cluster/upgrade upload the job's jar that way. So the REST API / Web UI listen on 127.0.0.1 only, as the
+        // JobManager's and TaskManagers' RPC, blob and data ports do (bind-host above): only this machine can submit.
         base.put("rest.address", "127.0.0.1");
         base.put("rest.bind-address", "127.0.0.1");
         base.put("rest.port", String.valueOf(restPort));

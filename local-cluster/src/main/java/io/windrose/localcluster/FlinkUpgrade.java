@@ -52,6 +52,15 @@ public final class FlinkUpgrade {
                 Duration.ofMinutes(2));
         System.out.println("upgrade: savepoint " + savepoint);
         List<String> programArgs = new ArrayList<>(List.of("--config", config.toAbsolutePath().toString()));
+        // first the overrides that point the job at the stack's services (their ports from the endpoints file, as
+        // local-cluster/up does it), then the user's
+        Path endpoints = dir.resolve("endpoints");
+        if (Files.exists(endpoints)) {
+            List<String> decisions = new ArrayList<>();
+            StackOverrides.of(config, StackPorts.fromEndpoints(StackPorts.readEndpoints(endpoints)), false, System::getenv,
+                    decisions).forEach(override -> programArgs.addAll(List.of("--set", override)));
+            decisions.forEach(line -> System.out.println("upgrade: " + line));
+        }
         overrides.forEach(override -> programArgs.addAll(List.of("--set", override)));
         String jarId = rest.upload(jar);
         String upgraded;

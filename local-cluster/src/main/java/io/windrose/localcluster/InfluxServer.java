@@ -18,7 +18,6 @@ import java.util.List;
  * influxdb-client-java's {@code /api/v2/write} reaches the real storage engine.
  */
 public final class InfluxServer implements AutoCloseable {
-    private static final String BINARY = "/usr/bin/influxd";
 
     private final int port;
     private final int influxdPort;
@@ -67,7 +66,8 @@ public final class InfluxServer implements AutoCloseable {
     }
 
     private void startInfluxd() throws IOException {
-        process = ManagedProcess.start("influxd", List.of(BINARY, "-config", dir.resolve("influxdb.conf").toString()), dir,
+        process = ManagedProcess.start("influxd", List.of(Executables.find("influxd", "/usr/bin/influxd"), "-config",
+                dir.resolve("influxdb.conf").toString()), dir,
                 dir.resolve("influxd.log"));
         Ports.awaitOpen(influxdPort, Duration.ofSeconds(30), process);
     }

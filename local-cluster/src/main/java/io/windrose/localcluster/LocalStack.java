@@ -12,18 +12,19 @@ import java.util.Map;
 
 /**
  * The whole local stack in one process tree: Mosquitto, Kafka (KRaft), InfluxDB (+ v2 gateway), Prometheus (scraping
- * Flink's Prometheus reporter), the Windrose job in a mini-cluster ({@code java -jar windrose-job.jar}, Web UI on 8081
- * and reporter on 9249 as {@code local-cluster/pipeline.yaml} sets) and, unless {@code --no-simulator}, a sensor
- * simulator.
+ * Flink's Prometheus reporter), the Windrose job in a mini-cluster ({@code java -jar windrose-job.jar}, with its Web UI
+ * and reporter) and, unless {@code --no-simulator}, a sensor simulator. Everything listens on 127.0.0.1, on the ports
+ * of {@link StackPorts}: the defaults (a taken one is replaced by a free port) or {@code --ports BASE}; they are written
+ * to {@code <dir>/endpoints} before anything starts, and the job is pointed at them with {@code --set} overrides
+ * ({@link StackOverrides}).
  * Started by {@code local-cluster/up}; SIGTERM (from {@code local-cluster/down}) stops everything it started, the job
  * first and with a savepoint. The job keeps its state in {@code <dir>/state/<job name>} and resumes from it.
  */
 public final class LocalStack {
     /** The job stops with a savepoint (job.stop-timeout, 1 minute by default): give it that and some. */
     private static final Duration JOB_STOP_GRACE = Duration.ofSeconds(90);
-    /** Flink's Prometheus reporters: the mini-cluster's on the first; a session cluster's processes take one each. */
-    private static final int REPORTER_PORT = 9249;
-    private static final int REPORTER_PORTS = 3;
+    /** Windrose's Prometheus reporter bound to one address (Flink's listens on every interface): see jobs/prometheus-reporter. */
+    private static final String BOUND_PROMETHEUS = "io.windrose.metrics.BoundPrometheusReporterFactory";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Path pidFile;
@@ -37,7 +38,7 @@ public final class LocalStack {
         boolean flinkCluster = false;
         Path clusterJar = Path.of("jobs/target/windrose-job-cluster.jar");
         Path flinkClasspath = Path.of("local-cluster/flink/target/flink.classpath");
-        int mqttPort = 1883, kafkaPort = 9092, influxPort = 8086, prometheusPort = 9090;
+        Integer base = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[++i]);
@@ -48,18 +49,23 @@ public final class LocalStack {
                 case "--flink-cluster" -> flinkCluster = true;
                 case "--cluster-jar" -> clusterJar = Path.of(args[++i]);
                 case "--flink-classpath" -> flinkClasspath = Path.of(args[++i]);
-                case "--mqtt-port" -> mqttPort = Integer.parseInt(args[++i]);
-                case "--kafka-port" -> kafkaPort = Integer.parseInt(args[++i]);
-                case "--influx-port" -> influxPort = Integer.parseInt(args[++i]);
-                case "--prometheus-port" -> prometheusPort = Integer.parseInt(args[++i]);
+                case "--ports" -> base = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         LocalStack stack = new LocalStack();
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "local-stack-shutdown"));
         try {
-            stack.start(dir, flinkCluster ? clusterJar : jobJar, config, simulator, fresh, mqttPort, kafkaPort, influxPort,
-                    prometheusPort, flinkCluster ? flinkClasspath : null);
+            StackPorts ports;
+            if (base != null) {
+                ports = StackPorts.base(base, Ports::canBind);
+            } else {
+                List<String> moved = new ArrayList<>();
+                ports = StackPorts.freeDefaults(Ports::canBind, Ports::free, moved);
+                moved.forEach(line -> log("port " + line));
+            }
+            stack.start(dir, flinkCluster ? clusterJar : jobJar, config, simulator, fresh, ports,
+                    flinkCluster ? flinkClasspath : null);
         } catch (Exception e) {
             System.out.println("FAILED: " + e.getMessage());
             System.out.flush();
@@ -70,28 +76,33 @@ public final class LocalStack {
     }
 
     /** @param flinkClasspath with a Flink session cluster (its class path), or null for the job's own mini-cluster */
-    private void start(Path dir, Path jobJar, Path config, boolean simulator, boolean fresh, int mqttPort, int kafkaPort,
-            int influxPort, int prometheusPort, Path flinkClasspath) throws IOException {
+    private void start(Path dir, Path jobJar, Path config, boolean simulator, boolean fresh, StackPorts ports,
+            Path flinkClasspath) throws IOException {
         if (!Files.exists(jobJar)) {
             throw new IllegalStateException("job jar " + jobJar + " not found: build with mvn package first");
         }
         Files.createDirectories(dir);
         pidFile = dir.resolve("pids");
         Files.deleteIfExists(pidFile);
+        writeEndpoints(dir, ports);
+        List<String> decisions = new ArrayList<>();
+        List<String> overrides = StackOverrides.of(config, ports, flinkClasspath == null, System::getenv, decisions);
+        int mqttPort = ports.mqtt();
         log("starting Mosquitto on 127.0.0.1:" + mqttPort);
         MosquittoServer mosquitto = track(new MosquittoServer(mqttPort, dir.resolve("mosquitto")).start());
-        log("starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort);
-        KafkaServer kafka = track(new KafkaServer(kafkaPort, kafkaPort + 1, dir.resolve("kafka")).start());
-        log("starting InfluxDB on 127.0.0.1:" + influxPort + " (influxd on " + (influxPort + 10000) + ")");
-        InfluxServer influx = track(new InfluxServer(influxPort, influxPort + 10000, influxPort + 10002, dir.resolve("influxdb")).start());
+        log("starting Kafka (KRaft) on 127.0.0.1:" + ports.kafka() + " (controller " + ports.kafkaController() + ")");
+        KafkaServer kafka = track(new KafkaServer(ports.kafka(), ports.kafkaController(), dir.resolve("kafka")).start());
+        log("starting InfluxDB on 127.0.0.1:" + ports.influx() + " (influxd on " + ports.influxd() + ")");
+        InfluxServer influx = track(new InfluxServer(ports.influx(), ports.influxd(), ports.influxdRpc(),
+                dir.resolve("influxdb")).start());
         influx.createDatabase("telemetry");
-        List<String> reporters = new ArrayList<>();
-        for (int n = 0; n < REPORTER_PORTS; n++) {
-            reporters.add("127.0.0.1:" + (REPORTER_PORT + n));
+        List<String> reporters = ports.reporters().stream().map(port -> "127.0.0.1:" + port).toList();
+        if (flinkClasspath == null) {
+            reporters = reporters.subList(0, 1); // the mini-cluster is one process: one reporter
         }
-        log("starting Prometheus on 127.0.0.1:" + prometheusPort + ", scraping Flink's reporter on " + reporters
+        log("starting Prometheus on 127.0.0.1:" + ports.prometheus() + ", scraping Flink's reporter on " + reporters
                 + " every 5 s");
-        PrometheusServer prometheus = track(new PrometheusServer(prometheusPort, reporters, Duration.ofSeconds(5),
+        PrometheusServer prometheus = track(new PrometheusServer(ports.prometheus(), reporters, Duration.ofSeconds(5),
                 dir.resolve("prometheus")).start());
 
         List<ManagedProcess> processes = new ArrayList<>(List.of(mosquitto.process(), kafka.process(), influx.process(),
@@ -99,14 +110,17 @@ public final class LocalStack {
         ManagedProcess job = null;
         String ready;
         if (flinkClasspath != null) {
-            ready = startOnSessionCluster(dir, jobJar, config, fresh, flinkClasspath, processes);
+            ready = startOnSessionCluster(dir, jobJar, config, fresh, flinkClasspath, ports, overrides, decisions,
+                    processes);
         } else {
             Path state = dir.resolve("state").toAbsolutePath();
             log("starting the Windrose job (mini-cluster) with " + config + ", state in " + state
                     + (fresh ? " (--fresh: the job's saved state is dropped)" : ""));
+            decisions.forEach(line -> log("  " + line));
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx1g", "-jar", jobJar.toAbsolutePath().toString(), "--config", config.toAbsolutePath().toString()));
+            overrides.forEach(override -> command.addAll(List.of("--set", override)));
             if (fresh) {
                 command.add("--fresh");
             }
@@ -139,19 +153,23 @@ public final class LocalStack {
     }
 
     /**
-     * A Flink session cluster (JobManager with Web UI on 8081, two TaskManagers restarted when they die), the cluster
-     * jar uploaded and run through the REST API — from the savepoint of the last {@code down} unless {@code fresh}.
+     * A Flink session cluster (JobManager with Web UI on the stack's Flink port, two TaskManagers restarted when they
+     * die), the cluster jar uploaded and run through the REST API — from the savepoint of the last {@code down} unless
+     * {@code fresh} — with the overrides that point it at the stack's services.
      */
     private String startOnSessionCluster(Path dir, Path clusterJar, Path config, boolean fresh, Path flinkClasspath,
-            List<ManagedProcess> processes) throws IOException {
+            StackPorts ports, List<String> overrides, List<String> decisions, List<ManagedProcess> processes)
+            throws IOException {
         List<ManagedProcess> services = List.copyOf(processes);
         Path flinkDir = dir.resolve("flink");
-        log("starting a Flink session cluster: a JobManager (Web UI http://127.0.0.1:8081) and two TaskManagers (logs: "
-                + flinkDir + ")");
-        // each process (JobManager, TaskManagers) takes the first free port of the range for its Prometheus reporter
-        FlinkSessionCluster cluster = track(new FlinkSessionCluster(flinkDir, 8081, 2, flinkClasspath, Map.of(
-                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                "metrics.reporter.prom.port", REPORTER_PORT + "-" + (REPORTER_PORT + REPORTER_PORTS - 1))).start());
+        log("starting a Flink session cluster: a JobManager (Web UI http://127.0.0.1:" + ports.flink() + ") and two"
+                + " TaskManagers (logs: " + flinkDir + ")");
+        // each process (JobManager, TaskManagers) takes the first free port of the list for its Prometheus reporter,
+        // Windrose's bound to 127.0.0.1 (Flink's own would listen on every interface)
+        FlinkSessionCluster cluster = track(new FlinkSessionCluster(flinkDir, ports.flink(), 2, flinkClasspath, Map.of(
+                "metrics.reporter.prom.factory.class", BOUND_PROMETHEUS,
+                "metrics.reporter.prom.host", "127.0.0.1",
+                "metrics.reporter.prom.port", ports.reporterPortList())).start());
         processes.add(cluster.jobManager());
         for (int n = 1; n <= cluster.taskManagers(); n++) {
             processes.add(cluster.taskManager(n));
@@ -161,8 +179,10 @@ public final class LocalStack {
         String savepoint = !fresh && Files.exists(lastSavepoint) ? Files.readString(lastSavepoint).trim() : null;
         log("uploading " + clusterJar + " and running it through the REST API with " + config
                 + (savepoint == null ? "" : ", from savepoint " + savepoint));
+        decisions.forEach(line -> log("  " + line));
         String jarId = rest.upload(clusterJar);
-        List<String> programArgs = List.of("--config", config.toAbsolutePath().toString());
+        List<String> programArgs = new ArrayList<>(List.of("--config", config.toAbsolutePath().toString()));
+        overrides.forEach(override -> programArgs.addAll(List.of("--set", override)));
         String jobId = rest.run(jarId, FlinkUpgrade.ENTRY_CLASS, programArgs, 0, savepoint, false);
         // what local-cluster/upgrade stops, and runs again if the upgraded job cannot start
         Files.writeString(flinkDir.resolve("job-id"), jobId + "\n");
@@ -200,6 +220,17 @@ public final class LocalStack {
         watchdog.setDaemon(true);
         watchdog.start();
         return "Flink session cluster, job " + jobId + ", Web UI " + cluster.webUi() + "/#/job/running/" + jobId;
+    }
+
+    /** {@code <dir>/endpoints}: the stack's addresses as shell-sourceable KEY=value lines (see {@link StackPorts}). */
+    private static void writeEndpoints(Path dir, StackPorts ports) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("# the local stack's endpoints, written by local-cluster/up;"
+                + " '. local-cluster/run/endpoints' sets them in a shell"));
+        ports.endpoints().forEach((key, value) -> lines.add(key + "=" + value));
+        Path tmp = dir.resolve("endpoints.tmp");
+        Files.write(tmp, lines);
+        Files.move(tmp, dir.resolve("endpoints"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void writePids(List<ManagedProcess> processes) throws IOException {

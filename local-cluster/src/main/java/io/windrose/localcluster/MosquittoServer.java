@@ -13,7 +13,6 @@ import java.util.List;
  * {@code max_inflight_messages 0} (server Receive Maximum 65535) and {@code max_queued_messages 100000}.
  */
 public final class MosquittoServer implements AutoCloseable {
-    private static final String BINARY = "/usr/sbin/mosquitto";
 
     private final int port;
     private final Path dir;
@@ -57,7 +56,8 @@ public final class MosquittoServer implements AutoCloseable {
         extraSettings.stream().filter(line -> !line.startsWith("per_listener_settings")).forEach(settings::add);
         Files.write(conf, settings);
         // mosquitto writes its log file itself (its stdout is block-buffered when redirected); stdout catches start-up errors
-        process = ManagedProcess.start("mosquitto", List.of(BINARY, "-c", conf.toString()), dir,
+        process = ManagedProcess.start("mosquitto", List.of(Executables.find("mosquitto", "/usr/sbin/mosquitto"), "-c",
+                conf.toString()), dir,
                 dir.resolve("mosquitto.out"), dir.resolve("mosquitto.log"));
         Ports.awaitOpen(port, Duration.ofSeconds(20), process);
         return this;

@@ -18,7 +18,6 @@ import java.util.List;
  * given targets every {@code scrapeInterval}; its data under {@code dir}.
  */
 public final class PrometheusServer implements AutoCloseable {
-    private static final String BINARY = "/usr/bin/prometheus";
 
     private final int port;
     private final List<String> targets;
@@ -36,9 +35,6 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     public PrometheusServer start() throws IOException {
-        if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IllegalStateException(BINARY + " not found: local-cluster/install installs Debian's prometheus");
-        }
         Ports.requireFree(port, "Prometheus");
         Files.createDirectories(dir);
         Path conf = dir.resolve("prometheus.yml");
@@ -52,7 +48,7 @@ public final class PrometheusServer implements AutoCloseable {
                 "      - targets:"));
         targets.forEach(target -> lines.add("          - '" + target + "'"));
         Files.write(conf, lines);
-        process = ManagedProcess.start("prometheus", List.of(BINARY,
+        process = ManagedProcess.start("prometheus", List.of(Executables.find("prometheus", "/usr/bin/prometheus"),
                 "--config.file=" + conf,
                 "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
