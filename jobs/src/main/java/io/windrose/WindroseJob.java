@@ -253,7 +253,8 @@ public final class WindroseJob {
         InfluxDbConfig influxdb = config.sinks.influxdb;
         KafkaSinkConfig kafka = config.sinks.kafka;
         // dead letters that arise inside sinks (points InfluxDB refuses, failed webhooks) go to the Kafka topic too
-        DeadLetterProducer.Options deadLetters = kafka.enabled ? new DeadLetterProducer.Options(kafka.bootstrapServers,
+        DeadLetterProducer.Options deadLetters = kafka.enabled && kafka.deadLettersTopic != null
+                ? new DeadLetterProducer.Options(kafka.bootstrapServers,
                 kafka.deadLettersTopic, kafka.properties, config.decode.deadLetterPayloadBytes) : null;
         if (influxdb.enabled) {
             InfluxDbSink.Builder influx = InfluxDbSink.builder(influxdb).setDeadLetters(deadLetters);
@@ -275,15 +276,28 @@ public final class WindroseJob {
                     .name("webhooks").uid("webhooks");
         }
         if (kafka.enabled) {
+            // each output whose topic the pipeline sets to null is off
             KafkaSinks sinks = new KafkaSinks(kafka);
-            pipeline.aggregates().sinkTo(sinks.avro(kafka.aggregatesTopic, SensorAggregate.class, SensorAggregate::getSensorId))
-                    .name("kafka-aggregates").uid("kafka-aggregates");
-            pipeline.alerts().sinkTo(sinks.avro(kafka.alertsTopic, AlertEvent.class, AlertEvent::getSensorId))
-                    .name("kafka-alerts").uid("kafka-alerts");
-            pipeline.deadLetters().sinkTo(sinks.avro(kafka.deadLettersTopic, DeadLetter.class, DeadLetter::getSensorId))
-                    .name("kafka-dead-letters").uid("kafka-dead-letters");
-            pipeline.late().sinkTo(sinks.avro(kafka.lateTopic, SensorReading.class, SensorReading::getSensorId))
-                    .name("kafka-late").uid("kafka-late");
+            if (kafka.aggregatesTopic != null) {
+                pipeline.aggregates().sinkTo(sinks.avro(kafka.aggregatesTopic, SensorAggregate.class,
+                        SensorAggregate::getSensorId)).name("kafka-aggregates").uid("kafka-aggregates");
+            }
+            if (kafka.alertsTopic != null) {
+                pipeline.alerts().sinkTo(sinks.avro(kafka.alertsTopic, AlertEvent.class, AlertEvent::getSensorId))
+                        .name("kafka-alerts").uid("kafka-alerts");
+            }
+            if (kafka.deadLettersTopic != null) {
+                pipeline.deadLetters().sinkTo(sinks.avro(kafka.deadLettersTopic, DeadLetter.class, DeadLetter::getSensorId))
+                        .name("kafka-dead-letters").uid("kafka-dead-letters");
+            } else {
+                LOG.warn("sinks.kafka.dead-letters-topic is null: dead letters are counted in metrics and logged, not kept");
+            }
+            if (kafka.lateTopic != null) {
+                pipeline.late().sinkTo(sinks.avro(kafka.lateTopic, SensorReading.class, SensorReading::getSensorId))
+                        .name("kafka-late").uid("kafka-late");
+            } else {
+                LOG.warn("sinks.kafka.late-topic is null: late readings are counted in metrics, not kept");
+            }
             if (RuleUpdates.enabled(kafka)) {
                 pipeline.ruleStatus().sinkTo(sinks.text(kafka.rulesStatusTopic)).name("kafka-rule-status")
                         .uid("kafka-rule-status");
