@@ -2,6 +2,7 @@ package io.windrose.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.windrose.WindroseCommand;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -12,9 +13,8 @@ import io.windrose.testing.RealServices;
 import io.windrose.testing.RunningJobs;
 import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestMqtt;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,9 +129,10 @@ class RuntimeRulesITCase {
     private record Result(int exit, String out, String err) {}
 
     private Result rules(String name, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("rules"));
+        all.addAll(List.of(args));
         all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--timeout", "60s"));
         // the command reads the topic names from a pipeline file; here the test's own, written next to the job's
         Path config = RealServices.newDirectory("rules-config").resolve("pipeline.yaml");
@@ -145,9 +146,8 @@ class RuntimeRulesITCase {
             throw new java.io.UncheckedIOException(e);
         }
         all.addAll(List.of("--config", config.toString()));
-        int exit = RulesCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int exit = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
     }
 
     private void awaitAlerts(String name, List<String> expected) {
