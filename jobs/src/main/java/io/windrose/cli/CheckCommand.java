@@ -61,7 +61,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** What the job builds from a loaded pipeline file before it runs, offline; throws ConfigException naming the key. */
-    static PipelineConfig check(PipelineConfig config, String file) {
+    public static PipelineConfig check(PipelineConfig config, String file) {
         ConfigCheck check = new ConfigCheck(file);
         List<Route> routes = new ArrayList<>();
         for (int i = 0; i < config.routes.size(); i++) {

@@ -2,6 +2,8 @@ package io.windrose.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.windrose.alert.RuleBook;
 import io.windrose.alert.RuleUpdates;
 import io.windrose.alert.state.RuleUpdate;
@@ -62,6 +64,10 @@ import picocli.CommandLine.Spec;
             "2:a bad rule, a usage or a configuration error", "3:no answer in time (is the job running?)"})
 public final class RulesCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Rules as a user writes them: quotes only where YAML needs them ('ON', "30" stay strings), no document marker. */
+    private static final YAMLMapper RULES_YAML = YAMLMapper.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES, YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
 
     @Spec
     CommandSpec spec;
@@ -242,12 +248,10 @@ public final class RulesCommand implements Callable<Integer> {
         TopicPartition status = new TopicPartition(kafka.rulesStatusTopic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
             consumer.assign(List.of(status));
+            // the job writes a record when it starts (and one per update): the newest says what is in effect; a job
+            // just started may not have written its first yet
             long end = consumer.endOffsets(List.of(status)).get(status);
-            if (end == 0) {
-                err.println("windrose: the job has not answered a rule update yet; its rules are the pipeline file's");
-                return Cli.NO_ANSWER;
-            }
-            consumer.seek(status, end - 1);
+            consumer.seek(status, Math.max(0, end - 1));
             String last = null;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (last == null && System.nanoTime() < deadline) {
@@ -256,11 +260,12 @@ public final class RulesCommand implements Callable<Integer> {
                 }
             }
             if (last == null) {
-                err.println("windrose: cannot read " + kafka.rulesStatusTopic);
+                err.println("windrose: no word from the job on " + kafka.rulesStatusTopic + " within " + timeout.toSeconds()
+                        + " s: is it running, with sinks.kafka.rules-topic " + kafka.rulesTopic + "?");
                 return Cli.NO_ANSWER;
             }
             JsonNode effective = JSON.readTree(last).path("effective");
-            out.print(ConfigFileLoader.mapper().writeValueAsString(List.copyOf(toList(effective))));
+            out.print(RULES_YAML.writeValueAsString(List.copyOf(toList(effective))));
             out.flush();
             return Cli.OK;
         } catch (Exception e) {

@@ -10,7 +10,7 @@ import io.windrose.alert.RuleBook;
 import io.windrose.alert.state.RuleUpdate;
 import io.windrose.config.ConfigException;
 import io.windrose.config.ConfigFileLoader;
-import io.windrose.decode.Routes;
+import io.windrose.cli.CheckCommand;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
 import java.io.IOException;
@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every example a user copies from README.md, docs/ and deploy/ works: each ```yaml block is one YAML document and a
- * pipeline file (or a part of one, loaded over a one-route base) that the real loader accepts and the job could build
- * its routes and rules from; each ```yaml rule block passes the rule validator the job applies to runtime rules; each
+ * pipeline file (or a part of one, loaded over a one-route base) that {@code windrose check} accepts; each ```yaml rule block passes the rule validator the job applies to runtime rules; each
  * ```yaml other block (Kubernetes, Grafana) is one YAML document; every pipeline key the prose names exists. A broken
  * example fails naming its file and line.
  */
@@ -180,10 +179,9 @@ class DocsExamplesTest {
         for (int attempt = 0; ; attempt++) {
             Path pipeline = Files.writeString(work.resolve("pipeline.yaml"), text);
             try {
-                PipelineConfig config = new PipelineConfigLoader(name -> "example-" + name).load(pipeline, List.of());
-                // what the job builds from the file before it starts
-                Routes.of(config.routes);
-                new RuleBook(config.rules, config.routes.get(0).measurementName()).effective(List.of());
+                // as `windrose check` does: the loader, then what the job builds from the file before it starts
+                CheckCommand.check(new PipelineConfigLoader(name -> "example-" + name).load(pipeline, List.of()),
+                        pipeline.toString());
                 return;
             } catch (ConfigException e) {
                 Matcher missing = MISSING_FILE.matcher(e.getMessage());
