@@ -57,6 +57,10 @@ class RuntimeRulesITCase {
                   - {name: hot, field: temperature, above: 30}
                 """, "sinks.kafka.rules-topic=" + name + ".rules", "sinks.kafka.rules-status-topic=" + name + ".rules.status");
         Path dir = RealServices.newDirectory("rules-cli");
+        // right after the start, before any update: the job announced the pipeline file's rules
+        Result started = rules(name, "list");
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(started.out()).contains("- name: hot\n").contains("field: temperature").doesNotContain("too-humid");
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger published = new AtomicInteger();
         Thread stream = new Thread(() -> {
@@ -73,11 +77,6 @@ class RuntimeRulesITCase {
         }, "steady-stream");
         stream.start();
         try {
-            // right after the start, before any update: the job announced the pipeline file's rules
-            Result started = rules(name, "list");
-            assertThat(started.exit()).as(started.toString()).isZero();
-            assertThat(started.out()).contains("- name: hot\n").contains("field: temperature").doesNotContain("too-humid");
-
             // added: humidity 60 is above 50
             Result added = rules(name, "put", Files.writeString(dir.resolve("humid.yaml"),
                     "name: too-humid\nfield: humidity\nabove: 50\n").toString());
