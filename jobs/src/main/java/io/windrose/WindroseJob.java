@@ -14,8 +14,6 @@ import io.windrose.alert.RuleBroadcastOperator;
 import io.windrose.alert.RuleUpdates;
 import io.windrose.alert.WindowAlertFunction;
 import io.windrose.alert.state.RuleUpdate;
-import io.windrose.config.ConfigException;
-import io.windrose.consume.ConsumeCommand;
 import io.windrose.deadletter.DeadLetterProducer;
 import io.windrose.decode.DecodeFunction;
 import io.windrose.decode.MessageDecoder;
@@ -25,10 +23,7 @@ import io.windrose.dedup.DeduplicateReadings;
 import io.windrose.mqtt.MqttSource;
 import io.windrose.mqtt.common.MqttMessage;
 import io.windrose.pipeline.PipelineConfig;
-import io.windrose.pipeline.PipelineConfigLoader;
 import io.windrose.reading.SensorReadingTypeInfo;
-import io.windrose.restore.RestoreCheck;
-import io.windrose.rules.RulesCommand;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorAggregate;
@@ -38,13 +33,10 @@ import io.windrose.sink.InfluxDbSink;
 import io.windrose.sink.InfluxPoints;
 import io.windrose.sink.KafkaSinkConfig;
 import io.windrose.sink.KafkaSinks;
-import io.windrose.standalone.StandaloneJob;
 import io.windrose.window.LateReadingsCounter;
 import io.windrose.window.SensorKey;
 import io.windrose.window.WindowStage;
 import io.windrose.window.WindowStatistics;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -61,14 +53,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Windrose job: MQTT → decode → event-time windows and alerts → InfluxDB and Kafka. Reads one pipeline file
- * ({@code --config FILE}, {@code --set key=value} overrides) and wires the stages; each stage lives in its package.
+ * The Windrose job: MQTT → decode → event-time windows and alerts → InfluxDB and Kafka. Wires the stages of one
+ * pipeline file; each stage lives in its package. Its {@code main} is the {@code windrose} command line.
  */
 public final class WindroseJob {
     private static final Logger LOG = LoggerFactory.getLogger(WindroseJob.class);
-    private static final String USAGE = "usage: windrose --config pipeline.yaml [--set key=value ...] [--fresh]\n"
-            + "       windrose consume --topic TOPIC [...]   (prints a Kafka topic's records as JSON; consume --help)\n"
-            + "       windrose rules put FILE | delete NAME | list   (changes a running job's rules; rules --help)";
 
     /** Readings that arrived after their window closed (beyond the allowed lateness). */
     public static final OutputTag<SensorReading> LATE_READINGS = new OutputTag<>("late-readings",
@@ -76,64 +65,16 @@ public final class WindroseJob {
 
     private WindroseJob() {}
 
+    /**
+     * The {@code windrose} command line ({@link WindroseCommand}): without a command it runs the job, {@code --config FILE
+     * [--set key=value ...] [--fresh]}, as {@code java -jar}, {@code flink run} and Flink's REST API pass it. Exits with
+     * the command's exit code, except after a submission to a Flink cluster: that JVM is Flink's.
+     */
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("consume")) {
-            System.exit(ConsumeCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+        Integer exit = WindroseCommand.main(args);
+        if (exit != null) {
+            System.exit(exit);
         }
-        if (args.length > 0 && args[0].equals("rules")) {
-            System.exit(RulesCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
-        }
-        Path configFile = null;
-        boolean fresh = false;
-        List<String> overrides = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config", "-c" -> configFile = i + 1 < args.length ? Path.of(args[++i]) : null;
-                case "--set" -> {
-                    if (i + 1 < args.length) {
-                        overrides.add(args[++i]);
-                    }
-                }
-                case "--fresh" -> fresh = true;
-                case "--help", "-h" -> {
-                    System.out.println(USAGE);
-                    return;
-                }
-                default -> exit(USAGE + "\nunknown argument '" + args[i] + "'");
-            }
-        }
-        if (configFile == null) {
-            exit(USAGE + "\nmissing --config FILE");
-        }
-        PipelineConfig config = null;
-        try {
-            config = new PipelineConfigLoader().load(configFile, overrides);
-        } catch (ConfigException e) {
-            exit("windrose: configuration error in " + e.getMessage());
-        }
-        if (!(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment)) {
-            // submitted to a Flink cluster (flink run, REST): Flink's own checkpoint and savepoint settings govern
-            if (fresh) {
-                LOG.warn("--fresh applies to the standalone job only: on a cluster, submit without a savepoint path");
-            }
-            StreamExecutionEnvironment env = environment(config, new Configuration());
-            build(env, config);
-            RestoreCheck.requireRestorable(env);
-            env.execute(config.job.name);
-            return;
-        }
-        StandaloneJob standalone = new StandaloneJob(config, System::getenv);
-        final PipelineConfig pipeline = config;
-        try {
-            System.exit(standalone.run(options -> environment(pipeline, options), env -> build(env, pipeline), fresh));
-        } catch (StandaloneJob.CannotResumeException e) {
-            exit("windrose: " + e.getMessage());
-        }
-    }
-
-    private static void exit(String message) {
-        System.err.println(message);
-        System.exit(2);
     }
 
     /** A Flink environment with the job settings of the pipeline file applied. */
@@ -253,7 +194,8 @@ public final class WindroseJob {
         InfluxDbConfig influxdb = config.sinks.influxdb;
         KafkaSinkConfig kafka = config.sinks.kafka;
         // dead letters that arise inside sinks (points InfluxDB refuses, failed webhooks) go to the Kafka topic too
-        DeadLetterProducer.Options deadLetters = kafka.enabled ? new DeadLetterProducer.Options(kafka.bootstrapServers,
+        DeadLetterProducer.Options deadLetters = kafka.enabled && kafka.deadLettersTopic != null
+                ? new DeadLetterProducer.Options(kafka.bootstrapServers,
                 kafka.deadLettersTopic, kafka.properties, config.decode.deadLetterPayloadBytes) : null;
         if (influxdb.enabled) {
             InfluxDbSink.Builder influx = InfluxDbSink.builder(influxdb).setDeadLetters(deadLetters);
@@ -275,15 +217,28 @@ public final class WindroseJob {
                     .name("webhooks").uid("webhooks");
         }
         if (kafka.enabled) {
+            // each output whose topic the pipeline sets to null is off
             KafkaSinks sinks = new KafkaSinks(kafka);
-            pipeline.aggregates().sinkTo(sinks.avro(kafka.aggregatesTopic, SensorAggregate.class, SensorAggregate::getSensorId))
-                    .name("kafka-aggregates").uid("kafka-aggregates");
-            pipeline.alerts().sinkTo(sinks.avro(kafka.alertsTopic, AlertEvent.class, AlertEvent::getSensorId))
-                    .name("kafka-alerts").uid("kafka-alerts");
-            pipeline.deadLetters().sinkTo(sinks.avro(kafka.deadLettersTopic, DeadLetter.class, DeadLetter::getSensorId))
-                    .name("kafka-dead-letters").uid("kafka-dead-letters");
-            pipeline.late().sinkTo(sinks.avro(kafka.lateTopic, SensorReading.class, SensorReading::getSensorId))
-                    .name("kafka-late").uid("kafka-late");
+            if (kafka.aggregatesTopic != null) {
+                pipeline.aggregates().sinkTo(sinks.avro(kafka.aggregatesTopic, SensorAggregate.class,
+                        SensorAggregate::getSensorId)).name("kafka-aggregates").uid("kafka-aggregates");
+            }
+            if (kafka.alertsTopic != null) {
+                pipeline.alerts().sinkTo(sinks.avro(kafka.alertsTopic, AlertEvent.class, AlertEvent::getSensorId))
+                        .name("kafka-alerts").uid("kafka-alerts");
+            }
+            if (kafka.deadLettersTopic != null) {
+                pipeline.deadLetters().sinkTo(sinks.avro(kafka.deadLettersTopic, DeadLetter.class, DeadLetter::getSensorId))
+                        .name("kafka-dead-letters").uid("kafka-dead-letters");
+            } else {
+                LOG.warn("sinks.kafka.dead-letters-topic is null: dead letters are counted in metrics and logged, not kept");
+            }
+            if (kafka.lateTopic != null) {
+                pipeline.late().sinkTo(sinks.avro(kafka.lateTopic, SensorReading.class, SensorReading::getSensorId))
+                        .name("kafka-late").uid("kafka-late");
+            } else {
+                LOG.warn("sinks.kafka.late-topic is null: late readings are counted in metrics, not kept");
+            }
             if (RuleUpdates.enabled(kafka)) {
                 pipeline.ruleStatus().sinkTo(sinks.text(kafka.rulesStatusTopic)).name("kafka-rule-status")
                         .uid("kafka-rule-status");

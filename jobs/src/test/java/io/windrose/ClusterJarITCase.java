@@ -50,6 +50,8 @@ class ClusterJarITCase {
             assertThat(jar.getEntry("io/windrose/WindroseJob.class")).isNotNull();
             assertThat(jar.getEntry("org/apache/flink/connector/kafka/sink/KafkaSink.class")).as("connectors are not in Flink")
                     .isNotNull();
+            assertThat(jar.getEntry("picocli/CommandLine.class")).as("the command line").isNotNull();
+            assertThat(jar.getEntry("io/windrose/cli/windrose-version.properties")).as("windrose --version").isNotNull();
             assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(WindroseJob.class.getName());
         }
     }
@@ -85,6 +87,39 @@ class ClusterJarITCase {
             runAndCheck(flinkRun, mosquitto, influx, name);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("flink run of " + JAR + " failed; its output:\n" + Files.readString(log), e);
+        }
+    }
+
+    @Test
+    void theCommandLineAnswersUnderFlinksCli() throws Exception {
+        // flink run passes what follows the jar to main: windrose's commands work there too, with the cluster's Flink
+        Path dir = RealServices.newDirectory("flink-run-cli");
+        Path cli = Files.createDirectories(dir.resolve("cli"));
+        Files.createDirectories(cli.resolve("conf"));
+        Files.writeString(cli.resolve("conf/config.yaml"), "parallelism.default: 1\n");
+
+        String version = flinkRun(cli, dir.resolve("version.log"), "--version");
+        assertThat(version).contains("Windrose ", "(commit ", "Flink 2.2.1");
+
+        Path pipeline = Path.of("../local-cluster/pipeline.yaml").toAbsolutePath().normalize();
+        assertThat(flinkRun(cli, dir.resolve("check.log"), "check", "--config", pipeline.toString()))
+                .contains("windrose check: " + pipeline + " is valid: ");
+    }
+
+    /** {@code flink run -t local -c io.windrose.WindroseJob windrose-job-cluster.jar ARGS}: its output; exit 0 expected. */
+    private static String flinkRun(Path cli, Path log, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(FlinkJvmOptions.MODULE_OPTIONS);
+        command.addAll(List.of("-Xmx256m", "-cp", Files.readString(FLINK_CLASSPATH).trim(),
+                "org.apache.flink.client.cli.CliFrontend", "run", "-t", "local", "-c", WindroseJob.class.getName(),
+                JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        try (ManagedProcess flinkRun = ManagedProcess.start("flink-run", command, cli, log)) {
+            int exit = flinkRun.awaitExit(Duration.ofSeconds(90));
+            String output = Files.readString(log);
+            assertThat(exit).as(output).isZero();
+            return output;
         }
     }
 

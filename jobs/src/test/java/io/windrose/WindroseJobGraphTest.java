@@ -45,6 +45,31 @@ class WindroseJobGraphTest {
     }
 
     @Test
+    void aKafkaTopicSetToNullTurnsItsOutputOffAndRulesTopicNullTurnsRuntimeRulesOff() throws Exception {
+        Path file = dir.resolve("kafka-topics-off.yaml");
+        Files.writeString(file, """
+                routes:
+                  - name: sensors
+                    topic-template: sensors/{site}/{sensor}
+                rules:
+                  - {name: hot, field: temperature, above: 30}
+                sinks:
+                  influxdb: {enabled: false}
+                  kafka: {rules-topic: null, rules-status-topic: null, late-topic: null}
+                """);
+        PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
+        StreamExecutionEnvironment env = WindroseJob.environment(config);
+        WindroseJob.build(env, config); // with a rules topic this would create it on Kafka: none runs here
+        List<String> operators = env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
+        assertThat(operators).anyMatch(name -> name.contains("kafka-aggregates"))
+                .anyMatch(name -> name.contains("kafka-dead-letters"))
+                .anyMatch(name -> name.contains("no-rules-topic"))
+                .noneMatch(name -> name.contains("kafka-late"))
+                .noneMatch(name -> name.contains("kafka-rule-status"))
+                .noneMatch(name -> name.equals("Source: rules-topic"));
+    }
+
+    @Test
     void theReadingsCrossBetweenTasksInWindrosesOwnFormatNotAvros() throws Exception {
         for (String mqtt : List.of("mqtt: {delivery: at-most-once, qos: 0}", "mqtt: {delivery: at-least-once, qos: 1}")) {
             StreamGraph graph = streamGraph(mqtt);

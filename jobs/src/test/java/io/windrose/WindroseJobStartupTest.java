@@ -33,10 +33,18 @@ class WindroseJobStartupTest {
     }
 
     @Test
-    void missingConfigArgumentPrintsUsage() throws Exception {
+    void missingConfigArgumentIsAUsageError() throws Exception {
         Result result = run();
         assertThat(result.exitCode).isEqualTo(2);
-        assertThat(result.output).contains("usage: windrose --config");
+        assertThat(result.output).contains("Missing required option: '--config FILE'")
+                .contains("Try 'windrose --help' for more information.");
+    }
+
+    @Test
+    void helpExitsWith0() throws Exception {
+        Result result = run("--help");
+        assertThat(result.exitCode).isZero();
+        assertThat(result.output).startsWith("Usage: windrose");
     }
 
     private record Result(int exitCode, String output) {}

@@ -73,6 +73,21 @@ public final class ExpectedSensors {
         return reading.getTopic().startsWith("$");
     }
 
+    /**
+     * The sensors a deadman rule's expected-sensors file names, read and parsed as the job reads them (for
+     * {@code windrose check}); none for a rule without such a file.
+     */
+    public static List<ExpectedSensor> read(AlertRule rule) throws IOException {
+        if (rule.kind != RuleKind.DEADMAN || rule.expected == null) {
+            return List.of();
+        }
+        return read(rule.expected, rule.name, rule.measurement);
+    }
+
+    private static List<ExpectedSensor> read(String file, String rule, String measurement) throws IOException {
+        return parse(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8), rule, measurement);
+    }
+
     /** Parses an expected-sensors file for {@code rule}, whose sensors belong to {@code measurement}. */
     static List<ExpectedSensor> parse(List<String> lines, String rule, String measurement) {
         List<ExpectedSensor> sensors = new ArrayList<>();
@@ -116,8 +131,7 @@ public final class ExpectedSensors {
             List<ExpectedSensor> all = new ArrayList<>();
             files.forEach((rule, file) -> {
                 try {
-                    List<ExpectedSensor> sensors = parse(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8), rule,
-                            measurements.get(rule));
+                    List<ExpectedSensor> sensors = read(file, rule, measurements.get(rule));
                     if (!Integer.valueOf(sensors.size()).equals(lastCounts.put(rule, sensors.size()))) {
                         LOG.info("Rule {} expects {} sensor(s) from {}", rule, sensors.size(), file);
                     }

@@ -43,12 +43,14 @@ import org.slf4j.LoggerFactory;
  *       job could not see readings while it was down.</li>
  *   <li>The rules are the pipeline file's, changed at runtime by the rules topic (the broadcast input, see
  *       {@link RuleBook}); a rule deleted or replaced by one of another kind, field or input clears its raised alerts.
- *       The first subtask writes each update's outcome to the {@link RuleBook#STATUS} side output.</li>
+ *       The first subtask writes each update's outcome to the {@link RuleBook#STATUS} side output, and the rules in
+ *       effect when the job starts.</li>
  *   <li>Each reading goes on to the {@link #READINGS} side output after its alerts, for the windows.</li>
  * </ul>
  * Metrics: {@code windrose.alertsRaised}, {@code windrose.alertsCleared}.
  */
-public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<String, SensorReading, RuleUpdate, AlertEvent> {
+public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<String, SensorReading, RuleUpdate, AlertEvent>
+        implements RuleBroadcastOperator.RuleStatus {
     private static final long serialVersionUID = 2L;
     private static final Logger LOG = LoggerFactory.getLogger(ReadingAlertFunction.class);
     /** Rate rules keep at most this many readings of their span per sensor (the oldest is always kept). */
@@ -210,6 +212,11 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
         deadmanTimer.clear();
         checkDeadman(now, ctx, out);
         scheduleDeadman(ctx, now);
+    }
+
+    @Override
+    public String started(Iterable<Map.Entry<String, String>> topic) {
+        return book.started(topic);
     }
 
     @Override

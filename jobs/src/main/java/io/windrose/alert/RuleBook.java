@@ -47,6 +47,23 @@ public final class RuleBook implements Serializable {
         return record.toString();
     }
 
+    /**
+     * The record a job writes when it starts: no update, status {@code started}, the rules in effect (the pipeline
+     * file's, with the runtime rules restored from its saved state), so that {@code windrose rules list} answers
+     * before anyone has changed a rule.
+     */
+    public String started(Iterable<Map.Entry<String, String>> topic) {
+        ObjectNode record = JSON.createObjectNode();
+        record.putNull("rule");
+        record.put("offset", -1L);
+        record.put("status", "started");
+        record.putNull("reason");
+        record.put("at", System.currentTimeMillis());
+        ObjectNode effective = record.putObject("effective");
+        effectiveJson(topic).forEach(effective::set);
+        return record.toString();
+    }
+
     public RuleBook(List<RuleConfig> seeds, String defaultMeasurement) {
         seeds.forEach(rule -> this.seeds.put(rule.name, rule));
         this.defaultMeasurement = defaultMeasurement;

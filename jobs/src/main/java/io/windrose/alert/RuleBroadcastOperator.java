@@ -11,6 +11,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
@@ -41,6 +43,18 @@ public final class RuleBroadcastOperator<IN, OUT> extends CoBroadcastWithKeyedOp
     public void open() throws Exception {
         super.open();
         super.processWatermarkStatus(WatermarkStatus.IDLE, 1);
+        if (userFunction instanceof RuleStatus status && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            // at once, from the task's own thread (a processing-time callback runs in its mailbox, as records do)
+            ProcessingTimeService time = getProcessingTimeService();
+            time.registerTimer(time.getCurrentProcessingTime(), now -> output.collect(RuleBook.STATUS, new StreamRecord<>(
+                    status.started(getOperatorStateBackend().getBroadcastState(RuleBook.TOPIC).immutableEntries()))));
+        }
+    }
+
+    /** An alert function that reports the rules in effect on {@link RuleBook#STATUS}, also when the job starts. */
+    public interface RuleStatus {
+        /** The status record of a start (see {@link RuleBook#started}). */
+        String started(Iterable<java.util.Map.Entry<String, String>> topic);
     }
 
     @Override

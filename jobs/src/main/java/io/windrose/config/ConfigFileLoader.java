@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -66,8 +67,10 @@ public final class ConfigFileLoader {
                 .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
                 .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a repeated key must not silently replace the first
-                .defaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SKIP))
+                // an explicit null: unset, off or an error, key by key (ExplicitNulls); never inside a list or map
+                .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
                 .addModule(new SimpleModule()
+                        .setDeserializerModifier(new ExplicitNulls())
                         .addDeserializer(Duration.class, new DurationDeserializer())
                         .addSerializer(Duration.class, new DurationSerializer()))
                 .build();
@@ -120,6 +123,8 @@ public final class ConfigFileLoader {
             TreeSet<String> known = new TreeSet<>();
             e.getKnownPropertyIds().forEach(id -> known.add(id.toString()));
             throw new ConfigException(file, path(e), "unknown key; expected one of " + known);
+        } catch (InvalidNullException e) {
+            throw new ConfigException(file, path(e), "null (or an empty value) is not allowed in a list or mapping");
         } catch (InvalidFormatException e) {
             throw new ConfigException(file, path(e), "expected " + describe(e.getTargetType()) + ", got '" + e.getValue() + "'");
         } catch (MismatchedInputException e) {

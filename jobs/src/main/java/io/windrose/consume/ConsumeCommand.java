@@ -3,88 +3,110 @@ package io.windrose.consume;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.windrose.avro.AvroTrees;
-import io.windrose.config.Durations;
+import io.windrose.cli.Cli;
+import io.windrose.cli.DurationConverter;
+import io.windrose.cli.KafkaOptions;
+import io.windrose.cli.VersionProvider;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorAggregate;
 import io.windrose.schema.SensorReading;
-import java.io.PrintStream;
+import io.windrose.sink.KafkaSinkConfig;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code windrose consume}: prints the records of a Windrose Kafka topic as JSON lines, for a look at what downstream
  * consumers get. The record type comes from {@code --type} or the topic's name.
  */
-public final class ConsumeCommand {
-    static final String USAGE = """
-            usage: windrose consume --topic TOPIC [--bootstrap-servers HOST:PORT] [--type aggregate|alert|dead-letter|reading]
-                                    [--max N] [--idle-exit 5s | --follow] [--isolation read_committed|read_uncommitted]
-                                    [--property key=value ...]
-            Prints one JSON line per record: {"key":…,"partition":…,"offset":…,"value":{…}}, from the earliest offset.
-            Without --follow it exits once no record came for --idle-exit (5s).""";
+@Command(name = "consume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {
+            "Prints the records of a Windrose Kafka topic as JSON lines.",
+            "One line per record, from the earliest offset: key, partition, offset and the value (a dead letter's"
+                    + " payload as text). Without --follow it exits once no record came for --idle-exit.",
+            "",
+            "  windrose consume --topic telemetry.aggregates --max 5",
+            "  windrose consume --topic telemetry.deadletters --follow",
+            ""},
+        exitCodeListHeading = Cli.EXIT_CODES_HEADING,
+        exitCodeList = {"0:done", "2:a usage or configuration error"})
+public final class ConsumeCommand implements Callable<Integer> {
     private static final Map<String, Class<? extends SpecificRecord>> TYPES = Map.of("aggregate", SensorAggregate.class,
             "alert", AlertEvent.class, "dead-letter", DeadLetter.class, "reading", SensorReading.class);
+    private static final List<String> ISOLATION = List.of("read_committed", "read_uncommitted");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ConsumeCommand() {}
+    @Spec
+    CommandSpec spec;
 
-    /** Runs the command; returns the exit code (0 done, 2 bad arguments). */
-    public static int run(List<String> args, PrintStream out, PrintStream err) {
-        String bootstrap = "127.0.0.1:9092";
-        String topic = null;
-        String type = null;
-        long max = Long.MAX_VALUE;
-        Duration idleExit = Duration.ofSeconds(5);
-        Map<String, String> settings = new LinkedHashMap<>();
-        try {
-            for (int i = 0; i < args.size(); i++) {
-                String arg = args.get(i);
-                switch (arg) {
-                    case "--bootstrap-servers" -> bootstrap = args.get(++i);
-                    case "--topic" -> topic = args.get(++i);
-                    case "--type" -> type = args.get(++i);
-                    case "--max" -> max = Long.parseLong(args.get(++i));
-                    case "--idle-exit" -> idleExit = Durations.parse(args.get(++i));
-                    case "--follow" -> idleExit = null;
-                    case "--isolation" -> settings.put("isolation.level", args.get(++i));
-                    case "--property" -> {
-                        String[] kv = args.get(++i).split("=", 2);
-                        settings.put(kv[0], kv.length > 1 ? kv[1] : "");
-                    }
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
-                }
-            }
-            if (topic == null) {
-                throw new IllegalArgumentException("missing --topic");
-            }
-            type = type != null ? type : typeOf(topic);
-            if (!TYPES.containsKey(type)) {
-                throw new IllegalArgumentException("--type must be one of " + TYPES.keySet() + ", got '" + type + "'");
-            }
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            err.println(USAGE + "\nwindrose consume: " + (e instanceof IndexOutOfBoundsException
-                    ? "an option is missing its value" : e.getMessage()));
-            return 2;
+    @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "The topic, e.g. telemetry.alerts.")
+    String topic;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "aggregate, alert, dead-letter or reading. Default:"
+            + " from the topic's name (telemetry.aggregates: aggregate, telemetry.late: reading).")
+    String type;
+
+    @Option(names = "--max", paramLabel = "N", description = "Stops after N records.")
+    long max = Long.MAX_VALUE;
+
+    @Option(names = "--idle-exit", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Exits once no record came for this long (default 5s).")
+    Duration idleExit = Duration.ofSeconds(5);
+
+    @Option(names = "--follow", description = "Keeps printing new records until stopped (Ctrl-C).")
+    boolean follow;
+
+    @Option(names = "--isolation", paramLabel = "LEVEL",
+            description = "read_committed (default: no records of aborted transactions) or read_uncommitted.")
+    String isolation;
+
+    @Option(names = "--property", paramLabel = "KEY=VALUE",
+            description = "A Kafka consumer setting (repeatable).")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        String recordType = type != null ? type : typeOf(topic);
+        if (!TYPES.containsKey(recordType)) {
+            throw new ParameterException(spec.commandLine(), "--type must be one of " + TYPES.keySet() + ", got '"
+                    + recordType + "'");
         }
-        print(bootstrap, topic, TYPES.get(type), settings, max, idleExit, out);
-        return 0;
+        if (isolation != null && !ISOLATION.contains(isolation)) {
+            throw new ParameterException(spec.commandLine(), "--isolation must be one of " + ISOLATION + ", got '"
+                    + isolation + "'");
+        }
+        KafkaSinkConfig settings = kafka.kafka();
+        Map<String, String> consumer = new LinkedHashMap<>(settings.properties);
+        if (isolation != null) {
+            consumer.put("isolation.level", isolation);
+        }
+        consumer.putAll(properties);
+        print(settings.bootstrapServers, TYPES.get(recordType), consumer, spec.commandLine().getOut());
+        return Cli.OK;
     }
 
-    private static <T extends SpecificRecord> void print(String bootstrap, String topic, Class<T> type,
-            Map<String, String> settings, long max, Duration idleExit, PrintStream out) {
+    private <T extends SpecificRecord> void print(String bootstrap, Class<T> recordType, Map<String, String> settings,
+            PrintWriter out) {
         long printed = 0;
         long lastRecord = System.nanoTime();
-        try (AvroTopicReader<T> reader = new AvroTopicReader<>(bootstrap, topic, type, settings)) {
-            while (printed < max && (idleExit == null || System.nanoTime() - lastRecord < idleExit.toNanos())) {
+        try (AvroTopicReader<T> reader = new AvroTopicReader<>(bootstrap, topic, recordType, settings)) {
+            while (printed < max && (follow || System.nanoTime() - lastRecord < idleExit.toNanos())) {
                 for (AvroTopicReader.Keyed<T> record : reader.poll(Duration.ofMillis(500))) {
                     ObjectNode line = JSON.createObjectNode();
                     line.put("key", record.key());
@@ -92,6 +114,7 @@ public final class ConsumeCommand {
                     line.put("offset", record.offset());
                     line.set("value", AvroTrees.tree(record.value(), true));
                     out.println(line);
+                    out.flush();
                     lastRecord = System.nanoTime();
                     if (++printed >= max) {
                         break;
@@ -102,9 +125,9 @@ public final class ConsumeCommand {
         out.flush();
     }
 
-    /** aggregate, alert, dead-letter or reading from names such as telemetry.aggregates or telemetry.late; else null. */
-    static String typeOf(String topic) {
-        String t = topic.toLowerCase(Locale.ROOT);
+    /** aggregate, alert, dead-letter or reading from names such as telemetry.aggregates or telemetry.late. */
+    private String typeOf(String name) {
+        String t = name.toLowerCase(Locale.ROOT);
         if (t.contains("aggregate")) {
             return "aggregate";
         }
@@ -117,6 +140,7 @@ public final class ConsumeCommand {
         if (t.contains("late") || t.contains("reading")) {
             return "reading";
         }
-        throw new IllegalArgumentException("cannot tell the record type from the topic name '" + topic + "': add --type");
+        throw new ParameterException(spec.commandLine(), "cannot tell the record type from the topic name '" + name
+                + "': add --type");
     }
 }

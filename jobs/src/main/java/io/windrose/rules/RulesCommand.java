@@ -2,14 +2,20 @@ package io.windrose.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.windrose.alert.RuleBook;
+import io.windrose.alert.RuleUpdates;
 import io.windrose.alert.state.RuleUpdate;
+import io.windrose.cli.Cli;
+import io.windrose.cli.DurationConverter;
+import io.windrose.cli.KafkaOptions;
+import io.windrose.cli.VersionProvider;
 import io.windrose.config.ConfigException;
 import io.windrose.config.ConfigFileLoader;
-import io.windrose.pipeline.PipelineConfigLoader;
 import io.windrose.sink.KafkaSinkConfig;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,66 +33,143 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code windrose rules put FILE | delete NAME | list}: changes the rules of a running job through its rules topic and
  * waits for the job's answer on the status topic. A rule is checked here first, as the job checks it.
  */
-public final class RulesCommand {
-    static final String USAGE = """
-            usage: windrose rules put FILE      rules from a YAML or JSON file (one rule or a list); waits for the job's answer
-                   windrose rules delete NAME   deletes a rule (also one of the pipeline file)
-                   windrose rules list          the rules the job has in effect
-            options: --config pipeline.yaml (Kafka from its sinks.kafka section) | --bootstrap-servers HOST:PORT
-                     (default 127.0.0.1:9092, the local stack), --timeout 60s
-            Exit codes: 0 accepted, 1 rejected by the job, 2 a bad rule or bad arguments, 3 no answer in time.""";
+@Command(name = "rules", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, commandListHeading = "%nCommands:%n",
+        subcommands = {RulesCommand.Put.class, RulesCommand.Delete.class, RulesCommand.ListRules.class},
+        description = {
+            "Changes the alert rules of a running job, without a restart.",
+            "Sends rules through the job's rules topic (sinks.kafka.rules-topic) and waits for its answer on the status"
+                    + " topic (sinks.kafka.rules-status-topic). A rule is checked here first, as the job checks it.",
+            "",
+            "  windrose rules put too-humid.yaml",
+            "  windrose rules delete too-humid",
+            "  windrose rules list --config pipeline.yaml",
+            ""},
+        exitCodeListHeading = Cli.EXIT_CODES_HEADING,
+        exitCodeList = {"0:accepted, deleted or listed", "1:rejected by the job",
+            "2:a bad rule, a usage or a configuration error", "3:no answer in time (is the job running?)"})
+public final class RulesCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Rules as a user writes them: quotes only where YAML needs them ('ON', "30" stay strings), no document marker. */
+    private static final YAMLMapper RULES_YAML = YAMLMapper.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES, YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
 
-    private RulesCommand() {}
+    @Spec
+    CommandSpec spec;
 
-    /** Runs the command; returns the exit code. */
-    public static int run(List<String> args, PrintStream out, PrintStream err) {
-        KafkaSinkConfig kafka = new KafkaSinkConfig();
-        Duration timeout = Duration.ofSeconds(60);
-        List<String> rest = new ArrayList<>();
-        try {
-            for (int i = 0; i < args.size(); i++) {
-                switch (args.get(i)) {
-                    case "--config" -> kafka = new PipelineConfigLoader().load(Path.of(args.get(++i)), List.of()).sinks.kafka;
-                    case "--bootstrap-servers" -> kafka.bootstrapServers = args.get(++i);
-                    case "--timeout" -> timeout = io.windrose.config.Durations.parse(args.get(++i));
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    default -> rest.add(args.get(i));
-                }
-            }
-        } catch (ConfigException e) {
-            err.println("windrose: configuration error in " + e.getMessage());
-            return 2;
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            err.println(USAGE);
-            return 2;
-        }
-        if (kafka.rulesTopic == null) {
-            err.println("windrose: runtime rules are off (sinks.kafka.rules-topic is null)");
-            return 2;
-        }
-        if (rest.size() == 2 && rest.get(0).equals("put")) {
-            return put(Path.of(rest.get(1)), kafka, timeout, out, err);
-        }
-        if (rest.size() == 2 && rest.get(0).equals("delete")) {
-            return send(List.of(new RuleUpdate(rest.get(1), null, -1L)), kafka, timeout, out, err);
-        }
-        if (rest.size() == 1 && rest.get(0).equals("list")) {
-            return list(kafka, out, err);
-        }
-        err.println(USAGE);
-        return 2;
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, scope = ScopeType.INHERIT,
+            description = "How long to wait for the job's answer (default 60s).")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing command: put FILE, delete NAME or list");
     }
 
-    private static int put(Path file, KafkaSinkConfig kafka, Duration timeout, PrintStream out, PrintStream err) {
+    /** Kafka and the topics (of --config, else the defaults); null after printing why when runtime rules are off. */
+    KafkaSinkConfig kafka(PrintWriter err) {
+        KafkaSinkConfig kafka = kafkaOptions.kafka();
+        if (!RuleUpdates.enabled(kafka)) {
+            err.println("windrose: runtime rules are off (" + (kafka.enabled ? "sinks.kafka.rules-topic is null"
+                    : "sinks.kafka.enabled is false") + ")");
+            return null;
+        }
+        return kafka;
+    }
+
+    Duration timeout() {
+        return timeout == null ? Duration.ofSeconds(60) : timeout;
+    }
+
+    @Command(name = "put", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            sortOptions = false,
+            description = {"Adds or replaces rules, from a YAML or JSON file.",
+                "The file holds one rule or a list of them. A rule replaces the one of the same name, also one of the"
+                        + " pipeline file. Waits for the job to accept each."},
+            exitCodeListHeading = Cli.EXIT_CODES_HEADING,
+            exitCodeList = {"0:accepted", "1:rejected by the job", "2:a bad rule, a usage or a configuration error",
+                "3:no answer in time"})
+    static final class Put implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        RulesCommand rules;
+        @Parameters(paramLabel = "FILE", description = "The rule file.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            KafkaSinkConfig kafka = rules.kafka(err);
+            return kafka == null ? Cli.USAGE : put(file, kafka, rules.timeout(), out, err);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            sortOptions = false,
+            description = {"Deletes a rule, also one of the pipeline file.", "Waits for the job's answer."},
+            exitCodeListHeading = Cli.EXIT_CODES_HEADING,
+            exitCodeList = {"0:deleted", "2:a usage or a configuration error", "3:no answer in time"})
+    static final class Delete implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        RulesCommand rules;
+        @Parameters(paramLabel = "NAME", description = "The rule's name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            KafkaSinkConfig kafka = rules.kafka(err);
+            return kafka == null ? Cli.USAGE
+                    : send(List.of(new RuleUpdate(name, null, -1L)), kafka, rules.timeout(), out, err);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            sortOptions = false,
+            description = {"Prints the rules the job has in effect.",
+                "As YAML: the pipeline file's rules, as changed at runtime."},
+            exitCodeListHeading = Cli.EXIT_CODES_HEADING,
+            exitCodeList = {"0:listed", "2:a usage or a configuration error",
+                "3:no answer: the job has not announced its rules (yet), or Kafka cannot be read"})
+    static final class ListRules implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        RulesCommand rules;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            KafkaSinkConfig kafka = rules.kafka(err);
+            return kafka == null ? Cli.USAGE : list(kafka, rules.timeout(), out, err);
+        }
+    }
+
+    private static int put(Path file, KafkaSinkConfig kafka, Duration timeout, PrintWriter out, PrintWriter err) {
         List<RuleUpdate> updates = new ArrayList<>();
         try {
             JsonNode tree = ConfigFileLoader.mapper().readTree(Files.readString(file));
@@ -93,7 +177,7 @@ public final class RulesCommand {
                 JsonNode name = rule.get("name");
                 if (!rule.isObject() || name == null || !name.isTextual()) {
                     err.println("windrose: rule error in " + file + ": expected a rule (a mapping with a name) or a list of them");
-                    return 2;
+                    return Cli.USAGE;
                 }
                 RuleUpdate update = new RuleUpdate(name.asText(), JSON.writeValueAsString(rule), -1L);
                 RuleBook.check(update); // as the job checks it: a bad rule never reaches the topic
@@ -101,20 +185,20 @@ public final class RulesCommand {
             }
         } catch (ConfigException e) {
             err.println("windrose: rule error in " + file + ": " + e.getMessage());
-            return 2;
+            return Cli.USAGE;
         } catch (NoSuchFileException e) {
             err.println("windrose: " + file + ": file not found");
-            return 2;
+            return Cli.USAGE;
         } catch (IOException e) {
             err.println("windrose: " + file + ": not valid YAML or JSON: " + e.getMessage());
-            return 2;
+            return Cli.USAGE;
         }
         return send(updates, kafka, timeout, out, err);
     }
 
     /** Writes the updates to the rules topic and waits for the job's status of each. */
-    private static int send(List<RuleUpdate> updates, KafkaSinkConfig kafka, Duration timeout, PrintStream out,
-            PrintStream err) {
+    private static int send(List<RuleUpdate> updates, KafkaSinkConfig kafka, Duration timeout, PrintWriter out,
+            PrintWriter err) {
         TopicPartition status = new TopicPartition(kafka.rulesStatusTopic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(kafka);
                 KafkaProducer<String, String> producer = producer(kafka)) {
@@ -127,7 +211,7 @@ public final class RulesCommand {
                         .get().offset();
                 waiting.put(update.getName(), offset);
             }
-            int exit = 0;
+            int exit = Cli.OK;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!waiting.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
@@ -140,7 +224,7 @@ public final class RulesCommand {
                     waiting.remove(rule);
                     String outcome = answer.path("status").asText();
                     if (outcome.equals("rejected")) {
-                        exit = 1;
+                        exit = Cli.FAILED;
                         err.println("rejected: " + rule + ": " + answer.path("reason").asText());
                     } else {
                         out.println(outcome + ": " + rule);
@@ -150,43 +234,43 @@ public final class RulesCommand {
             if (!waiting.isEmpty()) {
                 err.println("windrose: no answer from the job for " + waiting.keySet() + " within " + timeout.toSeconds()
                         + " s: is it running, with sinks.kafka.rules-topic " + kafka.rulesTopic + "?");
-                return 3;
+                return Cli.NO_ANSWER;
             }
             return exit;
         } catch (Exception e) {
             err.println("windrose: Kafka " + kafka.bootstrapServers + ": " + e.getMessage());
-            return 3;
+            return Cli.NO_ANSWER;
         }
     }
 
     /** The rules in effect, from the job's latest status record. */
-    private static int list(KafkaSinkConfig kafka, PrintStream out, PrintStream err) {
+    private static int list(KafkaSinkConfig kafka, Duration timeout, PrintWriter out, PrintWriter err) {
         TopicPartition status = new TopicPartition(kafka.rulesStatusTopic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
             consumer.assign(List.of(status));
+            // the job writes a record when it starts (and one per update): the newest says what is in effect; a job
+            // just started may not have written its first yet
             long end = consumer.endOffsets(List.of(status)).get(status);
-            if (end == 0) {
-                err.println("windrose: the job has not answered a rule update yet; its rules are the pipeline file's");
-                return 3;
-            }
-            consumer.seek(status, end - 1);
+            consumer.seek(status, Math.max(0, end - 1));
             String last = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (last == null && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     last = record.value();
                 }
             }
             if (last == null) {
-                err.println("windrose: cannot read " + kafka.rulesStatusTopic);
-                return 3;
+                err.println("windrose: no word from the job on " + kafka.rulesStatusTopic + " within " + timeout.toSeconds()
+                        + " s: is it running, with sinks.kafka.rules-topic " + kafka.rulesTopic + "?");
+                return Cli.NO_ANSWER;
             }
             JsonNode effective = JSON.readTree(last).path("effective");
-            out.print(ConfigFileLoader.mapper().writeValueAsString(List.copyOf(toList(effective))));
-            return 0;
+            out.print(RULES_YAML.writeValueAsString(List.copyOf(toList(effective))));
+            out.flush();
+            return Cli.OK;
         } catch (Exception e) {
             err.println("windrose: Kafka " + kafka.bootstrapServers + ": " + e.getMessage());
-            return 3;
+            return Cli.NO_ANSWER;
         }
     }
 

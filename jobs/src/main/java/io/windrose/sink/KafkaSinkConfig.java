@@ -2,6 +2,7 @@ package io.windrose.sink;
 
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
+import io.windrose.config.NullMeansOff;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,13 +13,21 @@ public final class KafkaSinkConfig implements ConfigSection, Serializable {
     private static final long serialVersionUID = 2L;
     public boolean enabled = true;
     public String bootstrapServers = "127.0.0.1:9092";
+    /** Each topic's output is off when the pipeline sets it to null. */
+    @NullMeansOff
     public String aggregatesTopic = "telemetry.aggregates";
+    @NullMeansOff
     public String alertsTopic = "telemetry.alerts";
+    /** Null: dead letters are counted and logged, not kept. */
+    @NullMeansOff
     public String deadLettersTopic = "telemetry.deadletters";
+    @NullMeansOff
     public String lateTopic = "telemetry.late";
     /** Rules changed at runtime (compacted; key = rule name, value = JSON); null: runtime rules off. */
+    @NullMeansOff
     public String rulesTopic = "telemetry.rules";
     /** The outcome of every rule update (accepted / rejected with its reason) and the rules in effect. */
+    @NullMeansOff
     public String rulesStatusTopic = "telemetry.rules.status";
     /** Flink's own: none | at-least-once | exactly-once. */
     public DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
@@ -32,13 +41,19 @@ public final class KafkaSinkConfig implements ConfigSection, Serializable {
             return;
         }
         check.notBlank(bootstrapServers, "bootstrap-servers", "expected host:port[,host:port]");
-        check.notBlank(aggregatesTopic, "aggregates-topic", "expected a topic name");
-        check.notBlank(alertsTopic, "alerts-topic", "expected a topic name");
-        check.notBlank(deadLettersTopic, "dead-letters-topic", "expected a topic name");
-        check.notBlank(lateTopic, "late-topic", "expected a topic name");
-        check.require(rulesTopic == null || !rulesTopic.isBlank(), "rules-topic", "expected a topic name, or null for no runtime rules");
-        check.notBlank(rulesStatusTopic, "rules-status-topic", "expected a topic name");
+        topic(check, aggregatesTopic, "aggregates-topic", "no aggregates on Kafka");
+        topic(check, alertsTopic, "alerts-topic", "no alerts on Kafka");
+        topic(check, deadLettersTopic, "dead-letters-topic", "dead letters counted, not kept");
+        topic(check, lateTopic, "late-topic", "late readings counted, not kept");
+        topic(check, rulesTopic, "rules-topic", "no runtime rules");
+        topic(check, rulesStatusTopic, "rules-status-topic", "with rules-topic: null");
+        check.require(rulesStatusTopic != null || rulesTopic == null, "rules-status-topic", "expected a topic name while"
+                + " rules-topic is set (the job answers each rule update there), or rules-topic: null as well");
         check.notBlank(transactionalIdPrefix, "transactional-id-prefix", "expected a prefix for Kafka transactional ids");
+    }
+
+    private static void topic(ConfigCheck check, String topic, String key, String off) {
+        check.require(topic == null || !topic.isBlank(), key, "expected a topic name, or null (" + off + ")");
     }
 
     @Override

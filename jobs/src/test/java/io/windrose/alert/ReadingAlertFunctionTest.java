@@ -219,6 +219,41 @@ class ReadingAlertFunctionTest {
     }
 
     @Test
+    void theFirstSubtaskAnnouncesTheRulesInEffectWhenItStartsAlsoAfterARestoreWithRuntimeRules() throws Exception {
+        RuleBook rules = rules("[{name: hot, field: temperature, above: 30}]");
+        OperatorSubtaskState snapshot;
+        try (var h = open(harness(rules))) {
+            h.setProcessingTime(1);
+            assertThat(statuses(h)).singleElement().satisfies(json -> assertThat(json)
+                    .contains("\"status\":\"started\"").contains("\"effective\":{\"hot\":{"));
+            h.processBroadcastElement(new io.windrose.alert.state.RuleUpdate("humid",
+                    "{\"name\":\"humid\",\"field\":\"humidity\",\"above\":50}", 7L), 1);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(rules)) {
+            restored.initializeState(snapshot);
+            open(restored);
+            restored.setProcessingTime(2);
+            assertThat(statuses(restored)).singleElement().satisfies(json -> assertThat(json)
+                    .contains("\"status\":\"started\"").contains("\"hot\":{").contains("\"humid\":{"));
+        }
+        // one record per start, from the first subtask only
+        try (var second = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
+                new RuleBroadcastOperator<>(new ReadingAlertFunction(rules)), new io.windrose.window.SensorKey(),
+                org.apache.flink.api.common.typeinfo.Types.STRING, 2, 2, 1)) {
+            open(second);
+            second.setProcessingTime(1);
+            assertThat(statuses(second)).isEmpty();
+        }
+    }
+
+    private static java.util.List<String> statuses(
+            org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<String, ?, ?, ?> h) {
+        var records = h.getSideOutput(RuleBook.STATUS);
+        return records == null ? java.util.List.of() : records.stream().map(r -> r.getValue()).toList();
+    }
+
+    @Test
     void whereAndSensorsLimitARuleToSomeSensors() throws Exception {
         try (var h = open(harness(rules("[{name: pumps, field: temperature, above: 30, where: {site: a}, sensors: 'pump-*'}]")))) {
             h.processElement(Readings.of("pump-1", 1, Map.of("temperature", 40.0)), 1); // site a (Readings' tags)

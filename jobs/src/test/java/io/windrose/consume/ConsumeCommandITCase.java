@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windrose.WindroseCommand;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.FieldStats;
 import io.windrose.schema.SensorAggregate;
 import io.windrose.testing.RealServices;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +59,13 @@ class ConsumeCommandITCase {
         send("consume.deadletters", null, DeadLetter.newBuilder().setReason("MALFORMED").setDetail("not valid JSON")
                 .setTopic("sensors/a/s-9").setSensorId(null).setReceivedAt(Instant.ofEpochMilli(1))
                 .setPayload(ByteBuffer.wrap("{\"ts\":".getBytes(StandardCharsets.UTF_8))).setPayloadSize(6).build());
-        List<JsonNode> lines = run("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "consume.deadletters",
-                "--idle-exit", "2s");
+        // Kafka from a pipeline file's sinks.kafka section
+        Path config = Files.writeString(RealServices.newDirectory("consume").resolve("pipeline.yaml"), """
+                routes: [{name: sensors, topic-template: 'x/{sensor}'}]
+                sinks:
+                  kafka: {bootstrap-servers: '%s'}
+                """.formatted(kafka.bootstrapServers()));
+        List<JsonNode> lines = run("--config", config.toString(), "--topic", "consume.deadletters", "--idle-exit", "2s");
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0).get("key").isNull()).isTrue();
         assertThat(lines.get(0).at("/value/reason").asText()).isEqualTo("MALFORMED");
@@ -64,19 +73,25 @@ class ConsumeCommandITCase {
     }
 
     @Test
-    void badArgumentsPrintTheUsageAndExitWith2() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ConsumeCommand.run(List.of("--topic", "something.else"), System.out, new PrintStream(err, true));
+    void badArgumentsExitWith2NamingTheProblem() {
+        StringWriter err = new StringWriter();
+        int code = WindroseCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "consume",
+                "--topic", "something.else");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: windrose consume").contains("--type");
-        assertThat(ConsumeCommand.run(List.of("--max"), System.out, new PrintStream(err, true))).isEqualTo(2);
+        assertThat(err.toString()).contains("windrose consume: cannot tell the record type").contains("--type")
+                .contains("Try 'windrose consume --help'");
+        assertThat(WindroseCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "consume",
+                "--max")).isEqualTo(2);
     }
 
     private List<JsonNode> run(String... args) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = ConsumeCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        StringWriter out = new StringWriter();
+        String[] all = new String[args.length + 1];
+        all[0] = "consume";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(System.err, true), all);
         assertThat(code).isZero();
-        return out.toString(StandardCharsets.UTF_8).lines().map(l -> {
+        return out.toString().lines().map(l -> {
             try {
                 return JSON.readTree(l);
             } catch (Exception e) {

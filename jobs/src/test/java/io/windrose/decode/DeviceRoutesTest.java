@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The example routes of local-cluster/examples/device-routes.yaml decode the device payloads they describe. */
@@ -97,10 +99,13 @@ class DeviceRoutesTest {
     }
 
     @Test
-    void theReadmeShowsExactlyTheseExamples() throws IOException {
+    void theRoutesPageShowsExactlyTheseExamples() throws IOException {
         String examples = Files.readString(EXAMPLES.resolve("device-routes.yaml"));
-        String readme = Files.readString(EXAMPLES.resolve("../../README.md"));
-        assertThat(readme).contains("```yaml\n" + examples.substring(examples.indexOf("routes:")).strip() + "\n```");
+        String page = Files.readString(EXAMPLES.resolve("../../docs/routes.md"));
+        // the file from its first line that starts with routes: (the header comment mentions routes: too)
+        Matcher routes = Pattern.compile("(?m)^routes:").matcher(examples);
+        assertThat(routes.find()).as("a routes: line in device-routes.yaml").isTrue();
+        assertThat(page).contains("```yaml\n" + examples.substring(routes.start()).strip() + "\n```");
     }
 
     /** A GatewayReading in plain Avro binary, as the example gateway publishes it. */

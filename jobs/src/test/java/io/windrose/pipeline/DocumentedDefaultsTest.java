@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "every key, with its default" block is the sections' own defaults: it names every key the sections
- * have (no more, no fewer) and, loaded as a pipeline file, equals a default configuration with the same example
- * route and rule.
+ * The "Every key, with its default" block of docs/configuration.md is the sections' own defaults: it names every key
+ * the sections have (no more, no fewer) and, loaded as a pipeline file, equals a default configuration with the same
+ * example route and rule.
  */
 class DocumentedDefaultsTest {
     private static final ObjectMapper MAPPER = ConfigFileLoader.mapper();
@@ -29,12 +29,13 @@ class DocumentedDefaultsTest {
     Path dir;
 
     @Test
-    void theReadmeKeyTableIsTheDefaults() throws IOException {
-        String readme = Files.readString(Path.of("../README.md"));
-        int heading = readme.indexOf("Every key, with its default");
-        int start = readme.indexOf("```yaml\n", heading) + "```yaml\n".length();
-        String block = readme.substring(start, readme.indexOf("```", start));
-        Path file = Files.writeString(dir.resolve("readme-keys.yaml"), block);
+    void theDocumentedKeyReferenceIsTheDefaults() throws IOException {
+        String page = Files.readString(Path.of("../docs/configuration.md"));
+        int heading = page.indexOf("Every key, with its default");
+        assertThat(heading).as("the heading in docs/configuration.md").isNotNegative();
+        int start = page.indexOf("```yaml\n", heading) + "```yaml\n".length();
+        String block = page.substring(start, page.indexOf("```", start));
+        Path file = Files.writeString(dir.resolve("documented-keys.yaml"), block);
 
         PipelineConfig documented = new PipelineConfigLoader().load(file, List.of());
         PipelineConfig defaults = new PipelineConfig();
@@ -49,8 +50,8 @@ class DocumentedDefaultsTest {
         defaults.rules.add(rule);
 
         JsonNode expected = MAPPER.valueToTree(defaults);
-        assertThat(keys(MAPPER.readTree(block), "")).as("keys in the README").isEqualTo(keys(expected, ""));
-        assertThat(MAPPER.<JsonNode>valueToTree(documented)).as("values in the README").isEqualTo(expected);
+        assertThat(keys(MAPPER.readTree(block), "")).as("keys in docs/configuration.md").isEqualTo(keys(expected, ""));
+        assertThat(MAPPER.<JsonNode>valueToTree(documented)).as("values in docs/configuration.md").isEqualTo(expected);
     }
 
     private static TreeSet<String> keys(JsonNode node, String path) {

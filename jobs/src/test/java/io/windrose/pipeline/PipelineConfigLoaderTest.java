@@ -43,6 +43,46 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void anExplicitNullTurnsAKafkaOutputOffAndIsRefusedNamingTheKeyWhereADefaultWouldSilentlyStay() throws IOException {
+        PipelineConfig off = load(MINIMAL + "sinks:\n  kafka:\n    rules-topic: null\n    rules-status-topic:\n"
+                + "    late-topic: ~\n");
+        assertThat(off.sinks.kafka.rulesTopic).isNull();
+        assertThat(off.sinks.kafka.rulesStatusTopic).isNull();
+        assertThat(off.sinks.kafka.lateTopic).isNull();
+        assertThat(off.sinks.kafka.aggregatesTopic).isEqualTo("telemetry.aggregates");
+        assertThat(io.windrose.alert.RuleUpdates.enabled(off.sinks.kafka)).isFalse();
+        assertThat(new PipelineConfigLoader().load(write(MINIMAL), List.of("sinks.kafka.dead-letters-topic=null"))
+                .sinks.kafka.deadLettersTopic).isNull();
+
+        // keys whose default is null take null as that default
+        PipelineConfig unset = load(MINIMAL + "job:\n  parallelism: null\nmqtt:\n  username:\nwindow:\n  slide: null\n");
+        assertThat(unset.job.parallelism).isNull();
+        assertThat(unset.mqtt.username).isNull();
+
+        // every other key: an error naming it, never the default kept silently
+        assertThatThrownBy(() -> load(MINIMAL + "window:\n  size: null\n"))
+                .hasMessageContaining("key 'window.size'").hasMessageContaining("null").hasMessageContaining("10s");
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  influxdb:\n    url:\n"))
+                .hasMessageContaining("key 'sinks.influxdb.url'").hasMessageContaining("http://127.0.0.1:8086");
+        assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  qos: null\n"))
+                .hasMessageContaining("key 'mqtt.qos'").hasMessageContaining("not allowed");
+        assertThatThrownBy(() -> load(MINIMAL + "rules:\n"))
+                .hasMessageContaining("key 'rules'").hasMessageContaining("[] for none");
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  kafka:\n"))
+                .hasMessageContaining("key 'sinks.kafka'").hasMessageContaining("give its keys");
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  kafka:\n    enabled: null\n"))
+                .hasMessageContaining("key 'sinks.kafka.enabled'").hasMessageContaining("true");
+        assertThatThrownBy(() -> load("routes:\n  - name: s\n    topic-template: s/{sensor}\n    fields:\n"
+                + "      include: [a, null]\n"))
+                .hasMessageContaining("key 'routes[0].fields.include").hasMessageContaining("in a list");
+        assertThatThrownBy(() -> new PipelineConfigLoader().load(write(MINIMAL), List.of("window.size=null")))
+                .hasMessageContaining("key 'window.size'");
+        // the status topic answers rule updates: it cannot be off while they are on
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  kafka:\n    rules-status-topic: null\n"))
+                .hasMessageContaining("key 'sinks.kafka.rules-status-topic'");
+    }
+
+    @Test
     void unknownKeyIsNamedWithItsPathAndTheKeysExpected() {
         assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  serverz: [tcp://x:1]\n"))
                 .isInstanceOf(ConfigException.class)

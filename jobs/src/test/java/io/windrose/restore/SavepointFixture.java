@@ -30,8 +30,8 @@ import org.apache.flink.runtime.util.EnvironmentInformation;
  * by {@link #main} with every stateful operator holding state — readings 0–14 s of five sensors, so the window
  * [0 s, 10 s) is emitted and [10 s, 20 s) open with 5 readings each, the dedup rings full, the emitted-window guard's
  * floor at 10 s, and s-0's critical "hot" alert raised. {@link CommittedSavepointITCase} restores every fixture into
- * the current job. Regenerate only for an intended state layout break (and record it in the README's upgrade notes):
- * {@code jobs/savepoint-fixture v<n+1>}.
+ * the current job. Regenerate only for an intended state layout break (and record it in the upgrade notes of
+ * docs/operations.md): {@code jobs/savepoint-fixture v<n+1>}.
  */
 public final class SavepointFixture {
     static final String NAME = "fixture";

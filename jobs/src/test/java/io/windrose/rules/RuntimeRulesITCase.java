@@ -2,6 +2,7 @@ package io.windrose.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.windrose.WindroseCommand;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -12,9 +13,8 @@ import io.windrose.testing.RealServices;
 import io.windrose.testing.RunningJobs;
 import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestMqtt;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +57,10 @@ class RuntimeRulesITCase {
                   - {name: hot, field: temperature, above: 30}
                 """, "sinks.kafka.rules-topic=" + name + ".rules", "sinks.kafka.rules-status-topic=" + name + ".rules.status");
         Path dir = RealServices.newDirectory("rules-cli");
+        // right after the start, before any update: the job announced the pipeline file's rules
+        Result started = rules(name, "list");
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(started.out()).contains("- name: hot\n").contains("field: temperature").doesNotContain("too-humid");
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger published = new AtomicInteger();
         Thread stream = new Thread(() -> {
@@ -112,7 +116,8 @@ class RuntimeRulesITCase {
             assertThat(deleted.exit()).isZero();
             assertThat(deleted.out()).contains("deleted: hot");
             Result listed = rules(name, "list");
-            assertThat(listed.out()).contains("too-humid").doesNotContain("name: \"hot\"");
+            assertThat(listed.exit()).isZero();
+            assertThat(listed.out()).contains("- name: too-humid").doesNotContain("name: hot");
         } finally {
             running.set(false);
             stream.join();
@@ -129,9 +134,10 @@ class RuntimeRulesITCase {
     private record Result(int exit, String out, String err) {}
 
     private Result rules(String name, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("rules"));
+        all.addAll(List.of(args));
         all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--timeout", "60s"));
         // the command reads the topic names from a pipeline file; here the test's own, written next to the job's
         Path config = RealServices.newDirectory("rules-config").resolve("pipeline.yaml");
@@ -145,9 +151,8 @@ class RuntimeRulesITCase {
             throw new java.io.UncheckedIOException(e);
         }
         all.addAll(List.of("--config", config.toString()));
-        int exit = RulesCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int exit = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
     }
 
     private void awaitAlerts(String name, List<String> expected) {

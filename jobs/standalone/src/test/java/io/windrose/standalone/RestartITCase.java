@@ -63,7 +63,7 @@ class RestartITCase {
     void aKillMinus9MidStreamLosesNothing() throws Exception {
         // each sensor's 60 readings arrive in one burst, often inside one checkpoint interval, and a kill right after
         // that checkpoint completes (before its acks reach the broker) brings all of them back: the dedup ring has
-        // to hold that many (the README's "Duplicates": last-readings covers what a sensor sends between acks)
+        // to hold that many (docs/mqtt-source.md, "Duplicates": last-readings covers what a sensor sends between acks)
         Run run = new Run("kill-9", "dedup: {last-readings: 128}\n");
         try (JobProcess first = run.start("first").awaitSubscribed(1)) {
             run.publish(0, 60);
