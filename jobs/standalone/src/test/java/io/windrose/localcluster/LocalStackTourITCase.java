@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windrose.testing.TestMqtt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's "A 5-minute tour", run verbatim with bash from the repository root, twice (the second {@code up}
  * resumes the first one's saved state), while another Mosquitto holds 127.0.0.1:1883 — the one this test starts when
- * the port is free, or whatever already holds it. From each run's output: {@code up} came up on another MQTT port and
+ * the port is free, or whatever already holds it — and something else holds Kafka's and InfluxDB's default ports (9092,
+ * 8086), so the tour must follow the endpoints file for those too. From each run's output: {@code up} came up on another MQTT port and
  * printed it, the influx query printed the window the README shows, {@code consume} printed the dead letter, {@code
  * rules list} the shipped pipeline's rules; while the stack is up (the block is split at its {@code local-cluster/down}
  * line): every process of the stack listens on 127.0.0.1 only, Flink's {@code /config} says {@code web-submit: false}
@@ -51,6 +54,7 @@ class LocalStackTourITCase {
     private static final String HEADING = "## A 5-minute tour";
     private static final Path OUT = Path.of("target/tour").toAbsolutePath();
     private static final int OTHER_MQTT = 1883;
+    private static final List<Integer> SQUATTED = List.of(9092, 8086);
     private static final List<String> COLUMNS = List.of("temperature_count", "temperature_min", "temperature_max",
             "temperature_mean", "temperature_stdev", "temperature_p95", "temperature_last");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,10 +86,17 @@ class LocalStackTourITCase {
             Files.move(RUN, saved);
         }
         MosquittoServer other = null;
+        List<ServerSocket> squatters = new ArrayList<>();
         SoftAssertions soft = new SoftAssertions();
         try {
             if (Ports.canBind(OTHER_MQTT)) {
                 other = new MosquittoServer(OTHER_MQTT, OUT.resolve("other-mosquitto")).start();
+            }
+            // something else on Kafka's and InfluxDB's default ports too: the tour must follow the endpoints there as well
+            for (int port : SQUATTED) {
+                if (Ports.canBind(port)) {
+                    squatters.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
+                }
             }
             for (int n = 1; n <= 2; n++) { // the second run resumes the first one's state
                 try {
@@ -103,6 +114,9 @@ class LocalStackTourITCase {
             stopWhatIsLeft();
             if (other != null) {
                 other.close();
+            }
+            for (ServerSocket squatter : squatters) {
+                squatter.close();
             }
             if (Files.exists(RUN)) {
                 Files.move(RUN, OUT.resolve("run")); // the test's, for a look after a failure
@@ -129,6 +143,8 @@ class LocalStackTourITCase {
 
         // up came up next to the other Mosquitto, and said where
         soft.assertThat(mqtt).as(what + "the stack's MQTT port (1883 is the other Mosquitto's)").isNotEqualTo(OTHER_MQTT);
+        soft.assertThat(List.of(port("kafka://" + endpoints.get("KAFKA")), Integer.parseInt(endpoints.get("INFLUX_PORT"))))
+                .as(what + "Kafka's and InfluxDB's ports (the defaults are taken)").doesNotContainAnyElementsOf(SQUATTED);
         soft.assertThat(first.output()).as(what + "up printed the endpoints").contains("tcp://127.0.0.1:" + mqtt,
                 endpoints.get("INFLUX_URL"), endpoints.get("FLINK_URL"), endpoints.get("KAFKA"));
 
