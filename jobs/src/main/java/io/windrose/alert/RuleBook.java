@@ -15,6 +15,8 @@ import java.util.Map;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rules in effect: the pipeline file's rules, overridden by name by what the rules topic says (a rule, or a
@@ -22,6 +24,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class RuleBook implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RuleBook.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What a tombstone is kept as in broadcast state (which cannot hold null). */
     public static final String DELETED = "";
@@ -100,7 +103,14 @@ public final class RuleBook implements Serializable {
             if (DELETED.equals(entry.getValue())) {
                 rules.remove(entry.getKey());
             } else {
-                rules.put(entry.getKey(), check(new RuleUpdate(entry.getKey(), entry.getValue(), -1L)));
+                try {
+                    rules.put(entry.getKey(), check(new RuleUpdate(entry.getKey(), entry.getValue(), -1L)));
+                } catch (ConfigException e) {
+                    // accepted once, refused by this version's checks (e.g. an explicit null an older one skipped):
+                    // the job must still start; the rule keeps what the file says of that name, if anything
+                    LOG.warn("Runtime rule {} from saved state is not valid in this version, ignored: {}", entry.getKey(),
+                            e.getMessage());
+                }
             }
         }
         List<AlertRule> compiled = new ArrayList<>();
@@ -119,9 +129,10 @@ public final class RuleBook implements Serializable {
                 rules.remove(entry.getKey());
             } else {
                 try {
+                    check(new RuleUpdate(entry.getKey(), entry.getValue(), -1L));
                     rules.put(entry.getKey(), mapper.readTree(entry.getValue()));
                 } catch (Exception e) {
-                    // checked when it was accepted
+                    // not valid in this version: left out, as effective() leaves it out
                 }
             }
         }
