@@ -82,8 +82,7 @@ final class MqttSubscriber {
 
     private void onConnected(MqttClientConnectedContext context) {
         metrics.connected(true);
-        LOG.info("MQTT client {} connected to {}:{}", split.clientId(), context.getClientConfig().getServerHost(),
-                context.getClientConfig().getServerPort());
+        LOG.info("MQTT client {} connected to {}", split.clientId(), currentServer());
         OptionalInt receiveMaximum = connection.serverReceiveMaximum(context);
         receiveMaximum.ifPresent(serverReceiveMaximum::accept);
         warnAboutReceiveMaximum(receiveMaximum);
@@ -197,8 +196,7 @@ final class MqttSubscriber {
         var refusal = connection.refusal(cause);
         if (refusal.isPresent()) {
             context.getReconnector().reconnect(false);
-            failure = "MQTT broker " + context.getClientConfig().getServerHost() + ":"
-                    + context.getClientConfig().getServerPort() + " refused client " + split.clientId() + ": "
+            failure = "MQTT broker " + currentServer() + " refused client " + split.clientId() + ": "
                     + refusal.get() + " (check " + options.name(MqttConnectorOptions.USERNAME) + ", "
                     + options.name(MqttConnectorOptions.PASSWORD) + " / " + options.name(MqttConnectorOptions.PASSWORD_FILE)
                     + " and the broker's ACL)";
@@ -212,6 +210,15 @@ final class MqttSubscriber {
         LOG.warn("MQTT client {} {} ({}); reconnecting to {} in {} ms (attempt {})", split.clientId(),
                 wasConnected ? "disconnected" : "could not connect", lastError, next,
                 context.getReconnector().getDelay(TimeUnit.MILLISECONDS), context.getReconnector().getAttempts() + 1);
+    }
+
+    /**
+     * The server of the current (or last) connection attempt as host:port. FOUND (hivemq-mqtt-client 1.3.17): the
+     * client config in the listeners' context keeps naming the first server after a reconnect went to another one.
+     */
+    private String currentServer() {
+        URI server = options.connection().server(serverIndex);
+        return server.getHost() + ":" + MqttConnectionOptions.port(server);
     }
 
     /** Why the broker refused this client for good, or null. */
