@@ -20,8 +20,9 @@ import io.windrose.decode.MessageDecoder;
 import io.windrose.decode.Route;
 import io.windrose.decode.Routes;
 import io.windrose.dedup.DeduplicateReadings;
-import io.windrose.mqtt.MqttSource;
-import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.flink.connector.mqtt.source.MqttSource;
+import io.windrose.mqtt.MqttMessage;
+import io.windrose.mqtt.MqttSources;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.AlertEvent;
@@ -124,11 +125,10 @@ public final class WindroseJob {
     }
 
     /** The MQTT source the pipeline file describes. */
-    static MqttSource source(PipelineConfig config, List<String> topicFilters) {
-        return MqttSource.builder()
-                .setConfig(config.mqtt)
+    static MqttSource<MqttMessage> source(PipelineConfig config, List<String> topicFilters) {
+        return MqttSources.builder(config.mqtt)
                 .setCheckpointInterval(config.job.checkpointInterval)
-                .addTopicFilters(topicFilters)
+                .setTopics(topicFilters)
                 .build();
     }
 

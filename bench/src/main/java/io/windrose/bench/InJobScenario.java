@@ -2,7 +2,7 @@ package io.windrose.bench;
 
 import io.windrose.WindroseJob;
 import io.windrose.localcluster.InMemoryMetrics;
-import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.mqtt.MqttMessage;
 import io.windrose.pipeline.PipelineConfig;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

@@ -2,7 +2,7 @@ package io.windrose.bench;
 
 import io.windrose.consume.AvroTopicReader;
 import io.windrose.localcluster.KafkaServer;
-import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.mqtt.MqttMessage;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.schema.SensorAggregate;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.windrose.action;
 
-import com.hivemq.client.mqtt.datatypes.MqttTopic;
 import io.windrose.action.state.MqttCommand;
+import io.windrose.flink.connector.mqtt.common.TopicFilter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -52,7 +52,7 @@ public final class CommandThrottle extends KeyedProcessFunction<String, MqttComm
             return;
         }
         try {
-            MqttTopic.of(command.getTopic());
+            TopicFilter.checkTopicName(command.getTopic());
         } catch (IllegalArgumentException e) {
             suppressed.inc();
             LOG.warn("Not sending to '{}' (rule {}, sensor {}): not a topic to publish to ({})", command.getTopic(),

@@ -10,7 +10,7 @@ import io.windrose.decode.MessageDecoder;
 import io.windrose.decode.Route;
 import io.windrose.decode.RouteConfig;
 import io.windrose.decode.Routes;
-import io.windrose.mqtt.MqttSource;
+import io.windrose.mqtt.MqttSources;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.sink.InfluxDbConfig;
 import io.windrose.sink.KafkaSinkConfig;
@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code windrose check}: validates a pipeline file as the job would at start-up, without starting anything or
@@ -86,8 +86,8 @@ public final class CheckCommand implements Callable<Integer> {
         check.parse("event-time", config.eventTime::watermarks);
         LinkedHashSet<String> filters = new LinkedHashSet<>();
         config.routes.forEach(route -> filters.addAll(route.topicFilters()));
-        check.parse("mqtt", () -> MqttSource.builder().setConfig(config.mqtt)
-                .setCheckpointInterval(config.job.checkpointInterval).addTopicFilters(List.copyOf(filters)).build());
+        check.parse("mqtt", () -> MqttSources.builder(config.mqtt)
+                .setCheckpointInterval(config.job.checkpointInterval).setTopics(List.copyOf(filters)).build());
         return config;
     }
 

@@ -1,6 +1,6 @@
 package io.windrose.deadletter;
 
-import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.mqtt.MqttMessage;
 import io.windrose.schema.DeadLetter;
 import java.nio.ByteBuffer;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.windrose.decode;
 import io.windrose.deadletter.DeadLetterLog;
 import io.windrose.deadletter.DeadLetterReason;
 import io.windrose.deadletter.DeadLetters;
-import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.mqtt.MqttMessage;
 import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorReading;

@@ -1,7 +1,7 @@
 package io.windrose.decode;
 
 import io.windrose.deadletter.DeadLetterReason;
-import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.mqtt.MqttMessage;
 import io.windrose.schema.SensorReading;
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package io.windrose.decode;
 
-import com.hivemq.client.mqtt.datatypes.MqttTopic;
-import com.hivemq.client.mqtt.datatypes.MqttTopicFilter;
+import io.windrose.flink.connector.mqtt.common.TopicFilter;
 import io.windrose.schema.SensorReading;
 import java.io.Serializable;
 import java.util.HashMap;
@@ -22,7 +21,7 @@ public final class Route implements Serializable {
     private final PayloadDecoder decoder;
     private final boolean fieldFromTopic;
     private final boolean templateFilterOnly;
-    private transient List<MqttTopicFilter> filters; // HiveMQ's, parsed once per task
+    private transient List<TopicFilter> filters; // parsed once per task
 
     /** @param fieldFromTopic whether a {field} capture names the field (format value) rather than being a tag */
     public Route(String name, String measurement, List<String> topicFilters, TopicTemplate template,
@@ -56,11 +55,10 @@ public final class Route implements Serializable {
             return template.match(topic);
         }
         if (filters == null) {
-            filters = topicFilters.stream().map(MqttTopicFilter::of).toList();
+            filters = topicFilters.stream().map(TopicFilter::of).toList();
         }
-        MqttTopic parsed = MqttTopic.of(topic);
-        for (MqttTopicFilter filter : filters) {
-            if (filter.matches(parsed)) {
+        for (TopicFilter filter : filters) {
+            if (filter.matches(topic)) {
                 return template == null ? Optional.of(Map.of()) : template.match(topic);
             }
         }

@@ -1,10 +1,10 @@
 package io.windrose.decode;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.hivemq.client.mqtt.datatypes.MqttTopicFilter;
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
 import io.windrose.config.RelativePath;
+import io.windrose.flink.connector.mqtt.common.TopicFilter;
 import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -130,7 +130,7 @@ public final class RouteConfig implements ConfigSection, Serializable {
         for (int i = 0; i < topics.size(); i++) {
             String filter = topics.get(i);
             try {
-                MqttTopicFilter.of(filter);
+                TopicFilter.of(filter);
             } catch (IllegalArgumentException e) {
                 throw check.error("topics[" + i + "]", "expected an MQTT topic filter ('+' for one level, '#' last for"
                         + " the rest): " + e.getMessage());

@@ -2,7 +2,7 @@ package io.windrose.dedup;
 
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
-import io.windrose.mqtt.common.MqttDeliveryMode;
+import io.windrose.flink.connector.mqtt.common.MqttDeliveryGuarantee;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -17,8 +17,8 @@ public final class DedupConfig implements ConfigSection, Serializable {
     public Duration horizon = Duration.ofHours(1);
 
     /** Whether the stage runs: as configured, else with at-least-once delivery (which redelivers). */
-    public boolean isOn(MqttDeliveryMode delivery) {
-        return enabled != null ? enabled : delivery == MqttDeliveryMode.AT_LEAST_ONCE;
+    public boolean isOn(MqttDeliveryGuarantee delivery) {
+        return enabled != null ? enabled : delivery == MqttDeliveryGuarantee.AT_LEAST_ONCE;
     }
 
     @Override

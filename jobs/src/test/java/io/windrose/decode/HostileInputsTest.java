@@ -2,7 +2,7 @@ package io.windrose.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.mqtt.MqttMessage;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
 import java.nio.file.Files;

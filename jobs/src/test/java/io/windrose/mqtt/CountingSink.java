@@ -1,7 +1,9 @@
 package io.windrose.mqtt;
 
+import io.windrose.flink.connector.mqtt.source.MqttSource;
+import io.windrose.flink.connector.mqtt.source.MqttSourceBuilder;
 import io.windrose.localcluster.InMemoryMetrics;
-import io.windrose.mqtt.common.MqttMessage;
+import io.windrose.mqtt.MqttMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,11 +36,16 @@ final class CountingSink implements Sink<MqttMessage> {
         this.pauseMillis = pauseMillis;
     }
 
+    /** The connector's source builder as the job sets it up from an empty {@code mqtt} section (add servers, topics). */
+    static MqttSourceBuilder<MqttMessage> sourceBuilder() {
+        return MqttSources.builder(new MqttSourceConfig());
+    }
+
     /**
      * Runs {@code source} into this sink in a mini-cluster (no restarts: a failure fails the job), with counts and
      * {@link InMemoryMetrics} reset first. {@code checkpointMillis} 0 means no checkpoints.
      */
-    JobClient run(MqttSource source, int parallelism, long checkpointMillis) throws Exception {
+    JobClient run(MqttSource<MqttMessage> source, int parallelism, long checkpointMillis) throws Exception {
         reset();
         InMemoryMetrics.reset();
         Configuration flink = new Configuration();

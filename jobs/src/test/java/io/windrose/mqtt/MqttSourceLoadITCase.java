@@ -3,10 +3,11 @@ package io.windrose.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import io.windrose.flink.connector.mqtt.common.MqttDeliveryGuarantee;
+import io.windrose.flink.connector.mqtt.source.MqttSource;
 import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
-import io.windrose.mqtt.common.MqttDeliveryMode;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.RunningJobs;
@@ -37,13 +38,13 @@ class MqttSourceLoadITCase {
         // a broker of its own whose queue for a slow client is unbounded: only the client could lose messages here
         try (MosquittoServer mosquitto = new MosquittoServer(Ports.free(), RealServices.newDirectory("burst-qos0"),
                 List.of("max_queued_messages 0")).start()) {
-            MqttSource source = MqttSource.builder()
+            MqttSource<MqttMessage> source = CountingSink.sourceBuilder()
                     .setServers(List.of(mosquitto.uri()))
                     .setClientIdPrefix("windrose-burst0")
                     .setQos(0)
-                    .setDeliveryMode(MqttDeliveryMode.AT_MOST_ONCE)
+                    .setDeliveryGuarantee(MqttDeliveryGuarantee.AT_MOST_ONCE)
                     .setQueueCapacity(10_000)
-                    .addTopicFilters(List.of("burst/#"))
+                    .setTopics(List.of("burst/#"))
                     .build();
             long held = burst(mosquitto, source, MqttQos.AT_MOST_ONCE, "queuedMessages");
             assertThat(held).as("most messages held by the reader at once").isLessThanOrEqualTo(10_000);
@@ -55,13 +56,13 @@ class MqttSourceLoadITCase {
         // the broker lets 5,000 messages be in flight (un-acked) per client and queues the rest without limit
         try (MosquittoServer mosquitto = new MosquittoServer(Ports.free(), RealServices.newDirectory("burst-qos1"),
                 List.of("max_inflight_messages 5000", "max_queued_messages 0")).start()) {
-            MqttSource source = MqttSource.builder()
+            MqttSource<MqttMessage> source = CountingSink.sourceBuilder()
                     .setServers(List.of(mosquitto.uri()))
                     .setClientIdPrefix("windrose-burst1")
                     .setQos(1)
-                    .setDeliveryMode(MqttDeliveryMode.AT_LEAST_ONCE)
+                    .setDeliveryGuarantee(MqttDeliveryGuarantee.AT_LEAST_ONCE)
                     .setCheckpointInterval(Duration.ofMillis(300))
-                    .addTopicFilters(List.of("burst/#"))
+                    .setTopics(List.of("burst/#"))
                     .build();
             long held = burst(mosquitto, source, MqttQos.AT_LEAST_ONCE, "unackedMessages");
             assertThat(held).as("most un-acked messages held by the reader at once").isLessThanOrEqualTo(5_000);
@@ -72,11 +73,11 @@ class MqttSourceLoadITCase {
     @Test
     void atLeastOnceReaderStopsAtItsUnackedLimitUntilACheckpointAcks() throws Exception {
         MosquittoServer mosquitto = RealServices.mosquitto();
-        MqttSource source = MqttSource.builder()
+        MqttSource<MqttMessage> source = CountingSink.sourceBuilder()
                 .setServers(List.of(mosquitto.uri()))
                 .setClientIdPrefix("windrose-unacked-limit")
                 .setMaxUnacked(100)
-                .addTopicFilters(List.of("limit/#"))
+                .setTopics(List.of("limit/#"))
                 .build();
         jobs.track(new CountingSink().run(source, 1, 0)); // no checkpoints: nothing is ever acked
         jobs.awaitSubscribed(mosquitto, source.options(), 1);
@@ -96,7 +97,7 @@ class MqttSourceLoadITCase {
     }
 
     /** Runs the burst and returns the highest value the {@code heldGauge} showed meanwhile. */
-    private long burst(MosquittoServer mosquitto, MqttSource source, MqttQos qos, String heldGauge)
+    private long burst(MosquittoServer mosquitto, MqttSource<MqttMessage> source, MqttQos qos, String heldGauge)
             throws Exception {
         // about 20,000 messages a second: far slower than the publisher
         JobClient job = jobs.track(new CountingSink(20, 1).run(source, 1, 300));

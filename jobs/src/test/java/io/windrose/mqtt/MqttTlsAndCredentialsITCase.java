@@ -2,8 +2,10 @@ package io.windrose.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.windrose.flink.connector.mqtt.common.MqttTlsOptions;
+import io.windrose.flink.connector.mqtt.source.MqttSource;
+import io.windrose.flink.connector.mqtt.source.MqttSourceBuilder;
 import io.windrose.localcluster.MosquittoServer;
-import io.windrose.mqtt.common.MqttTlsOptions;
 import io.windrose.testing.Await;
 import io.windrose.testing.RunningJobs;
 import io.windrose.testing.TestMqtt;
@@ -46,7 +48,7 @@ class MqttTlsAndCredentialsITCase {
 
     @Test
     void readsOverMutualTlsWithAPasswordFile() throws Exception {
-        MqttSource source = overMutualTls("windrose-tls")
+        MqttSource<MqttMessage> source = overMutualTls("windrose-tls")
                 .setCredentials("windrose", null)
                 .setPasswordFile(broker.passwordFile().toString())
                 .build();
@@ -63,7 +65,7 @@ class MqttTlsAndCredentialsITCase {
 
     @Test
     void wrongPasswordFailsTheJobNamingTheCause() throws Exception {
-        MqttSource source = overMutualTls("windrose-badpass").setCredentials("windrose", "Wr0ng-Pa55").build();
+        MqttSource<MqttMessage> source = overMutualTls("windrose-badpass").setCredentials("windrose", "Wr0ng-Pa55").build();
         JobClient job = jobs.track(new CountingSink().run(source, 1, 500));
         try {
             job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
@@ -77,12 +79,12 @@ class MqttTlsAndCredentialsITCase {
     }
 
     /** The TLS listener, trusting the test CA, with the test's client certificate. */
-    private static MqttSourceBuilder overMutualTls(String clientIdPrefix) {
-        return MqttSource.builder()
+    private static MqttSourceBuilder<MqttMessage> overMutualTls(String clientIdPrefix) {
+        return CountingSink.sourceBuilder()
                 .setServers(List.of("ssl://127.0.0.1:" + broker.tlsPort()))
                 .setClientIdPrefix(clientIdPrefix)
                 .setTls(new MqttTlsOptions(broker.file("ca.crt").toString(), broker.file("client.crt").toString(),
                         broker.file("client.key").toString(), true))
-                .addTopicFilters(List.of("secure/#"));
+                .setTopics(List.of("secure/#"));
     }
 }

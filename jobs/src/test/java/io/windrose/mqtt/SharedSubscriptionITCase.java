@@ -3,8 +3,9 @@ package io.windrose.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import io.windrose.flink.connector.mqtt.common.MqttProtocolVersion;
+import io.windrose.flink.connector.mqtt.source.MqttSource;
 import io.windrose.localcluster.MosquittoServer;
-import io.windrose.mqtt.common.MqttProtocolVersion;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.RunningJobs;
@@ -30,13 +31,13 @@ class SharedSubscriptionITCase {
         String prefix = "windrose-p" + parallelism + "-" + version.charAt(0) + (shared ? "-shared" : "-split");
         String group = "g" + parallelism + version.charAt(0) + shared;
         List<String> filters = List.of("fleet-" + group + "/a/#", "fleet-" + group + "/b/#");
-        MqttSource source = MqttSource.builder()
+        MqttSource<MqttMessage> source = CountingSink.sourceBuilder()
                 .setServers(List.of(mosquitto.uri()))
                 .setProtocolVersion(MqttProtocolVersion.parse(version))
                 .setClientIdPrefix(prefix)
                 .setSharedSubscription(shared)
                 .setSharedGroup(group)
-                .addTopicFilters(filters)
+                .setTopics(filters)
                 .build();
         jobs.track(new CountingSink().run(source, parallelism, 500));
         jobs.awaitSubscribed(mosquitto, source.options(), parallelism);

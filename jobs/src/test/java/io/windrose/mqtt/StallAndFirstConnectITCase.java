@@ -2,6 +2,7 @@ package io.windrose.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.windrose.flink.connector.mqtt.source.MqttSource;
 import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
@@ -26,12 +27,12 @@ class StallAndFirstConnectITCase {
     @Test
     void aReaderWithoutBrokerRetriesReportsTheStallAndRecoversWhenTheBrokerComesUp() throws Exception {
         int port = Ports.free();
-        MqttSource source = MqttSource.builder()
+        MqttSource<MqttMessage> source = CountingSink.sourceBuilder()
                 .setServers(List.of("tcp://127.0.0.1:" + port))
                 .setClientIdPrefix("windrose-late-broker")
                 .setReconnectDelays(Duration.ofMillis(100), Duration.ofMillis(500))
                 .setStallWarnings(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                .addTopicFilters(List.of("late/#"))
+                .setTopics(List.of("late/#"))
                 .build();
         jobs.track(new CountingSink().run(source, 1, 500));
         try (MosquittoServer mosquitto = new MosquittoServer(port, RealServices.newDirectory("late-broker"))) {

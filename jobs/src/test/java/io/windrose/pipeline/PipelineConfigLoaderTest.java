@@ -8,8 +8,8 @@ import io.windrose.decode.AvroEncoding;
 import io.windrose.decode.PayloadFormat;
 import io.windrose.decode.RouteConfig;
 import io.windrose.decode.TimestampFormat;
-import io.windrose.mqtt.common.MqttDeliveryMode;
-import io.windrose.mqtt.common.MqttProtocolVersion;
+import io.windrose.flink.connector.mqtt.common.MqttDeliveryGuarantee;
+import io.windrose.flink.connector.mqtt.common.MqttProtocolVersion;
 import io.windrose.sink.InfluxApi;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -205,8 +205,8 @@ class PipelineConfigLoaderTest {
     void passwordIsNeverInTheSourceOptionsText() throws IOException {
         PipelineConfig config = new PipelineConfigLoader(Map.of("P", "hunter2")::get)
                 .load(write(MINIMAL + "mqtt:\n  username: u\n  password: ${P}\n"), List.of());
-        String text = io.windrose.mqtt.MqttSource.builder().setCredentials(config.mqtt.username, config.mqtt.password)
-                .addTopicFilters(List.of("a/#")).build().options().toString();
+        String text = io.windrose.mqtt.MqttSources.builder(config.mqtt).setTopics(List.of("a/#")).build().options()
+                .toString();
         assertThat(text).contains("username=u").doesNotContain("hunter2");
     }
 
@@ -263,7 +263,7 @@ class PipelineConfigLoaderTest {
                 .hasMessageContaining("key 'mqtt.protocol-version'")
                 .hasMessageContaining("expected 5 or 3.1.1");
         PipelineConfig atMostOnce = load(MINIMAL + "mqtt:\n  qos: 0\n  delivery: at-most-once\n");
-        assertThat(atMostOnce.mqtt.delivery).isEqualTo(MqttDeliveryMode.AT_MOST_ONCE);
+        assertThat(atMostOnce.mqtt.delivery).isEqualTo(MqttDeliveryGuarantee.AT_MOST_ONCE);
         assertThat(atMostOnce.dedup.isOn(atMostOnce.mqtt.delivery)).isFalse();
         assertThat(load(MINIMAL).dedup.isOn(load(MINIMAL).mqtt.delivery)).isTrue();
     }
@@ -311,8 +311,8 @@ class PipelineConfigLoaderTest {
                 .hasMessageContaining("key 'mqtt.tls.ca-file'");
         Path cert = Files.writeString(dir.resolve("client.crt"), "x");
         assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  tls:\n    cert-file: " + cert + "\n"))
-                .hasMessageContaining("key 'mqtt.tls'")
-                .hasMessageContaining("both cert-file and key-file");
+                .hasMessageContaining("key 'mqtt.tls.key-file'")
+                .hasMessageContaining("both mqtt.tls.cert-file and mqtt.tls.key-file");
         assertThatThrownBy(() -> load(MINIMAL + "mqtt:\n  username: u\n  password: p\n  password-file: " + cert + "\n"))
                 .hasMessageContaining("either mqtt.password or mqtt.password-file");
     }

@@ -1,13 +1,14 @@
 package io.windrose.testing;
 
 import io.windrose.WindroseJob;
+import io.windrose.flink.connector.mqtt.common.MqttSourceOptions;
+import io.windrose.flink.connector.mqtt.source.MqttSource;
+import io.windrose.flink.connector.mqtt.source.enumerator.MqttSubscriptionEnumerator;
+import io.windrose.flink.connector.mqtt.source.split.MqttSubscriptionSplit;
 import io.windrose.localcluster.InMemoryMetrics;
 import io.windrose.localcluster.MosquittoServer;
-import io.windrose.mqtt.MqttSource;
-import io.windrose.mqtt.common.MqttConnectionOptions;
-import io.windrose.mqtt.common.MqttMessage;
-import io.windrose.mqtt.enumerator.MqttSubscriptionEnumerator;
-import io.windrose.mqtt.split.MqttSubscriptionSplit;
+import io.windrose.mqtt.MqttMessage;
+import io.windrose.mqtt.MqttSources;
 import io.windrose.pipeline.PipelineConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,12 +78,12 @@ public final class RunningJobs implements AfterEachCallback {
     public void awaitSubscribed(MosquittoServer broker, PipelineConfig config) {
         LinkedHashSet<String> filters = new LinkedHashSet<>();
         config.routes.forEach(route -> filters.addAll(route.topicFilters()));
-        MqttSource source = MqttSource.builder().setConfig(config.mqtt).addTopicFilters(List.copyOf(filters)).build();
+        MqttSource<MqttMessage> source = MqttSources.builder(config.mqtt).setTopics(List.copyOf(filters)).build();
         awaitSubscribed(broker, source.options(), config.job.parallelism == null ? 1 : config.job.parallelism);
     }
 
     /** Waits until each of {@code parallelism} readers of a source subscribed to what its split holds. */
-    public void awaitSubscribed(MosquittoServer broker, MqttConnectionOptions options, int parallelism) {
+    public void awaitSubscribed(MosquittoServer broker, MqttSourceOptions options, int parallelism) {
         for (int reader = 0; reader < parallelism; reader++) {
             MqttSubscriptionSplit split = MqttSubscriptionEnumerator.splitFor(options, reader, parallelism);
             for (String subscription : split.subscriptions()) {
