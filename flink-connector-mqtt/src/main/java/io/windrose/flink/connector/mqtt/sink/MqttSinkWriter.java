@@ -49,6 +49,8 @@ final class MqttSinkWriter<T> implements SinkWriter<T> {
     private final Counter sent;
     private final Counter failed;
     private volatile boolean closed;
+    private volatile boolean connected;
+    private volatile String lastError = "not connected yet";
     private volatile int serverIndex;
     private long windowStart;
     private int inWindow;
@@ -69,8 +71,10 @@ final class MqttSinkWriter<T> implements SinkWriter<T> {
         });
         this.clients = new MqttClientFactory(options.connection());
         this.publisher = MqttPublisher.create(clients.builder(clientId, netty)
-                .addConnectedListener(context -> LOG.info("MQTT sink client {} connected to {}", clientId,
-                        currentServer()))
+                .addConnectedListener(context -> {
+                    connected = true;
+                    LOG.info("MQTT sink client {} connected to {}", clientId, currentServer());
+                })
                 .addDisconnectedListener(this::onDisconnected), options.connection());
         LOG.info("MQTT sink client {} connecting to {} ({}, {})", clientId, options.connection().server(0),
                 options.connection().protocolVersion(), options.deliveryGuarantee());
@@ -83,6 +87,8 @@ final class MqttSinkWriter<T> implements SinkWriter<T> {
 
     /** The client's automatic reconnect has set the delay (back-off with jitter); this picks the next server. */
     private void onDisconnected(MqttClientDisconnectedContext context) {
+        connected = false;
+        lastError = String.valueOf(context.getCause().getMessage());
         if (closed) {
             context.getReconnector().reconnect(false);
             return;
@@ -106,7 +112,7 @@ final class MqttSinkWriter<T> implements SinkWriter<T> {
             return;
         }
         pace();
-        CompletableFuture<?> ack = publisher.publish(record);
+        CompletableFuture<?> ack = publish(record);
         numRecordsSend.inc();
         if (options.atLeastOnce()) {
             inFlight.add(new InFlight(record, ack));
@@ -126,12 +132,30 @@ final class MqttSinkWriter<T> implements SinkWriter<T> {
         }
     }
 
+    /**
+     * Hands the message to the client only while it is connected: FOUND (hivemq-mqtt-client 1.3.17): a publish while
+     * the client reconnects without ever having been connected blocks the calling thread (in
+     * MqttPublishFlowables.add) until a connection is made, past any retry timeout. Otherwise the attempt fails at
+     * once (at-least-once retries it; at-most-once counts it as failed).
+     */
+    private CompletableFuture<?> publish(MqttOutgoingRecord record) {
+        if (!connected) {
+            return CompletableFuture.failedFuture(new IOException("MQTT sink client " + clientId
+                    + " is not connected (" + lastError + ")"));
+        }
+        return publisher.publish(record);
+    }
+
     /** At-least-once: waits until every publish sent so far is acknowledged; at-most-once: nothing to wait for. */
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         while (!inFlight.isEmpty()) {
             await(inFlight.poll());
         }
+    }
+
+    boolean connected() {
+        return connected;
     }
 
     /** Number of publishes awaiting acknowledgement (at-least-once). */
@@ -184,7 +208,7 @@ final class MqttSinkWriter<T> implements SinkWriter<T> {
                             + " waits meanwhile", clientId, publish.record().topic(), cause.toString(), delay, attempt);
                 }
                 Thread.sleep(delay);
-                ack = publisher.publish(publish.record());
+                ack = publish(publish.record());
             }
         }
     }
