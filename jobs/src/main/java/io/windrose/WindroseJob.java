@@ -212,7 +212,7 @@ public final class WindroseJob {
             pipeline.commands().keyBy(MqttCommand::getTopic)
                     .process(new CommandThrottle(config.actions.mqtt.minInterval.toMillis()))
                     .name("command-throttle").uid("command-throttle")
-                    .sinkTo(new MqttCommandSink(config.mqtt, config.actions.mqtt)).name("mqtt-commands").uid("mqtt-commands");
+                    .sinkTo(MqttCommandSink.create(config.mqtt, config.actions.mqtt)).name("mqtt-commands").uid("mqtt-commands");
             pipeline.webhooks().sinkTo(new WebhookSink(config.actions.webhook, deadLetters))
                     .name("webhooks").uid("webhooks");
         }

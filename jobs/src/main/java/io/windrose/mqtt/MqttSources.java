@@ -24,9 +24,12 @@ import static io.windrose.flink.connector.mqtt.common.MqttConnectorOptions.USERN
 import static io.windrose.flink.connector.mqtt.common.MqttConnectorOptions.WARN_DISCONNECTED_AFTER;
 import static io.windrose.flink.connector.mqtt.common.MqttConnectorOptions.WARN_IDLE_AFTER;
 
+import io.windrose.flink.connector.mqtt.common.MqttDeliveryGuarantee;
 import io.windrose.flink.connector.mqtt.common.MqttOptionException;
 import io.windrose.flink.connector.mqtt.common.MqttOptionNames;
 import io.windrose.flink.connector.mqtt.common.MqttSourceOptions;
+import io.windrose.flink.connector.mqtt.sink.MqttSink;
+import io.windrose.flink.connector.mqtt.sink.MqttSinkBuilder;
 import io.windrose.flink.connector.mqtt.source.MqttSource;
 import io.windrose.flink.connector.mqtt.source.MqttSourceBuilder;
 import java.util.HashMap;
@@ -127,6 +130,21 @@ public final class MqttSources {
                 .setOptionNames(NAMES)
                 .setOptions(options(mqtt))
                 .setDeserializer(new MqttMessageSchema());
+    }
+
+    /**
+     * The connector's sink builder with the section's connection settings (servers, protocol version, credentials,
+     * TLS, keep-alive, reconnect back-off; not the source's QoS or delivery guarantee) and its keys in the
+     * connector's messages, {@code names} naming the sink's further options; set a client-id prefix, a schema and build.
+     */
+    public static <T> MqttSinkBuilder<T> sinkBuilder(MqttSourceConfig mqtt, Map<ConfigOption<?>, String> names) {
+        Map<String, String> all = new HashMap<>();
+        KEYS.forEach((option, key) -> all.put(option.key(), "mqtt." + key));
+        names.forEach((option, name) -> all.put(option.key(), name));
+        return MqttSink.<T>builder()
+                .setOptionNames(MqttOptionNames.of(all))
+                .setOptions(options(mqtt))
+                .setDeliveryGuarantee(MqttDeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     /** The section's key (below {@code mqtt}) of the option a connector error is about. */

@@ -134,12 +134,34 @@ public final class MqttConnectorOptions {
             .withDescription("A connected reader without a message this long logs a warning and reports itself"
                     + " stalled (metric mqtt.stalled).");
 
+    public static final ConfigOption<Duration> SINK_RETRY_TIMEOUT = ConfigOptions.key("sink.retry-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("Sink, at-least-once: a publish the broker does not acknowledge (an outage, a refused"
+                    + " connection) is sent again with back-off while the writer waits, this long; then the job fails"
+                    + " and restarts from its last checkpoint.");
+
+    public static final ConfigOption<Integer> SINK_MAX_IN_FLIGHT = ConfigOptions.key("sink.max-in-flight")
+            .intType().defaultValue(1_000)
+            .withDescription("Sink, at-least-once: the most publishes a writer has sent and not yet seen"
+                    + " acknowledged; at the limit it waits for the oldest (1..65535).");
+
+    public static final ConfigOption<Integer> SINK_MAX_RECORDS_PER_SECOND = ConfigOptions.key("sink.max-records-per-second")
+            .intType().noDefaultValue()
+            .withDescription("Sink: the most publishes per second of one writer; more wait for the next second"
+                    + " (back-pressure, nothing is dropped). Unlimited when unset.");
+
     /** Every option, in the order of the docs. */
     public static final List<ConfigOption<?>> ALL = List.of(SERVERS, PROTOCOL_VERSION, CLIENT_ID_PREFIX, USERNAME,
             PASSWORD, PASSWORD_FILE, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_HOSTNAME_VERIFICATION, QOS,
             DELIVERY_GUARANTEE, KEEP_ALIVE, SESSION_EXPIRY, TOPICS, SHARED_SUBSCRIPTION, SHARED_GROUP, QUEUE_CAPACITY,
             MAX_UNACKED, HAND_OVER_LINGER, RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY, WARN_DISCONNECTED_AFTER,
-            WARN_IDLE_AFTER);
+            WARN_IDLE_AFTER, SINK_RETRY_TIMEOUT, SINK_MAX_IN_FLIGHT, SINK_MAX_RECORDS_PER_SECOND);
+
+    /** The options a sink reads (a sink builder takes these from a configuration, and no others). */
+    public static final List<ConfigOption<?>> SINK = List.of(SERVERS, PROTOCOL_VERSION, CLIENT_ID_PREFIX, USERNAME,
+            PASSWORD, PASSWORD_FILE, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_HOSTNAME_VERIFICATION,
+            DELIVERY_GUARANTEE, KEEP_ALIVE, RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY, SINK_RETRY_TIMEOUT,
+            SINK_MAX_IN_FLIGHT, SINK_MAX_RECORDS_PER_SECOND);
 
     private MqttConnectorOptions() {}
 
@@ -196,6 +218,13 @@ public final class MqttConnectorOptions {
         positive(config, RECONNECT_MAX_DELAY, names);
         positive(config, WARN_DISCONNECTED_AFTER, names);
         positive(config, WARN_IDLE_AFTER, names);
+        positive(config, SINK_RETRY_TIMEOUT, names);
+        int maxInFlight = config.get(SINK_MAX_IN_FLIGHT);
+        check(maxInFlight > 0 && maxInFlight <= MqttConnectionOptions.MAX_RECEIVE_MAXIMUM, SINK_MAX_IN_FLIGHT,
+                "expected a whole number from 1 to 65535, got " + maxInFlight, names);
+        Integer perSecond = config.get(SINK_MAX_RECORDS_PER_SECOND);
+        check(perSecond == null || perSecond > 0, SINK_MAX_RECORDS_PER_SECOND,
+                "expected a whole number above 0 (or unset: unlimited), got " + perSecond, names);
         boolean cert = config.get(TLS_CERT_FILE) != null;
         boolean key = config.get(TLS_KEY_FILE) != null;
         check(cert == key, cert ? TLS_KEY_FILE : TLS_CERT_FILE, "expected both " + names.of(TLS_CERT_FILE) + " and "

@@ -1,0 +1,20 @@
+package io.windrose.action;
+
+import io.windrose.action.state.MqttCommand;
+import io.windrose.flink.connector.mqtt.sink.MqttOutgoingRecord;
+import io.windrose.flink.connector.mqtt.sink.MqttRecordSerializationSchema;
+import java.nio.charset.StandardCharsets;
+
+/** A command as the message to publish: its topic, payload (UTF-8), QoS, retain flag and expiry (MQTT 5 message expiry). */
+final class MqttCommandSchema implements MqttRecordSerializationSchema<MqttCommand> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public MqttOutgoingRecord serialize(MqttCommand command) {
+        return MqttOutgoingRecord.builder(command.getTopic(), command.getPayload().getBytes(StandardCharsets.UTF_8))
+                .qos(command.getQos())
+                .retain(command.getRetain())
+                .messageExpirySeconds(command.getExpirySeconds())
+                .build();
+    }
+}
