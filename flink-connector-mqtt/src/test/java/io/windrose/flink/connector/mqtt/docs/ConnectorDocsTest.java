@@ -47,6 +47,11 @@ class ConnectorDocsTest {
 
     @Test
     void theJavaExampleCompilesAgainstTheConnector() throws IOException {
+        assertThat(compileExample(dir)).isNotBlank();
+    }
+
+    /** Compiles the page's ```java example into {@code dir}; returns its class name. */
+    static String compileExample(Path dir) throws IOException {
         String page = Files.readString(PAGE);
         int open = page.indexOf("```java\n");
         assertThat(open).as(PAGE + " has a ```java example").isNotNegative();
@@ -60,6 +65,7 @@ class ConnectorDocsTest {
                 System.getProperty("java.class.path")), null,
                 compiler.getStandardFileManager(null, null, null).getJavaFileObjects(source.toFile())).call();
         assertThat(ok).as("the example of " + PAGE + " compiles:\n" + errors).isTrue();
+        return name;
     }
 
     /** One row: `key` | type | default | description (HTML-escaped, as Flink's own option tables are). */
