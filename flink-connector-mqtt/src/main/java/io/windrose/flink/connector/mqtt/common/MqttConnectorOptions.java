@@ -170,6 +170,14 @@ public final class MqttConnectorOptions {
         List<String> topics = config.get(TOPICS);
         check(topics != null && !topics.isEmpty(), TOPICS, "expected at least one topic filter", names);
         validate(config, names);
+        sharedGroupName(config, names); // a source's readers subscribe as $share/<group>/...; a sink has no group
+    }
+
+    private static void sharedGroupName(ReadableConfig config, MqttOptionNames names) {
+        String group = sharedGroup(config);
+        check(group != null && !group.isBlank() && !group.matches(".*[/+#].*"), SHARED_GROUP,
+                "expected a group name without '/', '+' or '#'" + (config.get(SHARED_GROUP) == null
+                        ? " (it is the " + names.of(CLIENT_ID_PREFIX) + " when unset)" : ""), names);
     }
 
     /**
@@ -200,7 +208,10 @@ public final class MqttConnectorOptions {
         check(qos > 0 || config.get(DELIVERY_GUARANTEE) != MqttDeliveryGuarantee.AT_LEAST_ONCE, QOS,
                 "expected 1 or 2 with " + names.of(DELIVERY_GUARANTEE) + " at-least-once (QoS 0 messages are never"
                         + " redelivered), got 0", names);
-        positive(config, KEEP_ALIVE, names);
+        Duration keepAlive = config.get(KEEP_ALIVE);
+        // MQTT counts keep-alive in whole seconds (16 bits): under a second would be 0, which turns keep-alive off
+        check(keepAlive.compareTo(Duration.ofSeconds(1)) >= 0 && keepAlive.getSeconds() <= 65_535, KEEP_ALIVE,
+                "expected a duration from 1s to 65535s, got " + keepAlive, names);
         positive(config, SESSION_EXPIRY, names);
         check(config.get(QUEUE_CAPACITY) > 0, QUEUE_CAPACITY, "expected a whole number above 0", names);
         Duration linger = config.get(HAND_OVER_LINGER);
@@ -210,10 +221,9 @@ public final class MqttConnectorOptions {
         check(maxUnacked > 0 && maxUnacked <= MqttConnectionOptions.MAX_RECEIVE_MAXIMUM, MAX_UNACKED,
                 "expected a whole number from 1 to 65535 (MQTT packet identifiers are 16 bits), got " + maxUnacked,
                 names);
-        String group = sharedGroup(config);
-        check(group != null && !group.isBlank() && !group.matches(".*[/+#].*"), SHARED_GROUP,
-                "expected a group name without '/', '+' or '#'" + (config.get(SHARED_GROUP) == null
-                        ? " (it is the " + names.of(CLIENT_ID_PREFIX) + " when unset)" : ""), names);
+        if (config.getOptional(SHARED_GROUP).isPresent()) {
+            sharedGroupName(config, names);
+        }
         positive(config, RECONNECT_INITIAL_DELAY, names);
         positive(config, RECONNECT_MAX_DELAY, names);
         positive(config, WARN_DISCONNECTED_AFTER, names);

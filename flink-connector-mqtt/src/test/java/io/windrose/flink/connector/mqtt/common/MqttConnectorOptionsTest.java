@@ -62,7 +62,10 @@ class MqttConnectorOptionsTest {
         assertFails(c -> c.set(MqttConnectorOptions.USERNAME, "u").set(MqttConnectorOptions.PASSWORD, "p")
                 .set(MqttConnectorOptions.PASSWORD_FILE, "/f"), "password-file", -1,
                 "expected either password or password-file, not both");
-        assertFails(c -> c.set(MqttConnectorOptions.KEEP_ALIVE, Duration.ZERO), "keep-alive", -1, "above zero");
+        assertFails(c -> c.set(MqttConnectorOptions.KEEP_ALIVE, Duration.ZERO), "keep-alive", -1, "from 1s to 65535s");
+        // MQTT counts whole seconds: 500 ms would be sent as 0, keep-alive off
+        assertFails(c -> c.set(MqttConnectorOptions.KEEP_ALIVE, Duration.ofMillis(500)), "keep-alive", -1, "from 1s");
+        assertFails(c -> c.set(MqttConnectorOptions.KEEP_ALIVE, Duration.ofSeconds(65_536)), "keep-alive", -1, "65535s");
         assertFails(c -> c.set(MqttConnectorOptions.SESSION_EXPIRY, Duration.ofSeconds(-1)), "session-expiry", -1,
                 "above zero");
         assertFails(c -> c.set(MqttConnectorOptions.QUEUE_CAPACITY, 0), "queue-capacity", -1, "above 0");
@@ -105,6 +108,19 @@ class MqttConnectorOptionsTest {
         assertThat(MqttConnectorOptions.sharedGroup(config)).isEqualTo("job");
         config.set(MqttConnectorOptions.SHARED_GROUP, "g");
         assertThat(MqttConnectorOptions.sharedGroup(config)).isEqualTo("g");
+    }
+
+    @Test
+    void aSinksClientIdPrefixNeedNotBeASharedGroupName() {
+        Configuration sink = valid();
+        sink.removeConfig(MqttConnectorOptions.TOPICS);
+        sink.set(MqttConnectorOptions.CLIENT_ID_PREFIX, "plant/commands");
+        MqttConnectorOptions.validate(sink, KEYS); // a sink has no shared subscription
+        assertThatThrownBy(() -> MqttConnectorOptions.validateSource(valid().set(MqttConnectorOptions.CLIENT_ID_PREFIX,
+                "plant/readers"), KEYS)).isInstanceOf(MqttOptionException.class).hasMessageContaining("shared-subscription.group");
+        sink.set(MqttConnectorOptions.SHARED_GROUP, "a/b"); // set explicitly: checked wherever it is
+        assertThatThrownBy(() -> MqttConnectorOptions.validate(sink, KEYS)).isInstanceOf(MqttOptionException.class)
+                .hasMessageContaining("shared-subscription.group");
     }
 
     private static Configuration valid() {
