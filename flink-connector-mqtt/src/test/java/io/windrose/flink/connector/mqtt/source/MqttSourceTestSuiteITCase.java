@@ -1,5 +1,7 @@
 package io.windrose.flink.connector.mqtt.source;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
@@ -31,12 +33,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.testframe.TestResource;
 import org.apache.flink.connector.testframe.environment.MiniClusterTestEnvironment;
+import org.apache.flink.connector.testframe.environment.TestEnvironment;
+import org.apache.flink.connector.testframe.environment.TestEnvironmentSettings;
 import org.apache.flink.connector.testframe.external.ExternalContextFactory;
 import org.apache.flink.connector.testframe.external.ExternalSystemSplitDataWriter;
 import org.apache.flink.connector.testframe.external.source.DataStreamSourceExternalContext;
@@ -47,8 +52,11 @@ import org.apache.flink.connector.testframe.junit.annotations.TestExternalSystem
 import org.apache.flink.connector.testframe.junit.annotations.TestSemantics;
 import org.apache.flink.connector.testframe.testsuites.SourceTestSuiteBase;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,11 +78,13 @@ import org.slf4j.LoggerFactory;
  * {@code max_inflight_messages 0}: the metrics test runs without checkpoints, so nothing is acked and a stock broker
  * (20 in flight) would stall it.
  *
- * <p><b>Tests that do not apply.</b> {@code testSourceSingleSplit}, {@code testMultipleSplits} and
- * {@code testIdleReader} need a bounded source that ends (they wait for the job to finish); this source is always
- * unbounded (a topic has no end). {@link MqttSourceExternalContext#createSource} throws
- * {@link UnsupportedOperationException} for {@link Boundedness#BOUNDED}, which the framework reports as a skipped
- * (aborted) test. The savepoint, scale-up (2 to 4), scale-down (4 to 2), metrics and TaskManager-failure tests run.
+ * <p><b>The bounded tests, unbounded.</b> The framework's {@code testSourceSingleSplit}, {@code testMultipleSplits} and
+ * {@code testIdleReader} ask for a bounded source and wait for the job to finish; this source is always unbounded (a
+ * topic has no end). They are overridden here with the same data and parallelism on the unbounded source: the job
+ * runs until it has collected as many records as were written (then it is cancelled), and the records must be the
+ * written ones — in publish order for the single split, per split for several, and with more readers than splits (the
+ * idle readers must not hold anything back). The savepoint, scale-up (2 to 4), scale-down (4 to 2), metrics and
+ * TaskManager-failure tests run as the framework has them.
  *
  * <p><b>What the one-reader layout covers, and what not.</b> It covers resuming a session across stop-with-savepoint,
  * a changed parallelism (readers that are added or removed stay idle), {@code numRecordsIn}, and a TaskManager killed
@@ -118,6 +128,67 @@ class MqttSourceTestSuiteITCase extends SourceTestSuiteBase<String> {
         Set<String> earlier = checked.computeIfAbsent(results, iterator -> new HashSet<>());
         super.checkResultWithSemantic(new SkippingIterator(results, Set.copyOf(earlier)), testData, semantic, limit);
         testData.forEach(earlier::addAll);
+    }
+
+    @TestTemplate
+    @DisplayName("one split, unbounded: every record, in publish order")
+    @Override
+    public void testSourceSingleSplit(TestEnvironment testEnv, DataStreamSourceExternalContext<String> context,
+            CheckpointingMode semantic) throws Exception {
+        List<List<String>> written = writeSplits(context, semantic, 1);
+        assertThat(collect(testEnv, context, semantic, 1, written)).isEqualTo(written.get(0));
+    }
+
+    @TestTemplate
+    @DisplayName("four splits at parallelism 4, unbounded: every record, each split in order")
+    @Override
+    public void testMultipleSplits(TestEnvironment testEnv, DataStreamSourceExternalContext<String> context,
+            CheckpointingMode semantic) throws Exception {
+        List<List<String>> written = writeSplits(context, semantic, 4);
+        checkPerSplit(collect(testEnv, context, semantic, 4, written), written);
+    }
+
+    @TestTemplate
+    @DisplayName("four splits at parallelism 5, unbounded: the idle readers hold nothing back")
+    @Override
+    public void testIdleReader(TestEnvironment testEnv, DataStreamSourceExternalContext<String> context,
+            CheckpointingMode semantic) throws Exception {
+        List<List<String>> written = writeSplits(context, semantic, 4);
+        checkPerSplit(collect(testEnv, context, semantic, 5, written), written);
+    }
+
+    private List<List<String>> writeSplits(DataStreamSourceExternalContext<String> context, CheckpointingMode semantic,
+            int splits) {
+        List<List<String>> written = new ArrayList<>();
+        for (int split = 0; split < splits; split++) {
+            written.add(generateAndWriteTestData(split, context, unbounded(semantic)));
+        }
+        return written;
+    }
+
+    /** Runs the unbounded source at {@code parallelism} until it has emitted as many records as were written. */
+    private List<String> collect(TestEnvironment testEnv, DataStreamSourceExternalContext<String> context,
+            CheckpointingMode semantic, int parallelism, List<List<String>> written) throws Exception {
+        StreamExecutionEnvironment env = testEnv.createExecutionEnvironment(TestEnvironmentSettings.builder()
+                .setConnectorJarPaths(context.getConnectorJarPaths()).build());
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(200);
+        int total = written.stream().mapToInt(List::size).sum();
+        return env.fromSource(tryCreateSource(context, unbounded(semantic)), WatermarkStrategy.noWatermarks(), "mqtt")
+                .executeAndCollect("mqtt source, " + written.size() + " split(s) at parallelism " + parallelism, total);
+    }
+
+    private static TestingSourceSettings unbounded(CheckpointingMode semantic) {
+        return TestingSourceSettings.builder().setBoundedness(Boundedness.CONTINUOUS_UNBOUNDED)
+                .setCheckpointingMode(semantic).build();
+    }
+
+    /** Exactly the written records, each split's in the order they were published. */
+    private static void checkPerSplit(List<String> results, List<List<String>> written) {
+        assertThat(results).containsExactlyInAnyOrderElementsOf(written.stream().flatMap(List::stream).toList());
+        for (List<String> split : written) {
+            assertThat(results.stream().filter(Set.copyOf(split)::contains).toList()).isEqualTo(split);
+        }
     }
 
     /** A fresh Mosquitto on a free port for the class. */
@@ -172,7 +243,8 @@ class MqttSourceTestSuiteITCase extends SourceTestSuiteBase<String> {
         @Override
         public Source<String, ?, ?> createSource(TestingSourceSettings settings) {
             if (settings.getBoundedness() == Boundedness.BOUNDED) {
-                throw new UnsupportedOperationException("the MQTT source is unbounded"); // the framework skips the test
+                // the bounded tests are overridden above; nothing else may ask for a bounded MQTT source
+                throw new IllegalArgumentException("the MQTT source is unbounded");
             }
             // the same prefix on every call: the source restored from a savepoint resumes reader 0's session
             return MqttSource.<String>builder()
