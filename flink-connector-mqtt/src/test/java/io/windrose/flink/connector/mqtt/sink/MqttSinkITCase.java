@@ -7,39 +7,24 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.windrose.flink.connector.mqtt.testing.TestBroker;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sink in a Flink job against a real Mosquitto: at-least-once QoS 1 publishes all arrive (the job ends only once
  * the last flush saw them acknowledged) with their MQTT 5 properties, and a first server that is down is skipped.
  */
 class MqttSinkITCase {
-    private static MosquittoServer mosquitto;
-
-    @BeforeAll
-    static void startBroker(@TempDir Path dir) throws Exception {
-        mosquitto = new MosquittoServer(Ports.free(), dir.resolve("mosquitto")).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-    }
+    private static final MosquittoServer mosquitto = TestBroker.mosquitto();
 
     @Test
     void atLeastOncePublishesArriveWithTheirMqtt5Properties() throws Exception {

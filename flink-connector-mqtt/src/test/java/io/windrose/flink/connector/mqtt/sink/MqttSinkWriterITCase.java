@@ -8,11 +8,11 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.windrose.flink.connector.mqtt.common.MqttDeliveryGuarantee;
+import io.windrose.flink.connector.mqtt.testing.TestBroker;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -26,26 +26,11 @@ import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.OperatorIOMetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** One writer against a real Mosquitto (or none): what flush waits for, retries, the rate limit and the counters. */
 class MqttSinkWriterITCase {
-    private static MosquittoServer mosquitto;
-
-    @BeforeAll
-    static void startBroker(@TempDir Path dir) throws Exception {
-        mosquitto = new MosquittoServer(Ports.free(), dir.resolve("mosquitto")).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-    }
+    private static final MosquittoServer mosquitto = TestBroker.mosquitto();
 
     @Test
     void flushLeavesNothingUnacknowledgedAndTheCountersCountEachRecord() throws Exception {

@@ -7,10 +7,10 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.windrose.flink.connector.mqtt.source.reader.deserializer.MqttDeserializationSchema;
 import io.windrose.flink.connector.mqtt.source.reader.deserializer.MqttRecord;
+import io.windrose.flink.connector.mqtt.testing.TestBroker;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,29 +24,14 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The source in a Flink job against a real Mosquitto: a deserialization schema sees what MQTT 5 sends besides the
  * payload, and a first server that is down is skipped for the next.
  */
 class MqttSourceITCase {
-    private static MosquittoServer mosquitto;
-
-    @BeforeAll
-    static void startBroker(@TempDir Path dir) throws Exception {
-        mosquitto = new MosquittoServer(Ports.free(), dir.resolve("mosquitto")).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-    }
+    private static final MosquittoServer mosquitto = TestBroker.mosquitto();
 
     @Test
     void theSchemaSeesTopicQosRetainedAndTheMqtt5Properties() throws Exception {

@@ -9,17 +9,13 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.windrose.flink.connector.mqtt.common.MqttDeliveryGuarantee;
 import io.windrose.flink.connector.mqtt.source.reader.deserializer.MqttDeserializationSchema;
 import io.windrose.flink.connector.mqtt.source.reader.deserializer.MqttRecord;
+import io.windrose.flink.connector.mqtt.testing.TestBroker;
 import io.windrose.localcluster.MosquittoServer;
-import io.windrose.localcluster.Ports;
-import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -32,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -191,28 +186,17 @@ class MqttSourceTestSuiteITCase extends SourceTestSuiteBase<String> {
         }
     }
 
-    /** A fresh Mosquitto on a free port for the class. */
+    /** The connector tests' shared Mosquitto, as the framework's external system. */
     static final class MosquittoExternalSystem implements TestResource {
-        private Path dir;
         private MosquittoServer broker;
 
         @Override
-        public void startUp() throws IOException {
-            dir = Files.createTempDirectory("mqtt-source-suite");
-            broker = new MosquittoServer(Ports.free(), dir.resolve("mosquitto")).start();
+        public void startUp() {
+            broker = TestBroker.mosquitto();
         }
 
         @Override
-        public void tearDown() throws IOException {
-            if (broker != null) {
-                broker.close();
-            }
-            if (dir != null) {
-                try (Stream<Path> paths = Files.walk(dir)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                }
-            }
-        }
+        public void tearDown() {} // stopped with the test JVM
 
         MosquittoServer broker() {
             return Objects.requireNonNull(broker, "Mosquitto is not started yet");

@@ -8,10 +8,10 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.netty.channel.Channel;
+import io.windrose.flink.connector.mqtt.testing.TestBroker;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.localcluster.Ports;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HiveMQ client's channel, reached through its internal API ({@link ClientChannel}), on live connections to the real
@@ -31,19 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClientChannelITCase {
     private static final int MESSAGES = 500;
-    private static MosquittoServer mosquitto;
-
-    @BeforeAll
-    static void startBroker(@TempDir Path dir) throws Exception {
-        mosquitto = new MosquittoServer(Ports.free(), dir.resolve("mosquitto")).start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-    }
+    private static final MosquittoServer mosquitto = TestBroker.mosquitto();
 
     @Test
     void mqtt5TakesBothHandlersAndItsAcksStillReachTheBroker() throws Exception {
