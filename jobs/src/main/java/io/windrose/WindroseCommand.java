@@ -2,12 +2,14 @@ package io.windrose;
 
 import io.windrose.cli.CheckCommand;
 import io.windrose.cli.Cli;
+import io.windrose.cli.ClusterSubmission;
 import io.windrose.cli.PipelineOptions;
 import io.windrose.cli.VersionProvider;
 import io.windrose.consume.ConsumeCommand;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.restore.RestoreCheck;
 import io.windrose.rules.RulesCommand;
+import io.windrose.sql.SqlCommand;
 import io.windrose.standalone.StandaloneJob;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -25,13 +27,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code windrose} command line: {@code run} (the default), {@code check}, {@code consume}, {@code rules}. Without a
+ * The {@code windrose} command line: {@code run} (the default), {@code check}, {@code consume}, {@code rules},
+ * {@code sql}. Without a
  * command it runs the job: {@code windrose --config F} is {@code windrose run --config F}, as {@code java -jar},
  * {@code flink run} and Flink's REST API pass it.
  */
 @Command(name = "windrose", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
-        subcommands = {WindroseCommand.Run.class, CheckCommand.class, ConsumeCommand.class, RulesCommand.class},
+        subcommands = {WindroseCommand.Run.class, CheckCommand.class, ConsumeCommand.class, RulesCommand.class,
+            SqlCommand.class},
         description = {
             "Windrose: IoT telemetry on Apache Flink. The job reads sensor readings from MQTT, computes windows and"
                     + " alerts, and writes them to InfluxDB and Kafka, as a pipeline file describes. Without a"
@@ -41,13 +45,14 @@ import picocli.CommandLine.Spec;
             "  windrose check --config pipeline.yaml       check a pipeline file",
             "  windrose consume --topic telemetry.alerts   print a topic's records",
             "  windrose rules list                         the rules in effect",
+            "  windrose sql fan.sql                        run a Flink SQL script",
             ""},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = Cli.EXIT_CODES_HEADING,
         exitCodeList = {"0:ok", "1:failed (the job failed, a rule was rejected)",
             "2:a usage or configuration error", "3:no answer in time"},
         footer = {"%nSee 'windrose COMMAND --help' for a command's options."})
-public final class WindroseCommand implements Callable<Integer> {
+public final class WindroseCommand implements Callable<Integer>, ClusterSubmission {
     private static final Logger LOG = LoggerFactory.getLogger(WindroseCommand.class);
 
     @Spec
@@ -64,6 +69,17 @@ public final class WindroseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return run(options);
+    }
+
+    @Override
+    public void submitted() {
+        submitted = true;
+    }
+
+    @Override
+    public void failed(Exception failure) {
+        submitted = true;
+        clusterFailure = failure;
     }
 
     /** {@code run}'s and the default command's options. */

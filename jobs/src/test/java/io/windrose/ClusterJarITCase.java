@@ -6,12 +6,14 @@ import io.windrose.localcluster.FlinkJvmOptions;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.ManagedProcess;
 import io.windrose.localcluster.MosquittoServer;
+import io.windrose.sql.FanExample;
 import io.windrose.testing.Await;
 import io.windrose.testing.InfluxQuery;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.TestMqtt;
 import io.windrose.testing.TestPipelines;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +44,11 @@ class ClusterJarITCase {
                 if (name.startsWith("org/apache/flink/runtime/") || name.startsWith("org/apache/flink/streaming/api/")
                         || name.startsWith("one/profiler/") || name.toLowerCase().contains("asyncprofiler")
                         || name.startsWith("org/apache/flink/configuration/") || name.startsWith("org/apache/log4j")
-                        || name.startsWith("org/apache/logging/log4j/") || name.startsWith("org/slf4j/")) {
+                        || name.startsWith("org/apache/logging/log4j/") || name.startsWith("org/slf4j/")
+                        // Flink SQL: the table API, the planner (and its loader), json and csv are in a distribution's lib/
+                        || name.startsWith("org/apache/flink/table/api/") || name.startsWith("org/apache/flink/table/planner")
+                        || name.equals("flink-table-planner.jar") || name.startsWith("org/apache/flink/formats/json/")
+                        || name.startsWith("org/apache/flink/formats/csv/")) {
                     offending.add(name);
                 }
             }
@@ -51,6 +57,13 @@ class ClusterJarITCase {
             assertThat(jar.getEntry("org/apache/flink/connector/kafka/sink/KafkaSink.class")).as("connectors are not in Flink")
                     .isNotNull();
             assertThat(jar.getEntry("picocli/CommandLine.class")).as("the command line").isNotNull();
+            assertThat(new String(jar.getInputStream(jar.getEntry("META-INF/services/org.apache.flink.table.factories.Factory"))
+                    .readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip).toList())
+                    .as("the table factories of windrose sql that a Flink distribution lacks")
+                    .contains("io.windrose.flink.connector.mqtt.table.MqttDynamicTableFactory",
+                            "io.windrose.sink.table.InfluxDbDynamicTableFactory",
+                            "org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
+                            "org.apache.flink.formats.avro.AvroFormatFactory");
             assertThat(jar.getEntry("io/windrose/cli/windrose-version.properties")).as("windrose --version").isNotNull();
             assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(WindroseJob.class.getName());
         }
@@ -104,6 +117,31 @@ class ClusterJarITCase {
         Path pipeline = Path.of("../local-cluster/pipeline.yaml").toAbsolutePath().normalize();
         assertThat(flinkRun(cli, dir.resolve("check.log"), "check", "--config", pipeline.toString()))
                 .contains("windrose check: " + pipeline + " is valid: ");
+    }
+
+    @Test
+    void flinkRunRunsTheFanSqlExample() throws Exception {
+        // the planner and the json format from Flink's class path, the mqtt and influxdb tables from the jar
+        MosquittoServer mosquitto = RealServices.mosquitto();
+        InfluxServer influx = RealServices.influx();
+        Path dir = RealServices.newDirectory("flink-run-sql");
+        Path cli = Files.createDirectories(dir.resolve("cli"));
+        Files.createDirectories(cli.resolve("conf"));
+        Files.writeString(cli.resolve("conf/config.yaml"), "parallelism.default: 1\nexecution.checkpointing.interval: 2 s\n");
+        Path script = Path.of("..", FanExample.SCRIPT).toAbsolutePath().normalize();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(FlinkJvmOptions.MODULE_OPTIONS);
+        command.addAll(List.of("-Xmx512m", "-cp", Files.readString(FLINK_CLASSPATH).trim(),
+                "org.apache.flink.client.cli.CliFrontend", "run", "-t", "local", JAR.toAbsolutePath().toString(), "sql",
+                script.toString()));
+        Path log = dir.resolve("flink-run-sql.log");
+        try (ManagedProcess flinkRun = ManagedProcess.start("flink-run-sql", command, cli, log,
+                FanExample.environment(mosquitto, influx))) {
+            FanExample.publishAndCheck(mosquitto, influx);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("flink run " + JAR + " sql " + script + " failed; its output:\n" + Files.readString(log), e);
+        }
     }
 
     /** {@code flink run -t local -c io.windrose.WindroseJob windrose-job-cluster.jar ARGS}: its output; exit 0 expected. */

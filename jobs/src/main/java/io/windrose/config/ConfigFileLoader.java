@@ -36,8 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads a YAML configuration file into a {@link ConfigSection}: {@code ${ENV}} / {@code ${ENV:-default}}
@@ -47,8 +45,6 @@ import java.util.regex.Pattern;
  * key and what was expected.
  */
 public final class ConfigFileLoader {
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
-
     private final YAMLMapper mapper;
     private final Function<String, String> environment;
 
@@ -168,21 +164,9 @@ public final class ConfigFileLoader {
     }
 
     private String substitute(String file, String key, String text) {
-        Matcher m = ENV.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = environment.apply(m.group(1));
-            if (value == null) {
-                if (m.group(2) == null) {
-                    throw new ConfigException(file, key, "environment variable " + m.group(1)
-                            + " is not set (write ${" + m.group(1) + ":-default} for a default)");
-                }
-                value = m.group(3);
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return EnvironmentVariables.substitute(text, environment, name -> {
+            throw new ConfigException(file, key, EnvironmentVariables.hint(name));
+        });
     }
 
     /**
