@@ -120,8 +120,9 @@ class MqttSourcesTest {
         List<ConfigOption<?>> unmapped = new ArrayList<>(MqttConnectorOptions.ALL);
         unmapped.removeAll(MqttSources.KEYS.keySet());
         assertThat(unmapped).as("connector options without a key of the mqtt section (topics come from the routes,"
-                + " the sink's own options from actions.mqtt)")
-                .containsExactly(MqttConnectorOptions.TOPICS, MqttConnectorOptions.SINK_RETRY_TIMEOUT,
+                + " the sink's own options from actions.mqtt, the default topic is the SQL sink's)")
+                .containsExactly(MqttConnectorOptions.TOPICS, MqttConnectorOptions.TOPIC,
+                        MqttConnectorOptions.SINK_RETRY_TIMEOUT,
                         MqttConnectorOptions.SINK_MAX_IN_FLIGHT, MqttConnectorOptions.SINK_MAX_RECORDS_PER_SECOND);
         // the YAML above names each of these keys once (the password file in its own section)
         assertThat(sectionKeys).hasSize(23);

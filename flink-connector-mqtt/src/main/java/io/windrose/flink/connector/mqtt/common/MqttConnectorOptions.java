@@ -65,7 +65,8 @@ public final class MqttConnectorOptions {
 
     public static final ConfigOption<Integer> QOS = ConfigOptions.key("qos")
             .intType().defaultValue(1)
-            .withDescription("Subscription QoS: 0, 1 or 2; at-least-once needs 1 or 2.");
+            .withDescription("Subscription QoS: 0, 1 or 2; at-least-once needs 1 or 2. In a SQL sink table also the"
+                    + " QoS of the rows without one of their own (a qos metadata column).");
 
     public static final ConfigOption<MqttDeliveryGuarantee> DELIVERY_GUARANTEE = ConfigOptions.key("delivery-guarantee")
             .enumType(MqttDeliveryGuarantee.class).defaultValue(MqttDeliveryGuarantee.AT_LEAST_ONCE)
@@ -134,6 +135,12 @@ public final class MqttConnectorOptions {
             .withDescription("A connected reader without a message this long logs a warning and reports itself"
                     + " stalled (metric mqtt.stalled).");
 
+    public static final ConfigOption<String> TOPIC = ConfigOptions.key("topic")
+            .stringType().noDefaultValue()
+            .withDescription("Sink, SQL tables: the topic (a name, no wildcards) a row is published to when it has no"
+                    + " topic of its own (no topic metadata column, or a null one). A DataStream sink's serialization"
+                    + " schema names each record's topic instead.");
+
     public static final ConfigOption<Duration> SINK_RETRY_TIMEOUT = ConfigOptions.key("sink.retry-timeout")
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("Sink, at-least-once: a publish the broker does not acknowledge (an outage, a refused"
@@ -155,12 +162,12 @@ public final class MqttConnectorOptions {
             PASSWORD, PASSWORD_FILE, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_HOSTNAME_VERIFICATION, QOS,
             DELIVERY_GUARANTEE, KEEP_ALIVE, SESSION_EXPIRY, TOPICS, SHARED_SUBSCRIPTION, SHARED_GROUP, QUEUE_CAPACITY,
             MAX_UNACKED, HAND_OVER_LINGER, RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY, WARN_DISCONNECTED_AFTER,
-            WARN_IDLE_AFTER, SINK_RETRY_TIMEOUT, SINK_MAX_IN_FLIGHT, SINK_MAX_RECORDS_PER_SECOND);
+            WARN_IDLE_AFTER, TOPIC, SINK_RETRY_TIMEOUT, SINK_MAX_IN_FLIGHT, SINK_MAX_RECORDS_PER_SECOND);
 
     /** The options a sink reads (a sink builder takes these from a configuration, and no others). */
     public static final List<ConfigOption<?>> SINK = List.of(SERVERS, PROTOCOL_VERSION, CLIENT_ID_PREFIX, USERNAME,
             PASSWORD, PASSWORD_FILE, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_HOSTNAME_VERIFICATION,
-            DELIVERY_GUARANTEE, KEEP_ALIVE, RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY, SINK_RETRY_TIMEOUT,
+            DELIVERY_GUARANTEE, KEEP_ALIVE, RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY, TOPIC, SINK_RETRY_TIMEOUT,
             SINK_MAX_IN_FLIGHT, SINK_MAX_RECORDS_PER_SECOND);
 
     private MqttConnectorOptions() {}
@@ -239,6 +246,15 @@ public final class MqttConnectorOptions {
         boolean key = config.get(TLS_KEY_FILE) != null;
         check(cert == key, cert ? TLS_KEY_FILE : TLS_CERT_FILE, "expected both " + names.of(TLS_CERT_FILE) + " and "
                 + names.of(TLS_KEY_FILE) + " for a client certificate, or neither", names);
+        String topic = config.get(TOPIC);
+        if (topic != null) {
+            try {
+                TopicFilter.checkTopicName(topic);
+            } catch (IllegalArgumentException e) {
+                throw new MqttOptionException(TOPIC, -1, "expected an MQTT topic name (no '+' or '#'): "
+                        + e.getMessage(), names);
+            }
+        }
         List<String> topics = config.get(TOPICS);
         for (int i = 0; topics != null && i < topics.size(); i++) {
             try {

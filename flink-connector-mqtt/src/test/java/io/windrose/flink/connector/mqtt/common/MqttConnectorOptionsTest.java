@@ -87,6 +87,8 @@ class MqttConnectorOptionsTest {
         assertFails(c -> c.set(MqttConnectorOptions.TLS_CERT_FILE, "/c"), "tls.key-file", -1,
                 "expected both tls.cert-file and tls.key-file for a client certificate, or neither");
         assertFails(c -> c.set(MqttConnectorOptions.TLS_KEY_FILE, "/k"), "tls.cert-file", -1, "or neither");
+        assertFails(c -> c.set(MqttConnectorOptions.TOPIC, "out/+"), "topic", -1, "expected an MQTT topic name");
+        assertFails(c -> c.set(MqttConnectorOptions.TOPIC, ""), "topic", -1, "expected an MQTT topic name");
     }
 
     @Test
