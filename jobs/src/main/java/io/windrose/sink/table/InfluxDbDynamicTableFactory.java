@@ -17,6 +17,7 @@ import org.apache.flink.table.types.logical.RowType;
  * {@link InfluxDbTableOptions}. Everything is checked when the statement is planned: each sink setting by
  * {@link InfluxDbConfig#validate} (the one interpretation of the {@code sinks.influxdb} keys), the columns against the
  * table's schema, and an unknown option by Flink; each error is a {@link ValidationException} naming the option.
+ * The sink is insert-only ({@link InfluxDbDynamicSink}): a query that updates its results needs a window.
  */
 public final class InfluxDbDynamicTableFactory implements DynamicTableSinkFactory {
     public static final String IDENTIFIER = "influxdb";
