@@ -46,8 +46,10 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
     private final Counter failures;
     private final Counter pointsRejected;
     private final Counter pointsDeleted;
+    private final Counter pointsWithoutFields;
     private final Histogram writeLatencyMs;
     private boolean timerPending;
+    private long lastWithoutFieldsLogNanos;
 
     /** @param deadLetterTopic where refused points go, or null to log them */
     InfluxDbWriter(InfluxDbConfig config, LineProtocolClient client, DeadLetterProducer.Options deadLetterTopic,
@@ -66,6 +68,7 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
         this.failures = group.counter("failedRequests");
         this.pointsRejected = group.counter("pointsRejected");
         this.pointsDeleted = group.counter("pointsDeleted");
+        this.pointsWithoutFields = group.counter("pointsWithoutFields");
         this.writeLatencyMs = group.histogram("writeLatencyMs", new DescriptiveStatisticsHistogram(1_000));
         group.gauge("bufferedPoints", lines::size);
     }
@@ -78,7 +81,12 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
             delete(deletion, keyOf.apply(element));
             return;
         }
-        lines.add(mapper.toPoint(element).toLineProtocol());
+        String line = mapper.toPoint(element).toLineProtocol();
+        if (line.isEmpty()) {
+            skipWithoutFields();
+            return;
+        }
+        lines.add(line);
         keys.add(keyOf.apply(element));
         if (lines.size() >= config.batchSize) {
             writeBuffer();
@@ -88,6 +96,20 @@ final class InfluxDbWriter<T> implements SinkWriter<T> {
                 timerPending = false;
                 writeBuffer();
             });
+        }
+    }
+
+    /**
+     * An element whose point has no field with a value (its line is empty: InfluxDB takes no point without fields) is
+     * not sent, but counted ({@code influxdb.pointsWithoutFields}) and logged at most once a minute.
+     */
+    private void skipWithoutFields() {
+        pointsWithoutFields.inc();
+        long now = System.nanoTime();
+        if (lastWithoutFieldsLogNanos == 0 || now - lastWithoutFieldsLogNanos >= 60_000_000_000L) {
+            lastWithoutFieldsLogNanos = now;
+            LOG.warn("A point for InfluxDB {} had no field with a value and was left out ({} so far in this subtask; "
+                    + "metric influxdb.pointsWithoutFields)", config.target(), pointsWithoutFields.getCount());
         }
     }
 

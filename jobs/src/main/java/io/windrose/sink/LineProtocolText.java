@@ -8,10 +8,10 @@ package io.windrose.sink;
  * backslash becomes U+29F5 (⧵), and control characters other than tab and line breaks (which the client writes as
  * {@code \t}, {@code \n}) become U+FFFD.
  */
-final class LineProtocolText {
+public final class LineProtocolText {
     private LineProtocolText() {}
 
-    static String safe(String text) {
+    public static String safe(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

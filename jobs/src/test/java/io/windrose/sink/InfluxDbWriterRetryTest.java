@@ -8,7 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 
@@ -142,5 +147,46 @@ class InfluxDbWriterRetryTest {
         }
         writer.flush(false); // no Kafka here: the refused point is logged and counted
         assertThat(written).hasSize(7).noneMatch(l -> l.contains("sensor=s5 "));
+    }
+
+    @Test
+    void anElementWhosePointHasNoFieldIsCountedAndNotSent() throws Exception {
+        ScriptedClient client = new ScriptedClient();
+        Map<String, Counter> counters = new HashMap<>();
+        MetricGroup metrics = new UnregisteredMetricsGroup() {
+            @Override
+            public Counter counter(String name) {
+                return counter(name, new SimpleCounter());
+            }
+
+            @Override
+            public <C extends Counter> C counter(String name, C counter) {
+                counters.put(name, counter);
+                return counter;
+            }
+
+            @Override
+            public MetricGroup addGroup(String name) {
+                return this;
+            }
+        };
+        // odd elements have no field with a value (a NaN is left out, as a null is)
+        InfluxDbWriter<Integer> writer = new InfluxDbWriter<>(config(Duration.ofMinutes(1)), client, null,
+                i -> LinePoint.measurement("m").addTag("sensor", "s" + i)
+                        .addField("v", i % 2 == 0 ? (Number) i : (Number) Double.NaN),
+                i -> "s" + i, NO_TIMERS, metrics);
+        for (int i = 0; i < 4; i++) {
+            writer.write(i, null);
+        }
+        writer.write(5, null);
+        writer.flush(false);
+        assertThat(client.written).containsExactly(List.of("m,sensor=s0 v=0i", "m,sensor=s2 v=2i"));
+        assertThat(counters.get("pointsWithoutFields").getCount()).isEqualTo(3);
+        assertThat(counters.get("pointsWritten").getCount()).isEqualTo(2);
+
+        writer.write(7, null); // only elements without fields: no request at all
+        writer.flush(false);
+        assertThat(client.written).hasSize(1);
+        assertThat(counters.get("pointsWithoutFields").getCount()).isEqualTo(4);
     }
 }
