@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +19,7 @@ import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.ResultKind;
 import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -103,6 +105,12 @@ public final class SqlCommand implements Callable<Integer> {
         List<JobClient> jobs = new ArrayList<>();
         for (Statement statement : script.statements()) {
             try {
+                if (statement.isSet()) {
+                    Map.Entry<String, String> setting = statement.setting().orElseThrow(() -> new ValidationException(
+                            "expected SET 'key' = 'value' (both quoted)"));
+                    tables.getConfig().getConfiguration().setString(setting.getKey(), setting.getValue());
+                    continue;
+                }
                 if (explain && statement.startsJob()) {
                     out.println("-- " + script.file() + ":" + statement.line());
                     print(tables.executeSql(statement.explain()), out);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,19 @@ public final class SqlScript {
         String head() {
             String[] words = text.trim().split("\\s+", 4);
             return String.join(" ", words).toUpperCase(Locale.ROOT);
+        }
+
+        /** A {@code SET} statement (which Flink's TableEnvironment leaves to its SQL client). */
+        boolean isSet() {
+            return head().startsWith("SET ") || head().equals("SET");
+        }
+
+        /** The key and value of {@code SET 'key' = 'value'}, or empty for any other statement or form. */
+        Optional<Map.Entry<String, String>> setting() {
+            Matcher m = SET.matcher(text.trim());
+            return m.matches()
+                    ? Optional.of(Map.entry(m.group(1).replace("''", "'"), m.group(2).replace("''", "'")))
+                    : Optional.empty();
         }
 
         /** INSERT, or a statement set of INSERTs: a statement that starts a job. */
@@ -151,10 +165,7 @@ public final class SqlScript {
     public Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         for (Statement statement : statements) {
-            Matcher m = SET.matcher(statement.text().trim());
-            if (m.matches()) {
-                settings.put(m.group(1).replace("''", "'"), m.group(2).replace("''", "'"));
-            }
+            statement.setting().ifPresent(setting -> settings.put(setting.getKey(), setting.getValue()));
         }
         return settings;
     }

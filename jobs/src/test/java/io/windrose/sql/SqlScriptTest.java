@@ -29,6 +29,8 @@ class SqlScriptTest {
                 "CREATE TABLE `x;y` (a STRING, \"b;c\" INT) WITH ('connector' = 'datagen')",
                 "INSERT INTO t SELECT 'it''s; fine' FROM s");
         assertThat(script.settings()).containsExactly(Map.entry("pipeline.name", "a;b"));
+        assertThat(script.statements().get(0).isSet()).isTrue();
+        assertThat(script.statements().get(1).isSet()).isFalse();
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.windrose.sink.table;
 import io.windrose.sink.InfluxApi;
 import io.windrose.sink.InfluxDbConfig;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
@@ -74,9 +76,10 @@ public final class InfluxDbTableOptions {
                     + "stamps the point when it receives it.");
 
     static final Set<ConfigOption<?>> REQUIRED = Set.of(MEASUREMENT);
-    static final Set<ConfigOption<?>> OPTIONAL = Set.of(URL, API, ORG, BUCKET, TOKEN, DATABASE, RETENTION_POLICY,
-            USERNAME, PASSWORD, BATCH_SIZE, FLUSH_INTERVAL, GZIP, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, RETRY_TIMEOUT,
-            TAG_COLUMNS, FIELD_COLUMNS, TIME_COLUMN);
+    /** In the order the docs list them: the table's columns first, then where and how to write. */
+    static final Set<ConfigOption<?>> OPTIONAL = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(TAG_COLUMNS,
+            FIELD_COLUMNS, TIME_COLUMN, URL, API, ORG, BUCKET, TOKEN, DATABASE, RETENTION_POLICY, USERNAME, PASSWORD,
+            BATCH_SIZE, FLUSH_INTERVAL, GZIP, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, RETRY_TIMEOUT)));
 
     private InfluxDbTableOptions() {}
 
