@@ -27,7 +27,7 @@ CREATE TABLE readings (
   'client-id-prefix' = 'windrose-sql-fan',
   'shared-subscription.enabled' = 'false',
   'format' = 'json',
-  'json.ignore-parse-errors' = 'true'                      -- a payload that is not JSON is skipped
+  'json.ignore-parse-errors' = 'true'                      -- a payload that is not JSON is skipped (and counted)
 );
 
 CREATE TABLE sensors_1m (

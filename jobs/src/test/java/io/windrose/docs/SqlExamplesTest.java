@@ -85,6 +85,19 @@ class SqlExamplesTest {
     }
 
     @Test
+    void theMisspeltOptionShownIsWhatWindroseSqlSays() throws Exception {
+        Block shown = UserDocs.blocks(PAGE).stream().filter(block -> block.language().equals("text")
+                && block.text().startsWith("windrose sql: ")).findFirst().orElseThrow();
+        String misspelt = Files.readString(FAN).replace("'topics' =", "'tpoics' =");
+        StringWriter err = new StringWriter();
+        int exit = SqlCommand.explain(SqlScript.parse("local-cluster/examples/fan.sql", misspelt, name -> null),
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertThat(exit).isEqualTo(Cli.USAGE);
+        assertThat(err.toString().lines().findFirst()).as(shown.where()).contains(shown.text().lines().findFirst().get());
+        assertThat(err.toString()).contains("caused by: Unsupported options found for 'mqtt'.", "\ntpoics\n");
+    }
+
+    @Test
     void theFanExamplePlansIntoOneJob() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

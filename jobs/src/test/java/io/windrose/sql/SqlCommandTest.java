@@ -70,6 +70,20 @@ class SqlCommandTest {
     }
 
     @Test
+    void aMisspeltMqttOptionIsRefusedNamingItWithThePasswordMasked() throws Exception {
+        int exit = sql("""
+                CREATE TABLE readings (sensor STRING) WITH ('connector' = 'mqtt', 'servers' = 'tcp://127.0.0.1:1883',
+                  'client-id-prefix' = 'test', 'tpoics' = 'a/b', 'username' = 'u', 'password' = 'supersecret',
+                  'format' = 'json');
+                CREATE TABLE s (sensor STRING) WITH ('connector' = 'blackhole');
+                INSERT INTO s SELECT sensor FROM readings;
+                """, "--explain");
+        assertThat(exit).isEqualTo(Cli.USAGE);
+        assertThat(err.toString()).contains("script.sql:5: ", "Unsupported options found for 'mqtt'", "tpoics",
+                "'password'='******'").doesNotContain("supersecret");
+    }
+
+    @Test
     void aMissingFileIsAUsageError() throws Exception {
         int exit = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), "sql",
                 dir.resolve("nope.sql").toString());

@@ -49,6 +49,8 @@ class FanSqlITCase {
             }
             assertThat(sql.logLines()).as("the job it started, on stdout").anyMatch(line -> line.startsWith("job ")
                     && line.contains(": EXECUTE STATEMENT SET"));
+            assertThat(sql.logLines()).as("the payload that is not JSON: skipped, not silently").anyMatch(line ->
+                    line.contains("The table's format made no row of a message on sensors/site-a/s-2"));
 
             Map<Integer, Set<String>> listening = Ports.listening(sql.pid());
             assertThat(listening.values()).as("listens on 127.0.0.1 only: " + listening)

@@ -13,6 +13,10 @@ import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.table.data.GenericMapData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.MapData;
@@ -20,6 +24,8 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.SimpleUserCodeClassLoader;
+import org.apache.flink.util.UserCodeClassLoader;
 import org.junit.jupiter.api.Test;
 
 /** The rows a source table makes of a message, and the messages a sink table makes of a row. */
@@ -54,7 +60,33 @@ class MqttRowDataSchemasTest {
     void aPayloadTheFormatSkipsMakesNoRow() throws Exception {
         MqttRowDataDeserializationSchema schema = new MqttRowDataDeserializationSchema(new PayloadAsString(),
                 List.of(MqttReadableMetadata.TOPIC), null);
+        Map<String, Counter> counters = new HashMap<>();
+        schema.open(new DeserializationSchema.InitializationContext() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return new UnregisteredMetricsGroup() {
+                    @Override
+                    public MetricGroup addGroup(String name) {
+                        return new UnregisteredMetricsGroup() {
+                            @Override
+                            public Counter counter(String counter) {
+                                return counters.computeIfAbsent(name + "." + counter, k -> new SimpleCounter());
+                            }
+                        };
+                    }
+                };
+            }
+
+            @Override
+            public UserCodeClassLoader getUserCodeClassLoader() {
+                return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
+            }
+        });
         assertThat(collect(schema, new MqttRecord("a", bytes("skip"), 1, false, 0))).isEmpty();
+        assertThat(collect(schema, new MqttRecord("a", bytes("kept"), 1, false, 0))).hasSize(1);
+        assertThat(collect(schema, new MqttRecord("a", bytes("skip"), 1, false, 0))).isEmpty();
+        assertThat(counters.get(MqttRowDataDeserializationSchema.SKIPPED_METRIC).getCount()).as("counted, not silent")
+                .isEqualTo(2);
     }
 
     @Test
