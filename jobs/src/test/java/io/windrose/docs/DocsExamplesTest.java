@@ -235,9 +235,9 @@ class DocsExamplesTest {
     /** The MQTT source's metrics (mqtt.connected, ...), which share the mqtt prefix with the keys. */
     private static Set<String> mqttMetrics() throws IOException {
         Set<String> metrics = new TreeSet<>();
-        for (String source : List.of("MqttReaderMetrics.java", "MqttSourceReader.java", "MqttSplitReader.java")) {
-            Path file = UserDocs.ROOT.resolve(
-                    "flink-connector-mqtt/src/main/java/io/windrose/flink/connector/mqtt/source/reader/" + source);
+        for (String source : List.of("source/reader/MqttReaderMetrics.java", "source/reader/MqttSourceReader.java",
+                "source/reader/MqttSplitReader.java", "table/MqttRowDataDeserializationSchema.java")) {
+            Path file = UserDocs.ROOT.resolve("flink-connector-mqtt/src/main/java/io/windrose/flink/connector/mqtt/" + source);
             Matcher m = Pattern.compile("(?:counter|gauge|histogram|meter)\\(\"([A-Za-z]+)\"").matcher(Files.readString(file));
             while (m.find()) {
                 metrics.add("mqtt." + m.group(1));
