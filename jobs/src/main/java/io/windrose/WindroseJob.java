@@ -21,6 +21,8 @@ import io.windrose.decode.Route;
 import io.windrose.decode.Routes;
 import io.windrose.dedup.DeduplicateReadings;
 import io.windrose.flink.connector.mqtt.source.MqttSource;
+import io.windrose.history.ArchiveRecords;
+import io.windrose.history.ArchiveStamp;
 import io.windrose.mqtt.MqttMessage;
 import io.windrose.mqtt.MqttSources;
 import io.windrose.pipeline.PipelineConfig;
@@ -133,9 +135,9 @@ public final class WindroseJob {
     }
 
     /** The streams the stages produce from the MQTT messages. */
-    public record Pipeline(DataStream<SensorAggregate> aggregates, DataStream<AlertEvent> alerts,
-            DataStream<DeadLetter> deadLetters, DataStream<SensorReading> late, DataStream<MqttCommand> commands,
-            DataStream<WebhookCall> webhooks, DataStream<String> ruleStatus) {}
+    public record Pipeline(DataStream<SensorReading> readings, DataStream<SensorAggregate> aggregates,
+            DataStream<AlertEvent> alerts, DataStream<DeadLetter> deadLetters, DataStream<SensorReading> late,
+            DataStream<MqttCommand> commands, DataStream<WebhookCall> webhooks, DataStream<String> ruleStatus) {}
 
     /** Decode → event time → windows and alerts, from any stream of MQTT messages. */
     public static Pipeline process(DataStream<MqttMessage> messages, PipelineConfig config) {
@@ -166,9 +168,9 @@ public final class WindroseJob {
 
         // the windows chained behind the alerts, on the readings they pass on: a second consumer of the keyed readings
         // would be a task of its own, each reading serialized once for it and once for the alerts
-        WindowStage.Windows windows = WindowStage.apply(DataStreamUtils.reinterpretAsKeyedStream(
-                readingAlerts.getSideOutput(ReadingAlertFunction.READINGS)
-                        .filter(reading -> !ExpectedSensors.isMarker(reading)).name("device-readings").uid("device-readings"),
+        SingleOutputStreamOperator<SensorReading> deviceReadings = readingAlerts.getSideOutput(ReadingAlertFunction.READINGS)
+                .filter(reading -> !ExpectedSensors.isMarker(reading)).name("device-readings").uid("device-readings");
+        WindowStage.Windows windows = WindowStage.apply(DataStreamUtils.reinterpretAsKeyedStream(deviceReadings,
                 new SensorKey()), config.window, config.eventTime.allowedLateness, LATE_READINGS);
         DataStream<SensorAggregate> aggregates = windows.windows();
         DataStream<AlertEvent> alerts = readingAlerts;
@@ -185,8 +187,9 @@ public final class WindroseJob {
 
         DataStream<SensorReading> late = windows.late().map(new LateReadingsCounter()).name("late-readings")
                 .uid("late-readings");
-        return new Pipeline(windows.tiers() == null ? aggregates : aggregates.union(windows.tiers()), alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late, commands,
-                webhooks, readingAlerts.getSideOutput(RuleBook.STATUS));
+        return new Pipeline(deviceReadings, windows.tiers() == null ? aggregates : aggregates.union(windows.tiers()),
+                alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late, commands, webhooks,
+                readingAlerts.getSideOutput(RuleBook.STATUS));
     }
 
     /** Writes the pipeline's streams to the sinks the config turns on. */
@@ -226,6 +229,12 @@ public final class WindroseJob {
             if (kafka.alertsTopic != null) {
                 pipeline.alerts().sinkTo(sinks.avro(kafka.alertsTopic, AlertEvent.class, AlertEvent::getSensorId))
                         .name("kafka-alerts").uid("kafka-alerts");
+            }
+            if (kafka.readingsTopic != null) {
+                // the archive that replay and backtests read: the readings as the windows are offered them
+                pipeline.readings().transform("archive-stamp", ArchiveStamp.STAMPED, new ArchiveStamp()).uid("archive-stamp")
+                        .sinkTo(sinks.sink(kafka.readingsTopic, new ArchiveRecords(kafka)))
+                        .name("kafka-readings").uid("kafka-readings");
             }
             if (kafka.deadLettersTopic != null) {
                 pipeline.deadLetters().sinkTo(sinks.avro(kafka.deadLettersTopic, DeadLetter.class, DeadLetter::getSensorId))

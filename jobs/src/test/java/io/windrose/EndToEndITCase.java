@@ -1,8 +1,10 @@
 package io.windrose;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.windrose.history.ArchiveRecords;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -11,6 +13,7 @@ import io.windrose.schema.AlertState;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.FieldStats;
 import io.windrose.schema.SensorAggregate;
+import io.windrose.schema.SensorReading;
 import io.windrose.testing.Await;
 import io.windrose.testing.InfluxQuery;
 import io.windrose.testing.RealServices;
@@ -21,10 +24,15 @@ import io.windrose.testing.TestMqtt;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -141,6 +149,32 @@ class EndToEndITCase {
         assertThat(letter.getSensorId()).isEqualTo("s-9");
         assertThat(dead.get(0).key()).isEqualTo("s-9");
         assertThat(StandardCharsets.UTF_8.decode(letter.getPayload()).toString()).isEqualTo("{\"sensor\":\"s-9\",\"ts\":");
+
+        // the archive: every reading the windows were offered (not the dead letter), keyed by sensor id, kept 30 days
+        List<Keyed<SensorReading>> archived = TestKafka.read(kafka.bootstrapServers(), "e2e.readings",
+                SensorReading.class, 10, Duration.ofSeconds(30));
+        assertThat(archived).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getSensorId()));
+        assertThat(archived).extracting(r -> r.value().getSensorId(), r -> r.value().getEventTime().toEpochMilli() - T0)
+                .containsExactlyInAnyOrder(tuple("s-1", 1_000L), tuple("s-2", 2_000L), tuple("s-2", 3_000L),
+                        tuple("s-2", 4_000L), tuple("s-1", 5_000L), tuple("s-3", 6_000L), tuple("s-2", 11_000L),
+                        tuple("s-1", 12_000L), tuple("s-1", 15_000L), tuple("s-3", 30_000L));
+        // each with the watermark the windows judged it by (for replay): never falling, in the order they were offered
+        List<Long> stamps = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers(), "auto.offset.reset", "earliest", "group.id", "e2e-archive-headers"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("e2e.readings"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (stamps.size() < 10 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(record -> stamps.add(ArchiveRecords.watermark(record.headers())));
+            }
+        }
+        assertThat(stamps).hasSize(10).doesNotContainNull().isSorted().allMatch(stamp -> stamp < T0 + 30_000);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "e2e.readings");
+            assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("retention.ms").value())
+                    .as("sinks.kafka.readings-retention, 30 days by default").isEqualTo(String.valueOf(30L * 24 * 3600 * 1000));
+        }
     }
 
     private static String reading(String sensor, long offsetMs, double temperature, Double humidity) {

@@ -70,6 +70,36 @@ class WindroseJobGraphTest {
     }
 
     @Test
+    void theArchiveOfReadingsIsOnWithKafkaAndOffWithReadingsTopicNull() throws Exception {
+        for (String readingsTopic : new String[] {null, "readings-topic: null, "}) {
+            Path file = dir.resolve("archive.yaml");
+            Files.writeString(file, """
+                    routes:
+                      - name: sensors
+                        topic-template: sensors/{site}/{sensor}
+                    sinks:
+                      influxdb: {enabled: false}
+                      kafka: {%srules-topic: null, rules-status-topic: null}
+                    """.formatted(readingsTopic == null ? "" : readingsTopic));
+            PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
+            StreamExecutionEnvironment env = WindroseJob.environment(config);
+            WindroseJob.build(env, config);
+            StreamGraph graph = env.getStreamGraph();
+            List<StreamNode> archive = graph.getStreamNodes().stream()
+                    .filter(node -> node.getOperatorName().startsWith("kafka-readings: Writer")).toList();
+            if (readingsTopic == null) {
+                assertThat(archive).as("the archive, on by default").hasSize(1);
+                StreamNode stamp = graph.getStreamNode(archive.get(0).getInEdges().get(0).getSourceId());
+                assertThat(stamp.getOperatorName()).as("each reading stamped with its watermark").isEqualTo("archive-stamp");
+                assertThat(stamp.getInEdges()).extracting(edge -> graph.getStreamNode(edge.getSourceId())
+                        .getOperatorName()).as("fed the readings the windows are offered").containsExactly("device-readings");
+            } else {
+                assertThat(archive).as("readings-topic: null turns the archive off").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void theReadingsCrossBetweenTasksInWindrosesOwnFormatNotAvros() throws Exception {
         for (String mqtt : List.of("mqtt: {delivery: at-most-once, qos: 0}", "mqtt: {delivery: at-least-once, qos: 1}")) {
             StreamGraph graph = streamGraph(mqtt);

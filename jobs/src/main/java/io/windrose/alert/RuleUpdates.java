@@ -2,11 +2,11 @@ package io.windrose.alert;
 
 import io.windrose.alert.state.RuleUpdate;
 import io.windrose.sink.KafkaSinkConfig;
+import io.windrose.sink.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -19,11 +19,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,28 +72,11 @@ public final class RuleUpdates {
         if (!enabled(kafka)) {
             return;
         }
-        Properties properties = new Properties();
-        properties.putAll(kafka.properties);
-        properties.put("bootstrap.servers", kafka.bootstrapServers);
-        try (Admin admin = Admin.create(properties)) {
-            for (NewTopic topic : List.of(
-                    new NewTopic(kafka.rulesTopic, 1, (short) -1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                    new NewTopic(kafka.rulesStatusTopic, 1, (short) -1))) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get();
-                    LOG.info("Created Kafka topic {}", topic.name());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        LOG.warn("Cannot create Kafka topic {} (sinks.kafka.rules-topic / rules-status-topic): {}; rules"
-                                + " sent to it before it exists may be missed", topic.name(), e.getCause().toString());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the rules topics", e);
-        }
+        // rules sent to a topic before it exists may be missed
+        KafkaTopics.createMissing(kafka.bootstrapServers, kafka.properties, "sinks.kafka.rules-topic / rules-status-topic",
+                List.of(KafkaTopics.singlePartition(kafka.rulesTopic,
+                                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                        KafkaTopics.singlePartition(kafka.rulesStatusTopic, Map.of())));
     }
 
     private static final class Deserializer implements KafkaRecordDeserializationSchema<RuleUpdate> {

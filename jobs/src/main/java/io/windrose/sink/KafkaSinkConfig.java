@@ -4,6 +4,7 @@ import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
 import io.windrose.config.NullMeansOff;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -23,6 +24,14 @@ public final class KafkaSinkConfig implements ConfigSection, Serializable {
     public String deadLettersTopic = "telemetry.deadletters";
     @NullMeansOff
     public String lateTopic = "telemetry.late";
+    /**
+     * The archive: every reading the windows are offered (after decode and dedup), for replay and backtests; null:
+     * no archive.
+     */
+    @NullMeansOff
+    public String readingsTopic = "telemetry.readings";
+    /** How long the archive keeps readings (retention.ms of the readings topic, when Windrose creates it). */
+    public Duration readingsRetention = Duration.ofDays(30);
     /** Rules changed at runtime (compacted; key = rule name, value = JSON); null: runtime rules off. */
     @NullMeansOff
     public String rulesTopic = "telemetry.rules";
@@ -45,6 +54,8 @@ public final class KafkaSinkConfig implements ConfigSection, Serializable {
         topic(check, alertsTopic, "alerts-topic", "no alerts on Kafka");
         topic(check, deadLettersTopic, "dead-letters-topic", "dead letters counted, not kept");
         topic(check, lateTopic, "late-topic", "late readings counted, not kept");
+        topic(check, readingsTopic, "readings-topic", "no archive of readings: nothing to replay");
+        check.positive(readingsRetention, "readings-retention");
         topic(check, rulesTopic, "rules-topic", "no runtime rules");
         topic(check, rulesStatusTopic, "rules-status-topic", "with rules-topic: null");
         check.require(rulesStatusTopic != null || rulesTopic == null, "rules-status-topic", "expected a topic name while"

@@ -38,7 +38,8 @@ public final class KafkaSinks {
                 .build());
     }
 
-    private <T> KafkaSink<T> sink(String topic, KafkaRecordSerializationSchema<T> serializer) {
+    /** A sink of records {@code serializer} makes for {@code topic}, with the section's settings. */
+    public <T> KafkaSink<T> sink(String topic, KafkaRecordSerializationSchema<T> serializer) {
         Properties properties = new Properties();
         properties.putAll(config.properties);
         // must not exceed the broker's transaction.max.timeout.ms (15 minutes by default)

@@ -37,7 +37,8 @@ public final class TestPipelines {
                     alerts-topic: %s.alerts
                     dead-letters-topic: %s.deadletters
                     late-topic: %s.late
-                """.formatted(kafka.bootstrapServers(), name, name, name, name);
+                    readings-topic: %s.readings
+                """.formatted(kafka.bootstrapServers(), name, name, name, name, name);
         return """
                 job:
                   name: %s
