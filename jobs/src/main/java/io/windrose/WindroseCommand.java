@@ -6,6 +6,7 @@ import io.windrose.cli.ClusterSubmission;
 import io.windrose.cli.PipelineOptions;
 import io.windrose.cli.VersionProvider;
 import io.windrose.consume.ConsumeCommand;
+import io.windrose.history.ReplayCommand;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.restore.RestoreCheck;
 import io.windrose.rules.RulesCommand;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "windrose", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         subcommands = {WindroseCommand.Run.class, CheckCommand.class, ConsumeCommand.class, RulesCommand.class,
-            SqlCommand.class},
+            SqlCommand.class, ReplayCommand.class},
         description = {
             "Windrose: IoT telemetry on Apache Flink. The job reads sensor readings from MQTT, computes windows and"
                     + " alerts, and writes them to InfluxDB and Kafka, as a pipeline file describes. Without a"
@@ -46,6 +47,7 @@ import picocli.CommandLine.Spec;
             "  windrose consume --topic telemetry.alerts   print a topic's records",
             "  windrose rules list                         the rules in effect",
             "  windrose sql fan.sql                        run a Flink SQL script",
+            "  windrose replay --config F --from T --to T  recompute the windows of an interval",
             ""},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = Cli.EXIT_CODES_HEADING,

@@ -6,6 +6,7 @@ import io.windrose.window.state.WindowPartial;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -83,16 +84,21 @@ public final class TierAggregator extends KeyedProcessFunction<String, WindowPar
     }
 
     private void emit(long start, Context context, Collector<SensorAggregate> out) throws Exception {
-        WindowAccumulator acc = merger.createAccumulator();
-        boolean any = false;
+        // merged in the order of their windows, not the state's (a hash order on the heap backend, which depends on the
+        // map's history): floating-point sums then come out the same every time the same windows are merged — a replay
+        // wrote 1-minute means that differed from the live job's in the last digit before
+        TreeMap<Long, WindowPartial> inTier = new TreeMap<>();
         for (Map.Entry<Long, WindowPartial> part : parts.entries()) {
             if (part.getKey() >= start && part.getKey() < start + size) {
-                merger.merge(acc, part.getValue().getAccumulator());
-                any = true;
+                inTier.put(part.getKey(), part.getValue());
             }
         }
-        if (!any) {
+        if (inTier.isEmpty()) {
             return;
+        }
+        WindowAccumulator acc = merger.createAccumulator();
+        for (WindowPartial part : inTier.values()) {
+            merger.merge(acc, part.getAccumulator());
         }
         SensorAggregate aggregate = statistics.aggregate(acc, tag, start, start + size);
         aggregate.setMeasurement(window.tierMeasurement(acc.getMeasurement(), tag));

@@ -1,0 +1,162 @@
+package io.windrose.history;
+
+import io.windrose.cli.Cli;
+import io.windrose.cli.PipelineOptions;
+import io.windrose.cli.SideJobCluster;
+import io.windrose.cli.VersionProvider;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.sink.KafkaSinkConfig;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code windrose replay}: the pipeline's windows over the archive's readings of an interval, in a mini-cluster of its
+ * own beside the live job, written over the live points (the same measurement, tags and time), or beside them.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        description = {
+            "Recomputes the pipeline's windows (and rollup tiers) over the archived readings of an interval"
+                    + " (sinks.kafka.readings-topic) and writes them to InfluxDB: over the live points by default (the"
+                    + " same readings and settings give the same values), or beside them. No action runs: no MQTT"
+                    + " command, no webhook. The interval is widened to whole windows at both edges.",
+            "",
+            "  windrose replay --config pipeline.yaml --from 2026-12-01T00:00:00Z --to 2026-12-02T00:00:00Z",
+            "  windrose replay --config pipeline.yaml --from ... --to ... --set window.tiers=[1h] --measurement-suffix _bf",
+            ""},
+        exitCodeListHeading = Cli.EXIT_CODES_HEADING,
+        exitCodeList = {"0:replayed", "1:the replay failed", "2:a usage or configuration error",
+            "3:Kafka could not be reached"})
+public final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Option(names = "--from", required = true, paramLabel = "TIME",
+            description = "Start of the interval: an ISO-8601 instant (2026-12-01T00:00:00Z) or epoch milliseconds.")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "TIME", description = "End of the interval (exclusive).")
+    String to;
+
+    @Option(names = "--to-influxdb", description = "Write the windows to the pipeline's InfluxDB (the default unless"
+            + " only --to-kafka is given).")
+    boolean toInfluxdb;
+
+    @Option(names = "--measurement-suffix", paramLabel = "SUFFIX",
+            description = "Write to <measurement>SUFFIX instead of over the live points, to compare side by side.")
+    String measurementSuffix;
+
+    @Option(names = "--database", paramLabel = "NAME", description = "Write to this InfluxDB database (api v1) or"
+            + " bucket (v2) of the same server instead.")
+    String database;
+
+    @Option(names = "--to-kafka", paramLabel = "TOPIC", description = "Also (or only) write the windows to this Kafka"
+            + " topic (Avro SensorAggregate).")
+    String kafkaTopic;
+
+    @Option(names = "--progress-every", paramLabel = "DURATION", converter = io.windrose.cli.DurationConverter.class,
+            description = "How often the progress line is printed (default: 5s).")
+    Duration progressEvery = Duration.ofSeconds(5);
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PipelineConfig config = pipeline.load();
+        Interval asked;
+        try {
+            asked = new Interval(Interval.instant(from), Interval.instant(to));
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        }
+        KafkaSinkConfig kafka = config.sinks.kafka;
+        if (!kafka.enabled || kafka.readingsTopic == null) {
+            return usage(err, pipeline.file() + ": replay reads the archive of readings, which needs sinks.kafka on and"
+                    + " sinks.kafka.readings-topic set");
+        }
+        boolean influxdb = toInfluxdb || measurementSuffix != null || database != null || kafkaTopic == null;
+        if (influxdb && !config.sinks.influxdb.enabled) {
+            return usage(err, pipeline.file() + ": sinks.influxdb is off: replay with --to-kafka TOPIC, or turn it on");
+        }
+        Interval interval = asked.widen(wholeWindows(config));
+        if (!interval.equals(asked)) {
+            err.println("replay: " + asked + " widened to whole windows: " + interval);
+        }
+        long total;
+        try {
+            total = new ArchiveSource(kafka, interval, ReplayJob.readMargin(config)).records();
+        } catch (Exception e) {
+            err.println("windrose replay: cannot read the archive " + kafka.readingsTopic + " on " + kafka.bootstrapServers
+                    + ": " + e.getMessage());
+            err.flush();
+            return Cli.NO_ANSWER;
+        }
+
+        Configuration options = SideJobCluster.options();
+        options.setString("pipeline.generic-types", "false");
+        options.setString("pipeline.object-reuse", "true");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options);
+        ReplayProgress.reset();
+        ReplayJob.build(env, config, interval, new ReplayOutputs(influxdb,
+                measurementSuffix == null ? "" : measurementSuffix, database, kafkaTopic));
+        Instant started = Instant.now();
+        JobClient job = env.executeAsync("windrose replay " + interval);
+        try {
+            while (true) {
+                try {
+                    job.getJobExecutionResult().get(progressEvery.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException stillRunning) {
+                    err.println(ReplayProgress.line(total, Duration.between(started, Instant.now())));
+                    err.flush();
+                }
+            }
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            err.println("windrose replay: the replay failed: " + root);
+            err.flush();
+            return Cli.FAILED;
+        }
+        ReplayProgress.summary(out, interval, Duration.between(started, Instant.now()));
+        if (ReplayProgress.REPLAY_LATE.get() > 0) {
+            err.println("windrose replay: " + ReplayProgress.REPLAY_LATE.get() + " readings the live job took arrived"
+                    + " too late for the replay's own windows and are missing from them (the live job's subtasks'"
+                    + " watermarks differed by more than " + ReplayJob.WATERMARK_MARGIN + ")");
+            err.flush();
+            return Cli.FAILED;
+        }
+        return Cli.OK;
+    }
+
+    /** The interval's unit: the largest window the pipeline writes (size, session gap or rollup tier). */
+    static Duration wholeWindows(PipelineConfig config) {
+        List<Duration> sizes = new ArrayList<>(config.window.tiers);
+        sizes.add(config.window.sessionGap != null ? config.window.sessionGap : config.window.size);
+        return sizes.stream().max(Duration::compareTo).orElseThrow();
+    }
+
+    private static int usage(PrintWriter err, String message) {
+        err.println("windrose replay: " + message);
+        err.flush();
+        return Cli.USAGE;
+    }
+}

@@ -1,0 +1,110 @@
+package io.windrose.history;
+
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.reading.SensorReadingTypeInfo;
+import io.windrose.schema.SensorAggregate;
+import io.windrose.schema.SensorReading;
+import io.windrose.sink.InfluxApi;
+import io.windrose.sink.InfluxDbConfig;
+import io.windrose.sink.InfluxDbSink;
+import io.windrose.sink.InfluxPoints;
+import io.windrose.sink.KafkaSinks;
+import io.windrose.window.SensorKey;
+import io.windrose.window.WindowStage;
+import io.windrose.window.WindowStatistics;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The windows of a pipeline over the archive's readings of an interval, as a bounded streaming job: the archive read
+ * (in the order the live job saw each sensor's readings) → the readings the live job's windows took (by their
+ * watermark stamps) → the pipeline's own window stage → the windows wholly inside the interval → InfluxDB and/or Kafka.
+ * Streaming, not batch: batch would sort each sensor's readings by time, not keep the order the live job folded them
+ * in (sums and standard deviations could differ in their last digits, {@code last} on equal times).
+ */
+public final class ReplayJob {
+    /** Readings the replay's own windows find late: none when the margin covers the live job's watermarks. */
+    static final OutputTag<SensorReading> LATE = new OutputTag<>("replay-late", SensorReadingTypeInfo.READINGS);
+    /** How far behind the stamped watermarks a replay's watermark trails. */
+    static final Duration WATERMARK_MARGIN = Duration.ofMinutes(1);
+
+    private ReplayJob() {}
+
+    /** How far out of order (and late) a reading of the interval may sit in the archive. */
+    static Duration readMargin(PipelineConfig config) {
+        return config.eventTime.maxOutOfOrderness.plus(config.eventTime.allowedLateness).plus(WATERMARK_MARGIN);
+    }
+
+    /** Adds the replay of {@code interval} (already widened to whole windows) to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, PipelineConfig config, Interval interval,
+            ReplayOutputs outputs) {
+        long margin = WATERMARK_MARGIN.toMillis();
+        WatermarkStrategy<Tuple2<SensorReading, Long>> watermarks = WatermarkStrategy
+                .<Tuple2<SensorReading, Long>>forGenerator(context -> new HeaderWatermarks(margin))
+                .withTimestampAssigner((stamped, kafkaTime) -> stamped.f0.getEventTime().toEpochMilli());
+        DataStream<SensorReading> readings = env
+                .fromSource(new ArchiveSource(config.sinks.kafka, interval, readMargin(config)).source(), watermarks,
+                        "archive")
+                .filter(new ReplayFilter(interval, config.window.assigner(), config.eventTime.allowedLateness.toMillis()))
+                .name("taken-live")
+                .map(stamped -> stamped.f0, SensorReadingTypeInfo.READINGS).name("readings");
+        WindowStage.Windows windows = WindowStage.apply(readings.keyBy(new SensorKey()), config.window,
+                config.eventTime.allowedLateness, LATE);
+        windows.late().map(reading -> {
+            ReplayProgress.REPLAY_LATE.incrementAndGet();
+            return reading;
+        }, SensorReadingTypeInfo.READINGS).name("replay-late");
+        DataStream<SensorAggregate> aggregates = windows.tiers() == null ? windows.windows()
+                : windows.windows().union(windows.tiers());
+        aggregates = aggregates.filter(new WholeWindows(interval)).name("whole-windows");
+        if (!outputs.measurementSuffix().isEmpty()) {
+            String suffix = outputs.measurementSuffix();
+            aggregates = aggregates.map(aggregate -> {
+                SensorAggregate renamed = SensorAggregate.newBuilder(aggregate).build();
+                renamed.setMeasurement(aggregate.getMeasurement() + suffix);
+                return renamed;
+            }, aggregates.getType()).name("measurement-suffix");
+        }
+        aggregates = aggregates.map(aggregate -> {
+            ReplayProgress.WINDOWS.incrementAndGet();
+            return aggregate;
+        }, aggregates.getType()).name("count-windows");
+        if (outputs.influxdb()) {
+            InfluxDbConfig influx = influxdb(config.sinks.influxdb, outputs.database());
+            aggregates.sinkTo(InfluxDbSink.builder(influx).build(
+                    InfluxPoints.aggregates(WindowStatistics.of(config.window).stats()), SensorAggregate::getSensorId))
+                    .name("influxdb-aggregates");
+        }
+        if (outputs.kafkaTopic() != null) {
+            aggregates.sinkTo(new KafkaSinks(config.sinks.kafka).avro(outputs.kafkaTopic(), SensorAggregate.class,
+                    SensorAggregate::getSensorId)).name("kafka-aggregates");
+        }
+    }
+
+    /** The pipeline's InfluxDB, or the same server's {@code database} (v1) / bucket (v2, keeping a "/rp" suffix). */
+    static InfluxDbConfig influxdb(InfluxDbConfig pipeline, String database) {
+        if (database == null) {
+            return pipeline;
+        }
+        InfluxDbConfig other = pipeline.copy();
+        if (other.api == InfluxApi.V1) {
+            other.database = database;
+        } else {
+            int slash = other.bucket == null ? -1 : other.bucket.indexOf('/');
+            other.bucket = slash < 0 ? database : database + other.bucket.substring(slash);
+        }
+        return other;
+    }
+
+    /** Windows wholly inside the interval: an edge window of a sliding window would hold half its readings. */
+    private record WholeWindows(Interval interval) implements org.apache.flink.api.common.functions.FilterFunction<SensorAggregate> {
+        @Override
+        public boolean filter(SensorAggregate aggregate) {
+            return !aggregate.getWindowStart().isBefore(interval.from()) && !aggregate.getWindowEnd().isAfter(interval.to());
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.windrose.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.WindroseCommand;
+import io.windrose.cli.Cli;
+import io.windrose.localcluster.InfluxServer;
+import io.windrose.localcluster.MosquittoServer;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.pipeline.PipelineConfigLoader;
+import io.windrose.testing.Await;
+import io.windrose.testing.InfluxQuery;
+import io.windrose.testing.RealServices;
+import io.windrose.testing.RunningJobs;
+import io.windrose.testing.TestMqtt;
+import io.windrose.testing.TestPipelines;
+import io.windrose.testing.TestSubscriber;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code windrose replay} against real Mosquitto, Kafka and InfluxDB: a live job windows readings (20 sensors, three
+ * minutes of event time, out of order, duplicated, some late) and archives them; a replay of the interval over the live
+ * points leaves every point as it was, field by field, and sends no MQTT command; a replay beside them
+ * ({@code --measurement-suffix}) writes the same points; a backfill of a new 1-hour tier counts every reading the live
+ * windows took.
+ */
+class ReplayITCase {
+    private static final long T0 = 1764144000000L; // 2025-11-26T08:00:00Z: a whole hour
+    private static final String NAME = "replay";
+    private static final int SENSORS = 20;
+
+    @RegisterExtension
+    final RunningJobs jobs = new RunningJobs();
+
+    @Test
+    void aReplayRewritesTheLivePointsUnchangedAndABackfillCountsEveryReading() throws Exception {
+        MosquittoServer mosquitto = RealServices.mosquitto();
+        InfluxServer influx = RealServices.influx();
+        influx.createDatabase(NAME);
+        Path pipeline = RealServices.newDirectory("replay").resolve("pipeline.yaml");
+        Files.writeString(pipeline, TestPipelines.services(NAME, mosquitto, influx, NAME, RealServices.kafka())
+                .replace("mqtt:\n", "mqtt:\n  delivery: at-least-once\n  qos: 1\n")
+                .replace("window:\n", "window:\n  tiers: [1m]\n") + """
+                routes:
+                  - name: sensors
+                    topic-template: replay/{site}/{sensor}
+                event-time:
+                  max-out-of-orderness: 2s
+                rules:
+                  - name: hot
+                    field: temperature
+                    above: 30
+                    actions:
+                      - mqtt: {topic: 'replay-devices/{sensor}/fan/set', raised: 'ON', cleared: 'OFF', expiry: 1000d}
+                """);
+        PipelineConfig config = new PipelineConfigLoader().load(pipeline, List.of());
+        jobs.start(config, mosquitto);
+
+        // three minutes of event time, every 2 s per sensor, a little out of order, every 7th sent twice
+        Random random = new Random(7);
+        List<String[]> messages = new ArrayList<>();
+        for (long t = 0; t < 180_000; t += 2_000) {
+            for (int s = 0; s < SENSORS; s++) {
+                long jitter = random.nextInt(1_500);
+                messages.add(new String[] {"replay/site-" + (s % 3) + "/s-" + s,
+                        reading("s-" + s, T0 + t + jitter, 20 + 15 * random.nextDouble())});
+            }
+        }
+        try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+            for (int i = 0; i < messages.size(); i++) {
+                devices.publish(messages.get(i)[0], messages.get(i)[1]);
+                if (i % 7 == 0) {
+                    devices.publish(messages.get(i)[0], messages.get(i)[1]); // a duplicate: dropped by dedup
+                }
+            }
+            // once the watermark is near the end of the three minutes: readings too late for their windows
+            Thread.sleep(1_500);
+            for (int s = 0; s < 5; s++) {
+                devices.publish("replay/site-0/s-" + s, reading("s-" + s, T0 + 30_500 + s, 99.0));
+            }
+            // past the hour: the watermark closes every window of it
+            devices.publish("replay/site-0/s-0", reading("s-0", T0 + 3_900_000, 21.0));
+        }
+        String window = "SELECT * FROM sensors WHERE time >= " + T0 + "ms AND time < " + (T0 + 180_000) + "ms";
+        int points = SENSORS * 18 + SENSORS * 3; // 10 s windows and 1 m tiers
+        List<Map<String, Object>> live = Await.until(() -> points(influx, window), rows -> rows.size() >= points,
+                Duration.ofSeconds(90));
+        assertThat(live).hasSize(points);
+        long taken = live.stream().filter(row -> "10s".equals(row.get("window")))
+                .mapToLong(row -> ((Number) row.get("temperature_count")).longValue()).sum();
+        assertThat(taken).as("every reading once (duplicates dropped), the late ones left out").isEqualTo(90L * SENSORS);
+
+        try (TestSubscriber commands = new TestSubscriber(mosquitto.port(), "replay-devices/#")) {
+            Result inPlace = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + 180_000));
+            assertThat(inPlace.exit()).as(inPlace.err()).isEqualTo(Cli.OK);
+            assertThat(inPlace.out()).contains("replay [2025-11-26T08:00:00Z, 2025-11-26T08:03:00Z): "
+                    + String.format(Locale.ROOT, "%,d", 90 * SENSORS) + " readings replayed, 5 late in the live job (left out)");
+            assertThat(points(influx, window)).as("the live points, unchanged")
+                    .isEqualTo(live);
+
+            Result beside = replay(pipeline, "--from", "2025-11-26T08:00:00Z", "--to", "2025-11-26T08:03:00Z",
+                    "--measurement-suffix", "_r");
+            assertThat(beside.exit()).as(beside.err()).isEqualTo(Cli.OK);
+            List<Map<String, Object>> replayed = points(influx, window.replace("FROM sensors", "FROM sensors_r"));
+            assertThat(replayed).as("the same points beside the live ones").isEqualTo(live);
+            Thread.sleep(1_000);
+            assertThat(commands.received()).as("a replay runs no action").isEmpty();
+        }
+
+        Result backfill = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + 180_000),
+                "--set", "window.tiers=[1h]", "--measurement-suffix", "_bf");
+        assertThat(backfill.exit()).as(backfill.err()).isEqualTo(Cli.OK);
+        assertThat(backfill.err()).contains("widened to whole windows: [2025-11-26T08:00:00Z, 2025-11-26T09:00:00Z)");
+        List<Map<String, Object>> hours = InfluxQuery.rows(influx, NAME,
+                "SELECT temperature_count FROM sensors_bf WHERE \"window\" = '1h' GROUP BY sensor");
+        assertThat(hours).hasSize(SENSORS);
+        assertThat(hours.stream().mapToLong(row -> ((Number) row.get("temperature_count")).longValue()).sum())
+                .as("the hour's readings the live windows took").isEqualTo(taken);
+    }
+
+    record Result(int exit, String out, String err) {}
+
+    /** The points of a query, tags as columns, in one order whatever order InfluxDB gives series of equal time in. */
+    private static List<Map<String, Object>> points(InfluxServer influx, String query) {
+        List<Map<String, Object>> rows = new ArrayList<>(InfluxQuery.rows(influx, NAME, query));
+        rows.sort(java.util.Comparator.comparing(row -> row.get("time") + "/" + row.get("sensor") + "/" + row.get("window")));
+        return rows;
+    }
+
+    private static Result replay(Path pipeline, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> command = new ArrayList<>(List.of("replay", "--config", pipeline.toString()));
+        command.addAll(List.of(args));
+        int exit = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                command.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static String reading(String sensor, long ts, double temperature) {
+        return String.format(Locale.ROOT, "{\"sensor\":\"%s\",\"ts\":%d,\"temperature\":%.3f}", sensor, ts, temperature);
+    }
+}
