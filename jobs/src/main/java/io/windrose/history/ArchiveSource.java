@@ -21,8 +21,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The archive's readings of an interval, as a bounded Kafka source: from the first record whose timestamp (the
@@ -31,6 +33,8 @@ import org.apache.kafka.common.TopicPartition;
  * each with the watermark it was judged by.
  */
 public final class ArchiveSource {
+    private static final int TAIL = 100;
+
     private final KafkaSinkConfig kafka;
     private final long startMs;
     private final long stopMs;
@@ -74,6 +78,41 @@ public final class ArchiveSource {
             }
             return total;
         }
+    }
+
+    /**
+     * The highest watermark the live job has stamped archived readings with (its last records'), or
+     * {@code Long.MIN_VALUE} for an empty archive: windows that end after it may still be open in the live job.
+     */
+    public long liveWatermark() {
+        Properties properties = new Properties();
+        properties.putAll(kafka.properties);
+        properties.put("bootstrap.servers", kafka.bootstrapServers);
+        properties.put("isolation.level", "read_committed");
+        properties.put("enable.auto.commit", "false");
+        long highest = Long.MIN_VALUE;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(kafka.readingsTopic).stream()
+                    .map(p -> new TopicPartition(kafka.readingsTopic, p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            for (TopicPartition partition : partitions) {
+                // the last records (a transaction's markers take offsets too): watermarks rise along a partition
+                consumer.seek(partition, Math.max(begin.get(partition), end.get(partition) - TAIL));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Long watermark = ArchiveRecords.watermark(record.headers());
+                    if (watermark != null) {
+                        highest = Math.max(highest, watermark);
+                    }
+                }
+            }
+        }
+        return highest;
     }
 
     /** Offsets for {@code spec}; where no record is at or after the time, the end. */

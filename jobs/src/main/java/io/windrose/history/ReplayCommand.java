@@ -99,8 +99,11 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("replay: " + asked + " widened to whole windows: " + interval);
         }
         long total;
+        long liveWatermark;
         try {
-            total = new ArchiveSource(kafka, interval, ReplayJob.readMargin(config)).records();
+            ArchiveSource archive = new ArchiveSource(kafka, interval, ReplayJob.readMargin(config));
+            total = archive.records();
+            liveWatermark = archive.liveWatermark();
         } catch (Exception e) {
             err.println("windrose replay: cannot read the archive " + kafka.readingsTopic + " on " + kafka.bootstrapServers
                     + ": " + e.getMessage());
@@ -114,7 +117,12 @@ public final class ReplayCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options);
         ReplayProgress.reset();
         ReplayJob.build(env, config, interval, new ReplayOutputs(influxdb,
-                measurementSuffix == null ? "" : measurementSuffix, database, kafkaTopic));
+                measurementSuffix == null ? "" : measurementSuffix, database, kafkaTopic), liveWatermark);
+        if (liveWatermark < interval.to().toEpochMilli() - 1) {
+            err.println("replay: the live job's watermark is at " + (liveWatermark == Long.MIN_VALUE ? "none yet"
+                    : Instant.ofEpochMilli(liveWatermark)) + ": windows ending after it may still be open there, and"
+                    + " are not written");
+        }
         Instant started = Instant.now();
         JobClient job = env.executeAsync("windrose replay " + interval);
         try {

@@ -14,6 +14,7 @@ import io.windrose.window.WindowStage;
 import io.windrose.window.WindowStatistics;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,9 +40,12 @@ public final class ReplayJob {
         return config.eventTime.maxOutOfOrderness.plus(config.eventTime.allowedLateness).plus(WATERMARK_MARGIN);
     }
 
-    /** Adds the replay of {@code interval} (already widened to whole windows) to {@code env}. */
+    /**
+     * Adds the replay of {@code interval} (already widened to whole windows) to {@code env}; windows ending after
+     * {@code closedUpTo} (the live job's watermark: they may still be open there) are not written.
+     */
     public static void build(StreamExecutionEnvironment env, PipelineConfig config, Interval interval,
-            ReplayOutputs outputs) {
+            ReplayOutputs outputs, long closedUpTo) {
         long margin = WATERMARK_MARGIN.toMillis();
         WatermarkStrategy<Tuple2<SensorReading, Long>> watermarks = WatermarkStrategy
                 .<Tuple2<SensorReading, Long>>forGenerator(context -> new HeaderWatermarks(margin))
@@ -60,7 +64,7 @@ public final class ReplayJob {
         }, SensorReadingTypeInfo.READINGS).name("replay-late");
         DataStream<SensorAggregate> aggregates = windows.tiers() == null ? windows.windows()
                 : windows.windows().union(windows.tiers());
-        aggregates = aggregates.filter(new WholeWindows(interval)).name("whole-windows");
+        aggregates = aggregates.filter(new WholeWindows(interval, closedUpTo)).name("whole-windows");
         if (!outputs.measurementSuffix().isEmpty()) {
             String suffix = outputs.measurementSuffix();
             aggregates = aggregates.map(aggregate -> {
@@ -100,11 +104,20 @@ public final class ReplayJob {
         return other;
     }
 
-    /** Windows wholly inside the interval: an edge window of a sliding window would hold half its readings. */
-    private record WholeWindows(Interval interval) implements org.apache.flink.api.common.functions.FilterFunction<SensorAggregate> {
+    /**
+     * Windows wholly inside the interval (an edge window of a sliding window would hold half its readings) that the
+     * live job has closed (a window it still fills would be written from part of its readings).
+     */
+    private record WholeWindows(Interval interval, long closedUpTo) implements FilterFunction<SensorAggregate> {
         @Override
         public boolean filter(SensorAggregate aggregate) {
-            return !aggregate.getWindowStart().isBefore(interval.from()) && !aggregate.getWindowEnd().isAfter(interval.to());
+            boolean whole = !aggregate.getWindowStart().isBefore(interval.from())
+                    && !aggregate.getWindowEnd().isAfter(interval.to());
+            if (whole && aggregate.getWindowEnd().toEpochMilli() - 1 > closedUpTo) {
+                ReplayProgress.OPEN_LIVE.incrementAndGet();
+                return false;
+            }
+            return whole;
         }
     }
 }

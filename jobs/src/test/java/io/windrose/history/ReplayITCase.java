@@ -89,8 +89,10 @@ class ReplayITCase {
             for (int s = 0; s < 5; s++) {
                 devices.publish("replay/site-0/s-" + s, reading("s-" + s, T0 + 30_500 + s, 99.0));
             }
-            // past the hour: the watermark closes every window of it
+            // past the hour: the watermark closes every window of it, as the archive's next stamp shows
             devices.publish("replay/site-0/s-0", reading("s-0", T0 + 3_900_000, 21.0));
+            Thread.sleep(1_500);
+            devices.publish("replay/site-0/s-1", reading("s-1", T0 + 3_900_001, 21.0));
         }
         String window = "SELECT * FROM sensors WHERE time >= " + T0 + "ms AND time < " + (T0 + 180_000) + "ms";
         int points = SENSORS * 18 + SENSORS * 3; // 10 s windows and 1 m tiers
@@ -117,6 +119,14 @@ class ReplayITCase {
             Thread.sleep(1_000);
             assertThat(commands.received()).as("a replay runs no action").isEmpty();
         }
+
+        // windows the live job may still fill (after its watermark, as the archive's stamps show) are not written
+        Result open = replay(pipeline, "--from", String.valueOf(T0 + 3_600_000), "--to", String.valueOf(T0 + 4_000_000),
+                "--measurement-suffix", "_open");
+        assertThat(open.exit()).as(open.err()).isEqualTo(Cli.OK);
+        assertThat(open.err()).contains("windows ending after it may still be open there, and are not written");
+        assertThat(open.out()).as("two sensors, a 10 s window and a 1-minute tier each")
+                .contains("0 window points written, 4 not (still open in the live job)");
 
         Result backfill = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + 180_000),
                 "--set", "window.tiers=[1h]", "--measurement-suffix", "_bf");
