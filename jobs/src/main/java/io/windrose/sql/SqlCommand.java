@@ -117,7 +117,9 @@ public final class SqlCommand implements Callable<Integer> {
                     continue;
                 }
                 TableResult result = tables.executeSql(statement.text());
-                if (result.getJobClient().isPresent()) {
+                if (statement.isQuery()) {
+                    print(result, out); // a SELECT's rows as they come: until it ends, or Ctrl-C
+                } else if (result.getJobClient().isPresent()) {
                     JobClient job = result.getJobClient().get();
                     jobs.add(job);
                     out.println("job " + job.getJobID() + ": " + summary(statement));

@@ -47,6 +47,12 @@ public final class SqlScript {
                     : Optional.empty();
         }
 
+        /** A query (SELECT, WITH): its rows are printed. */
+        boolean isQuery() {
+            String head = head();
+            return head.startsWith("SELECT ") || head.startsWith("WITH ");
+        }
+
         /** INSERT, or a statement set of INSERTs: a statement that starts a job. */
         boolean startsJob() {
             String head = head();

@@ -84,6 +84,13 @@ class SqlCommandTest {
     }
 
     @Test
+    void aSelectPrintsItsRows() throws Exception {
+        int exit = sql("SELECT x * 2 FROM (VALUES (1), (2), (3)) AS t(x);\n");
+        assertThat(exit).as(err.toString()).isEqualTo(Cli.OK);
+        assertThat(out.toString().lines().toList()).containsExactly("2", "4", "6");
+    }
+
+    @Test
     void aMissingFileIsAUsageError() throws Exception {
         int exit = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), "sql",
                 dir.resolve("nope.sql").toString());
