@@ -12,6 +12,7 @@ import io.windrose.sink.KafkaSinks;
 import io.windrose.window.SensorKey;
 import io.windrose.window.WindowStage;
 import io.windrose.window.WindowStatistics;
+import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
@@ -19,6 +20,7 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.InstantiationUtil;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -96,7 +98,12 @@ public final class ReplayJob {
         if (database == null) {
             return pipeline;
         }
-        InfluxDbConfig other = pipeline.copy();
+        InfluxDbConfig other;
+        try {
+            other = InstantiationUtil.clone(pipeline);
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot copy the sinks.influxdb section", e);
+        }
         if (other.api == InfluxApi.V1) {
             other.database = database;
         } else {

@@ -29,28 +29,6 @@ public final class InfluxDbConfig implements ConfigSection, Serializable {
     /** How long one batch is retried while the job waits, before the job fails and restarts. */
     public Duration retryTimeout = Duration.ofMinutes(5);
 
-    /** A copy to change (another database or bucket on the same server). */
-    public InfluxDbConfig copy() {
-        InfluxDbConfig copy = new InfluxDbConfig();
-        copy.enabled = enabled;
-        copy.api = api;
-        copy.url = url;
-        copy.org = org;
-        copy.bucket = bucket;
-        copy.token = token;
-        copy.database = database;
-        copy.retentionPolicy = retentionPolicy;
-        copy.username = username;
-        copy.password = password;
-        copy.batchSize = batchSize;
-        copy.flushInterval = flushInterval;
-        copy.gzip = gzip;
-        copy.retryInitialDelay = retryInitialDelay;
-        copy.retryMaxDelay = retryMaxDelay;
-        copy.retryTimeout = retryTimeout;
-        return copy;
-    }
-
     /** Where the points go, for logs and dead letters (never the credentials). */
     public String target() {
         return api == InfluxApi.V1

@@ -3,8 +3,6 @@ package io.windrose.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.windrose.cli.Cli;
-import io.windrose.flink.connector.mqtt.table.MqttDynamicTableFactory;
-import io.windrose.sink.table.InfluxDbDynamicTableFactory;
 import io.windrose.docs.UserDocs.Block;
 import io.windrose.sql.SqlCommand;
 import io.windrose.sql.SqlScript;
@@ -12,20 +10,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.table.factories.DynamicTableFactory;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every {@code ```sql} block of the user docs (not {@code ```sql influxql}) is a script that {@code windrose sql --explain} plans: parsed, every
  * table's options and format checked by its factory, every INSERT planned (nothing connects); the SQL page shows the
- * example {@code local-cluster/examples/fan.sql} as it is, and the example plans too; the page's option tables are the
- * factories' options.
+ * example {@code local-cluster/examples/fan.sql} as it is, and the example plans too (its option tables:
+ * {@link OptionTablesTest}).
  */
 class SqlExamplesTest {
     private static final Path FAN = UserDocs.ROOT.resolve("local-cluster/examples/fan.sql");
@@ -52,29 +46,6 @@ class SqlExamplesTest {
             soft.assertThat(exit).as(block.where() + ": " + err).isEqualTo(Cli.OK);
         }
         soft.assertAll();
-    }
-
-    @Test
-    void theSqlPageListsEveryOptionOfBothTables() throws Exception {
-        List<String> page = Files.readAllLines(PAGE);
-        checkTable(page, "| mqtt option | type | default | description |", new MqttDynamicTableFactory());
-        checkTable(page, "| influxdb option | type | default | description |", new InfluxDbDynamicTableFactory());
-    }
-
-    /** The table under {@code header} lists the factory's required options (in bold), then its optional ones. */
-    private static void checkTable(List<String> page, String header, DynamicTableFactory factory) {
-        int start = page.indexOf(header);
-        assertThat(start).as(PAGE + " has a table headed " + header).isNotNegative();
-        List<String> documented = new ArrayList<>();
-        for (int i = start + 2; i < page.size() && page.get(i).startsWith("|"); i++) {
-            documented.add(page.get(i));
-        }
-        List<String> expected = new ArrayList<>();
-        factory.requiredOptions().stream().sorted(Comparator.comparing(ConfigOption::key))
-                .forEach(option -> expected.add(OptionRows.row(option, true)));
-        factory.optionalOptions().forEach(option -> expected.add(OptionRows.row(option, false)));
-        assertThat(documented).as("the table of " + PAGE + "; expected:\n" + header + "\n|---|---|---|---|\n"
-                + String.join("\n", expected) + "\n").isEqualTo(expected);
     }
 
     @Test

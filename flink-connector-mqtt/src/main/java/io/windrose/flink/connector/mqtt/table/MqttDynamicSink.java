@@ -2,7 +2,6 @@ package io.windrose.flink.connector.mqtt.table;
 
 import io.windrose.flink.connector.mqtt.common.MqttConnectorOptions;
 import io.windrose.flink.connector.mqtt.sink.MqttSink;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +75,7 @@ public final class MqttDynamicSink implements DynamicTableSink, SupportsWritingM
 
     @Override
     public void applyWritableMetadata(List<String> metadataKeys, DataType consumedDataType) {
-        List<MqttWritableMetadata> applied = new ArrayList<>();
-        for (String key : metadataKeys) {
-            applied.add(MqttWritableMetadata.of(key));
-        }
-        this.metadata = List.copyOf(applied);
+        this.metadata = metadataKeys.stream().map(MqttWritableMetadata::of).toList();
     }
 
     @Override

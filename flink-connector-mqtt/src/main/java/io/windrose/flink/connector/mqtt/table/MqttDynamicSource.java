@@ -3,7 +3,6 @@ package io.windrose.flink.connector.mqtt.table;
 import io.windrose.flink.connector.mqtt.source.MqttSource;
 import io.windrose.flink.connector.mqtt.source.MqttSourceBuilder;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,11 +61,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
 
     @Override
     public void applyReadableMetadata(List<String> metadataKeys, DataType producedDataType) {
-        List<MqttReadableMetadata> applied = new ArrayList<>();
-        for (String key : metadataKeys) {
-            applied.add(MqttReadableMetadata.of(key));
-        }
-        this.metadata = List.copyOf(applied);
+        this.metadata = metadataKeys.stream().map(MqttReadableMetadata::of).toList();
         this.producedDataType = producedDataType;
     }
 
