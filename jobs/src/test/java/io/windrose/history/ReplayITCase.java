@@ -8,10 +8,12 @@ import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
+import io.windrose.schema.SensorAggregate;
 import io.windrose.testing.Await;
 import io.windrose.testing.InfluxQuery;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.RunningJobs;
+import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestMqtt;
 import io.windrose.testing.TestPipelines;
 import io.windrose.testing.TestSubscriber;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +99,7 @@ class ReplayITCase {
         }
         String window = "SELECT * FROM sensors WHERE time >= " + T0 + "ms AND time < " + (T0 + 180_000) + "ms";
         int points = SENSORS * 18 + SENSORS * 3; // 10 s windows and 1 m tiers
-        List<Map<String, Object>> live = Await.until(() -> points(influx, window), rows -> rows.size() >= points,
+        List<Map<String, Object>> live = Await.until(() -> points(influx, NAME, window), rows -> rows.size() >= points,
                 Duration.ofSeconds(90));
         assertThat(live).hasSize(points);
         long taken = live.stream().filter(row -> "10s".equals(row.get("window")))
@@ -108,17 +111,30 @@ class ReplayITCase {
             assertThat(inPlace.exit()).as(inPlace.err()).isEqualTo(Cli.OK);
             assertThat(inPlace.out()).contains("replay [2025-11-26T08:00:00Z, 2025-11-26T08:03:00Z): "
                     + String.format(Locale.ROOT, "%,d", 90 * SENSORS) + " readings replayed, 5 late in the live job (left out)");
-            assertThat(points(influx, window)).as("the live points, unchanged")
+            assertThat(points(influx, NAME, window)).as("the live points, unchanged")
                     .isEqualTo(live);
 
             Result beside = replay(pipeline, "--from", "2025-11-26T08:00:00Z", "--to", "2025-11-26T08:03:00Z",
                     "--measurement-suffix", "_r");
             assertThat(beside.exit()).as(beside.err()).isEqualTo(Cli.OK);
-            List<Map<String, Object>> replayed = points(influx, window.replace("FROM sensors", "FROM sensors_r"));
+            List<Map<String, Object>> replayed = points(influx, NAME, window.replace("FROM sensors", "FROM sensors_r"));
             assertThat(replayed).as("the same points beside the live ones").isEqualTo(live);
             Thread.sleep(1_000);
             assertThat(commands.received()).as("a replay runs no action").isEmpty();
         }
+
+        // into another database of the same server, and onto a Kafka topic, with a progress line on the way
+        influx.createDatabase(NAME + "_copy");
+        Result copy = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + 180_000),
+                "--database", NAME + "_copy", "--to-kafka", NAME + ".replayed", "--progress-every", "100ms");
+        assertThat(copy.exit()).as(copy.err()).isEqualTo(Cli.OK);
+        assertThat(copy.err()).containsPattern("replay: [0-9,]+ of ≤ [0-9,]+ archived records");
+        assertThat(points(influx, NAME + "_copy", window)).as("the same points in the other database").isEqualTo(live);
+        List<TestKafka.Keyed<SensorAggregate>> onKafka = TestKafka.read(RealServices.kafka().bootstrapServers(),
+                NAME + ".replayed", SensorAggregate.class, points, Duration.ofSeconds(30));
+        assertThat(onKafka).hasSize(points).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getSensorId()));
+        assertThat(onKafka.stream().filter(r -> r.value().getWindow().equals("10s"))
+                .mapToLong(r -> r.value().getFields().get("temperature").getCount()).sum()).isEqualTo(taken);
 
         // windows the live job may still fill (after its watermark, as the archive's stamps show) are not written
         Result open = replay(pipeline, "--from", String.valueOf(T0 + 3_600_000), "--to", String.valueOf(T0 + 4_000_000),
@@ -142,9 +158,9 @@ class ReplayITCase {
     record Result(int exit, String out, String err) {}
 
     /** The points of a query, tags as columns, in one order whatever order InfluxDB gives series of equal time in. */
-    private static List<Map<String, Object>> points(InfluxServer influx, String query) {
-        List<Map<String, Object>> rows = new ArrayList<>(InfluxQuery.rows(influx, NAME, query));
-        rows.sort(java.util.Comparator.comparing(row -> row.get("time") + "/" + row.get("sensor") + "/" + row.get("window")));
+    private static List<Map<String, Object>> points(InfluxServer influx, String database, String query) {
+        List<Map<String, Object>> rows = new ArrayList<>(InfluxQuery.rows(influx, database, query));
+        rows.sort(Comparator.comparing(row -> row.get("time") + "/" + row.get("sensor") + "/" + row.get("window")));
         return rows;
     }
 
