@@ -61,6 +61,7 @@ final class BenchConfig {
                     alerts-topic: %s.alerts
                     dead-letters-topic: %s.deadletters
                     late-topic: %s.late
+                    readings-topic: null   # the figures measure the pipeline without the archive of readings
                 """.formatted(parallelism, mqttPort, clientPrefix, clientPrefix, qos, qos == 0 ? "at-most-once" : "at-least-once",
                 influxUrl != null,
                 influxUrl == null ? "http://127.0.0.1:1" : influxUrl, database, kafkaBootstrap != null,
