@@ -77,6 +77,17 @@ public final class AlertRule implements Serializable {
         return kind;
     }
 
+    /** The longest span of event time the rule looks back over: {@code for}, {@code clear-after}, a rate's
+     * {@code over}, a deadman's {@code after}. */
+    public java.time.Duration lookBack() {
+        return java.time.Duration.ofMillis(Math.max(Math.max(holdMs, clearAfterMs), Math.max(overMs, afterMs)));
+    }
+
+    /** Whether the rule runs on window aggregates ({@code on: window}). */
+    public boolean onWindows() {
+        return input == RuleInput.WINDOW;
+    }
+
     /** Whether evaluation waits for the watermark, so out-of-order readings give the in-order outcome. */
     boolean ordered() {
         return input == RuleInput.READING && (kind == RuleKind.RATE || holdMs > 0 || clearAfterMs > 0);

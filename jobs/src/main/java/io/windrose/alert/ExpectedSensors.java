@@ -84,6 +84,12 @@ public final class ExpectedSensors {
         return read(rule.expected, rule.name, rule.measurement);
     }
 
+    /** The markers of the sensors {@code rule}'s expected-sensors file names now (none without such a file). */
+    public static List<SensorReading> markers(AlertRule rule) throws IOException {
+        return read(rule).stream().map(sensor -> ReadingAlertFunction.expectedMarker(sensor.getRule(),
+                sensor.getMeasurement(), sensor.getSensorId(), sensor.getTags())).toList();
+    }
+
     private static List<ExpectedSensor> read(String file, String rule, String measurement) throws IOException {
         return parse(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8), rule, measurement);
     }

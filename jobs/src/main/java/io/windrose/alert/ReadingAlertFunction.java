@@ -2,7 +2,6 @@ package io.windrose.alert;
 
 import io.windrose.action.ActionCalls;
 import io.windrose.alert.state.AlertTrack;
-import io.windrose.alert.state.RatePoint;
 import io.windrose.alert.state.RuleUpdate;
 import io.windrose.config.ConfigException;
 import io.windrose.reading.SensorReadingTypeInfo;
@@ -53,8 +52,6 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
         implements RuleBroadcastOperator.RuleStatus {
     private static final long serialVersionUID = 2L;
     private static final Logger LOG = LoggerFactory.getLogger(ReadingAlertFunction.class);
-    /** Rate rules keep at most this many readings of their span per sensor (the oldest is always kept). */
-    static final int MAX_RATE_POINTS = 1_000;
     /** lastSeen is written at most this often per sensor: a state write per reading would cost throughput. */
     private static final long LAST_SEEN_STEP_MS = 1_000;
     /** The topic of a marker reading that says "the expected list of rule X names this sensor". */
@@ -71,6 +68,7 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
 
     private final RuleBook book;
     private transient List<AlertRule> all;
+    private transient ReadingRules byKind;
     private transient List<AlertRule> onArrival;
     private transient List<AlertRule> ordered;
     private transient List<AlertRule> deadman;
@@ -90,6 +88,11 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
     public static SensorReading expectedMarker(String rule, String measurement, String sensorId, Map<String, String> tags) {
         return SensorReading.newBuilder().setMeasurement(measurement).setSensorId(sensorId).setTags(tags)
                 .setEventTime(java.time.Instant.EPOCH).setFields(Map.of()).setTopic(EXPECTED + rule).build();
+    }
+
+    /** The rule whose expected list a marker stands for. */
+    static String expectedRule(SensorReading marker) {
+        return marker.getTopic().substring(EXPECTED.length());
     }
 
     @Override
@@ -118,21 +121,10 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
             return;
         }
         all = book.effective(topic);
-        onArrival = new ArrayList<>();
-        ordered = new ArrayList<>();
-        deadman = new ArrayList<>();
-        for (AlertRule rule : all) {
-            if (rule.input != RuleInput.READING) {
-                continue;
-            }
-            if (rule.kind == RuleKind.DEADMAN) {
-                deadman.add(rule);
-            } else if (rule.ordered()) {
-                ordered.add(rule);
-            } else {
-                onArrival.add(rule);
-            }
-        }
+        byKind = new ReadingRules(all);
+        onArrival = byKind.onArrival;
+        ordered = byKind.ordered;
+        deadman = byKind.deadman;
     }
 
     @Override
@@ -152,7 +144,7 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
         for (AlertRule rule : onArrival) {
             evaluate(rule, reading, ctx, out);
         }
-        if (!ordered.isEmpty() && inScope(ordered, reading)) {
+        if (!ordered.isEmpty() && byKind.orderedInScope(reading)) {
             long time = reading.getEventTime().toEpochMilli();
             if (time <= ctx.timerService().currentWatermark()) {
                 for (AlertRule rule : ordered) {
@@ -172,7 +164,7 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
     }
 
     private void expected(SensorReading marker, ReadOnlyContext ctx, long now) throws Exception {
-        String rule = marker.getTopic().substring(EXPECTED.length());
+        String rule = expectedRule(marker);
         for (AlertRule deadmanRule : deadman) {
             if (!deadmanRule.name.equals(rule) || !deadmanRule.scope.includes(marker.getSensorId(), marker.getTags())) {
                 continue;
@@ -284,50 +276,10 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
 
     private void evaluate(AlertRule rule, SensorReading reading, ReadOnlyContext ctx, Collector<AlertEvent> out)
             throws Exception {
-        Double value = reading.getFields().get(rule.field);
-        if (value == null || !rule.scope.includes(reading.getSensorId(), reading.getTags())) {
-            return;
+        AlertEvent event = ReadingRules.evaluate(rule, reading, tracks);
+        if (event != null) {
+            emit(rule, ctx, out, event);
         }
-        long time = reading.getEventTime().toEpochMilli();
-        AlertTrack track = tracks.get(rule.name);
-        if (track == null) {
-            track = AlertTracker.fresh();
-        }
-        double observed = value;
-        if (rule.kind == RuleKind.RATE) {
-            Double rate = rate(rule, track, time, value);
-            tracks.put(rule.name, track); // the span's readings changed
-            if (rate == null) {
-                return;
-            }
-            observed = rate;
-        }
-        AlertTracker.Change change = AlertTracker.evaluate(rule, track, observed, time);
-        if (change != null || rule.ordered() || rule.flapping()) {
-            // plain threshold rules keep only their level: nothing else to write while it stays the same
-            tracks.put(rule.name, track);
-        }
-        if (change != null) {
-            emit(rule, ctx, out, AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(),
-                    reading.getTags(), observed, time));
-        }
-    }
-
-    /** The change per {@code per} from the oldest reading within {@code over} to this one; null with one reading. */
-    private static Double rate(AlertRule rule, AlertTrack track, long time, double value) {
-        List<RatePoint> points = track.getPoints();
-        points.add(new RatePoint(time, value));
-        while (points.size() > 1 && points.get(0).getTime() < time - rule.overMs) {
-            points.remove(0);
-        }
-        if (points.size() > MAX_RATE_POINTS) {
-            points.remove(1);
-        }
-        RatePoint oldest = points.get(0);
-        if (time <= oldest.getTime()) {
-            return null;
-        }
-        return (value - oldest.getValue()) / (time - oldest.getTime()) * rule.perMs;
     }
 
     private void seen(SensorReading reading, ReadOnlyContext ctx, Collector<AlertEvent> out, long now) throws Exception {
@@ -417,15 +369,6 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
             ctx.timerService().registerProcessingTimeTimer(next);
             deadmanTimer.update(next);
         }
-    }
-
-    private static boolean inScope(List<AlertRule> rules, SensorReading reading) {
-        for (AlertRule rule : rules) {
-            if (reading.getFields().containsKey(rule.field) && rule.scope.includes(reading.getSensorId(), reading.getTags())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void emit(AlertRule rule, ReadOnlyContext ctx, Collector<AlertEvent> out, AlertEvent event) {

@@ -62,6 +62,13 @@ public final class RuleUpdates {
         return updates.setBufferTimeout(0).broadcast();
     }
 
+    /** No rule updates (replay and backtest: the rules are fixed when they start), broadcast. */
+    public static DataStream<RuleUpdate> none(StreamExecutionEnvironment env) {
+        return env.fromSource(new DataGeneratorSource<>(index -> new RuleUpdate("", null, -1L), 0,
+                        RateLimiterStrategy.noOp(), new AvroTypeInfo<>(RuleUpdate.class)),
+                WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>()), "no-rule-updates").setParallelism(1).broadcast();
+    }
+
     /** Runtime rules are on with Kafka and a rules topic. */
     public static boolean enabled(KafkaSinkConfig kafka) {
         return kafka.enabled && kafka.rulesTopic != null;

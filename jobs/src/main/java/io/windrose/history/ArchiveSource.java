@@ -149,6 +149,7 @@ public final class ArchiveSource {
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Tuple2<SensorReading, Long>> out)
                 throws IOException {
             Long watermark = ArchiveRecords.watermark(record.headers());
+            ReplayProgress.READ.incrementAndGet();
             out.collect(Tuple2.of(values.deserialize(record.value()), watermark == null ? Long.MIN_VALUE : watermark));
         }
 

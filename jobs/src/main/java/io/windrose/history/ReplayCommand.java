@@ -101,7 +101,8 @@ public final class ReplayCommand implements Callable<Integer> {
         long total;
         long liveWatermark;
         try {
-            ArchiveSource archive = new ArchiveSource(kafka, interval, ReplayJob.readMargin(config));
+            ArchiveSource archive = new ArchiveSource(kafka, ReplayJob.readInterval(config, interval,
+                    ReplayJob.warmUp(config)), ReplayJob.readMargin(config));
             total = archive.records();
             liveWatermark = archive.liveWatermark();
         } catch (Exception e) {

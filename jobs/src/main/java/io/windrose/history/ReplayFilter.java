@@ -38,7 +38,6 @@ final class ReplayFilter implements FilterFunction<Tuple2<SensorReading, Long>> 
 
     @Override
     public boolean filter(Tuple2<SensorReading, Long> stamped) {
-        ReplayProgress.READ.incrementAndGet();
         long time = stamped.f0.getEventTime().toEpochMilli();
         if (!interval.contains(time)) {
             ReplayProgress.OUTSIDE.incrementAndGet();

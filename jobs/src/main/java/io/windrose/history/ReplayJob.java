@@ -1,6 +1,10 @@
 package io.windrose.history;
 
+import io.windrose.alert.RuleBook;
+import io.windrose.alert.RuleKind;
+import io.windrose.alert.RuleUpdates;
 import io.windrose.pipeline.PipelineConfig;
+import io.windrose.schema.AlertEvent;
 import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.SensorAggregate;
 import io.windrose.schema.SensorReading;
@@ -14,6 +18,7 @@ import io.windrose.window.WindowStage;
 import io.windrose.window.WindowStatistics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -43,20 +48,23 @@ public final class ReplayJob {
         return config.eventTime.maxOutOfOrderness.plus(config.eventTime.allowedLateness).plus(WATERMARK_MARGIN);
     }
 
+    /** The archive's readings (with their stamps, in archive order) and the windows the live job made of them. */
+    record History(DataStream<Tuple2<SensorReading, Long>> archive, WindowStage.Windows windows) {}
+
     /**
-     * Adds the replay of {@code interval} (already widened to whole windows) to {@code env}; windows ending after
-     * {@code closedUpTo} (the live job's watermark: they may still be open there) are not written.
+     * Reads the archive for {@code interval} (already widened to whole windows) and a {@code warmUp} before it, and
+     * windows the readings the live job's windows took, from the warm-up's first whole window on.
      */
-    public static void build(StreamExecutionEnvironment env, PipelineConfig config, Interval interval,
-            ReplayOutputs outputs, long closedUpTo) {
+    static History read(StreamExecutionEnvironment env, PipelineConfig config, Interval interval, Duration warmUp) {
+        Interval read = readInterval(config, interval, warmUp);
         long margin = WATERMARK_MARGIN.toMillis();
         WatermarkStrategy<Tuple2<SensorReading, Long>> watermarks = WatermarkStrategy
                 .<Tuple2<SensorReading, Long>>forGenerator(context -> new HeaderWatermarks(margin))
                 .withTimestampAssigner((stamped, kafkaTime) -> stamped.f0.getEventTime().toEpochMilli());
-        DataStream<SensorReading> readings = env
-                .fromSource(new ArchiveSource(config.sinks.kafka, interval, readMargin(config)).source(), watermarks,
-                        "archive")
-                .filter(new ReplayFilter(interval, config.window.assigner(), config.eventTime.allowedLateness.toMillis()))
+        DataStream<Tuple2<SensorReading, Long>> archive = env
+                .fromSource(new ArchiveSource(config.sinks.kafka, read, readMargin(config)).source(), watermarks, "archive");
+        DataStream<SensorReading> readings = archive
+                .filter(new ReplayFilter(read, config.window.assigner(), config.eventTime.allowedLateness.toMillis()))
                 .name("taken-live")
                 .map(stamped -> stamped.f0, SensorReadingTypeInfo.READINGS).name("readings");
         WindowStage.Windows windows = WindowStage.apply(readings.keyBy(new SensorKey()), config.window,
@@ -66,11 +74,28 @@ public final class ReplayJob {
             ReplayProgress.REPLAY_LATE.incrementAndGet();
             return reading;
         }, SensorReadingTypeInfo.READINGS).name("replay-late").sinkTo(new DiscardingSink<>()).name("replay-late-counted");
+        return new History(archive, windows);
+    }
+
+    /** What is read of the archive: the interval and the warm-up before it, in whole windows. */
+    static Interval readInterval(PipelineConfig config, Interval interval, Duration warmUp) {
+        return new Interval(interval.from().minus(warmUp), interval.to()).widen(ReplayCommand.wholeWindows(config));
+    }
+
+    /**
+     * Adds the replay of {@code interval} (already widened to whole windows) to {@code env}; windows ending after
+     * {@code closedUpTo} (the live job's watermark: they may still be open there) are not written.
+     */
+    public static void build(StreamExecutionEnvironment env, PipelineConfig config, Interval interval,
+            ReplayOutputs outputs, long closedUpTo) {
+        RuleBook rules = HistoryAlerts.fileRules(config);
+        History history = read(env, config, interval, warmUp(config));
+        WindowStage.Windows windows = history.windows();
         DataStream<SensorAggregate> aggregates = windows.tiers() == null ? windows.windows()
                 : windows.windows().union(windows.tiers());
         aggregates = aggregates.filter(new WholeWindows(interval, closedUpTo)).name("whole-windows");
-        if (!outputs.measurementSuffix().isEmpty()) {
-            String suffix = outputs.measurementSuffix();
+        String suffix = outputs.measurementSuffix();
+        if (!suffix.isEmpty()) {
             aggregates = aggregates.map(aggregate -> {
                 SensorAggregate renamed = SensorAggregate.newBuilder(aggregate).build();
                 renamed.setMeasurement(aggregate.getMeasurement() + suffix);
@@ -81,15 +106,49 @@ public final class ReplayJob {
             ReplayProgress.WINDOWS.incrementAndGet();
             return aggregate;
         }, aggregates.getType()).name("count-windows");
+        // over the live points, window rules only without an allowed lateness: with one, the live job also judged each
+        // window's early, partial firings, which a replay does not repeat
+        boolean windowRules = !outputs.inPlace() || config.eventTime.allowedLateness.isZero();
+        DataStream<AlertEvent> alerts = HistoryAlerts.alerts(rules, "replay", history.archive(),
+                windowRules ? windows.windows() : null, RuleUpdates.none(env), interval);
+        if (alerts != null) {
+            alerts = alerts.filter(new WrittenAlerts(outputs.inPlace())).name("written-alerts");
+        }
         if (outputs.influxdb()) {
             InfluxDbConfig influx = influxdb(config.sinks.influxdb, outputs.database());
-            aggregates.sinkTo(InfluxDbSink.builder(influx).build(
-                    InfluxPoints.aggregates(WindowStatistics.of(config.window).stats()), SensorAggregate::getSensorId))
-                    .name("influxdb-aggregates");
+            InfluxDbSink.Builder sink = InfluxDbSink.builder(influx);
+            aggregates.sinkTo(sink.build(InfluxPoints.aggregates(WindowStatistics.of(config.window).stats()),
+                    SensorAggregate::getSensorId)).name("influxdb-aggregates");
+            if (alerts != null) {
+                alerts.sinkTo(sink.build(InfluxPoints.alerts(InfluxPoints.ALERTS_MEASUREMENT + suffix),
+                        AlertEvent::getSensorId)).name("influxdb-alerts");
+            }
+        } else if (alerts != null) {
+            alerts.sinkTo(new DiscardingSink<>()).name("alerts-counted");
         }
         if (outputs.kafkaTopic() != null) {
             aggregates.sinkTo(new KafkaSinks(config.sinks.kafka).avro(outputs.kafkaTopic(), SensorAggregate.class,
                     SensorAggregate::getSensorId)).name("kafka-aggregates");
+        }
+    }
+
+    /** The warm-up before the interval: what the pipeline file's rules look back over. */
+    static Duration warmUp(PipelineConfig config) {
+        return HistoryAlerts.warmUp(List.of(HistoryAlerts.fileRules(config)), config);
+    }
+
+    /**
+     * The alert transitions a replay writes, counted. Over the live points it leaves out deadman alerts: the live job's
+     * are on the wall clock, history's in event time, so they would not overwrite but add points.
+     */
+    private record WrittenAlerts(boolean inPlace) implements FilterFunction<AlertEvent> {
+        @Override
+        public boolean filter(AlertEvent event) {
+            boolean written = !inPlace || !RuleKind.DEADMAN.toString().equals(event.getKind());
+            if (written) {
+                ReplayProgress.ALERTS.incrementAndGet();
+            }
+            return written;
         }
     }
 

@@ -9,4 +9,9 @@ package io.windrose.history;
  * @param kafkaTopic a Kafka topic for the aggregates (Avro SensorAggregate); null: none
  * @param influxdb whether to write InfluxDB at all
  */
-public record ReplayOutputs(boolean influxdb, String measurementSuffix, String database, String kafkaTopic) {}
+public record ReplayOutputs(boolean influxdb, String measurementSuffix, String database, String kafkaTopic) {
+    /** Whether the replay writes over the live points (the pipeline's database, the same measurements). */
+    public boolean inPlace() {
+        return influxdb && measurementSuffix.isEmpty() && database == null;
+    }
+}

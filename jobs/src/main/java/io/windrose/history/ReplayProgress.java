@@ -17,6 +17,7 @@ final class ReplayProgress {
     static final AtomicLong REPLAY_LATE = new AtomicLong();
     static final AtomicLong WINDOWS = new AtomicLong();
     static final AtomicLong OPEN_LIVE = new AtomicLong();
+    static final AtomicLong ALERTS = new AtomicLong();
 
     private ReplayProgress() {}
 
@@ -28,6 +29,7 @@ final class ReplayProgress {
         REPLAY_LATE.set(0);
         WINDOWS.set(0);
         OPEN_LIVE.set(0);
+        ALERTS.set(0);
     }
 
     /** "replay: 120,000 of ≤ 500,000 archived records (24 %), 40,000/s, about 10 s left". */
@@ -44,10 +46,10 @@ final class ReplayProgress {
     static void summary(PrintWriter out, Interval interval, Duration elapsed) {
         double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
         out.printf(Locale.ROOT, "replay %s: %,d readings replayed, %,d late in the live job (left out), %,d outside the"
-                        + " interval; %,d window points written%s; %.1f s, %,.0f readings/s%n", interval,
+                        + " interval; %,d window points written%s, %,d alert transitions; %.1f s, %,.0f readings/s%n", interval,
                 REPLAYED.get(), LATE.get(), OUTSIDE.get(), WINDOWS.get(), OPEN_LIVE.get() == 0 ? ""
                         : String.format(Locale.ROOT, ", %,d not (still open in the live job)", OPEN_LIVE.get()),
-                seconds, READ.get() / seconds);
+                ALERTS.get(), seconds, READ.get() / seconds);
         out.flush();
     }
 }

@@ -59,6 +59,11 @@ public final class InfluxPoints {
         return InfluxPoints::alert;
     }
 
+    /** As {@link #alerts()}, to measurement {@code measurement} instead of {@code alerts} (a replay beside them). */
+    public static PointMapper<AlertEvent> alerts(String measurement) {
+        return alert -> alert(alert, measurement);
+    }
+
     static LinePoint aggregate(SensorAggregate aggregate, Set<Stat> stats) {
         LinePoint point = LinePoint.measurement(safe(aggregate.getMeasurement()));
         aggregate.getTags().forEach((key, value) -> point.addTag(safe(key), safe(value)));
@@ -96,7 +101,11 @@ public final class InfluxPoints {
     }
 
     static LinePoint alert(AlertEvent alert) {
-        LinePoint point = LinePoint.measurement(ALERTS_MEASUREMENT)
+        return alert(alert, ALERTS_MEASUREMENT);
+    }
+
+    private static LinePoint alert(AlertEvent alert, String measurement) {
+        LinePoint point = LinePoint.measurement(measurement)
                 .addTag("sensor", safe(alert.getSensorId()))
                 .addTag("rule", safe(alert.getRule()))
                 .addTag("level", safe(alert.getLevel()))
