@@ -69,7 +69,8 @@ final class HistoryAlerts {
         long to = interval.to().toEpochMilli();
         List<DataStream<AlertEvent>> parts = new ArrayList<>();
         if (HistoryAlertFunction.needed(rules)) {
-            parts.add(readings.union(expectedSensors(readings, rules))
+            DataStream<Tuple2<SensorReading, Long>> markers = expectedSensors(readings, rules);
+            parts.add((markers == null ? readings : readings.union(markers))
                     .keyBy(stamped -> SensorKey.of(stamped.f0.getMeasurement(), stamped.f0.getSensorId()), Types.STRING)
                     .process(new HistoryAlertFunction(set, from, to), new AvroTypeInfo<>(AlertEvent.class))
                     .name(name + "-reading-alerts"));
@@ -87,7 +88,7 @@ final class HistoryAlerts {
                 .name(name + "-inside-interval");
     }
 
-    /** The sensors the deadman rules' expected-sensor files name now, as markers without a stamp. */
+    /** The sensors the deadman rules' expected-sensor files name now, as markers without a stamp; null for none. */
     private static DataStream<Tuple2<SensorReading, Long>> expectedSensors(DataStream<Tuple2<SensorReading, Long>> readings,
             List<AlertRule> rules) {
         List<Tuple2<SensorReading, Long>> markers = new ArrayList<>();
@@ -98,6 +99,9 @@ final class HistoryAlerts {
                 throw new UncheckedIOException("rule " + rule.name() + ": cannot read its expected sensors", e);
             }
         }
-        return readings.getExecutionEnvironment().fromData(markers, ArchiveStamp.STAMPED).name("expected-sensors");
+        // FOUND (Flink 2.2): fromData over an empty collection fails at run time ("Reached the end of the collection"
+        // for input 0), so no markers means no source at all
+        return markers.isEmpty() ? null
+                : readings.getExecutionEnvironment().fromData(markers, ArchiveStamp.STAMPED).name("expected-sensors");
     }
 }

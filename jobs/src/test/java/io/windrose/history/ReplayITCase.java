@@ -8,6 +8,7 @@ import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.MosquittoServer;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
+import io.windrose.schema.AlertEvent;
 import io.windrose.schema.SensorAggregate;
 import io.windrose.testing.Await;
 import io.windrose.testing.InfluxQuery;
@@ -22,6 +23,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,16 +34,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code windrose replay} against real Mosquitto, Kafka and InfluxDB: a live job windows readings (20 sensors, three
- * minutes of event time, out of order, duplicated, some late) and archives them; a replay of the interval over the live
- * points leaves every point as it was, field by field, and sends no MQTT command; a replay beside them
- * ({@code --measurement-suffix}) writes the same points; a backfill of a new 1-hour tier counts every reading the live
- * windows took.
+ * {@code windrose replay} and {@code windrose backtest} against real Mosquitto, Kafka and InfluxDB: a live job windows
+ * an hour of event time (10,000 readings of 50 sensors, out of order, duplicated, some late), raises alerts of every
+ * kind but deadman (thresholds with an MQTT action, {@code for} and {@code clear-after}, a rate, a window rule) and
+ * archives the readings. A replay of the hour over the live points leaves every point (aggregates and alerts) as it
+ * was, field by field, and sends no MQTT command; a replay beside them ({@code --measurement-suffix}) writes the same
+ * points; a backtest of the rules in effect finds exactly the transitions the live job wrote; a backfill of a new
+ * 1-hour tier counts every reading the live windows took.
  */
 class ReplayITCase {
     private static final long T0 = 1764144000000L; // 2025-11-26T08:00:00Z: a whole hour
+    private static final long HOUR = 3_600_000L;
     private static final String NAME = "replay";
-    private static final int SENSORS = 20;
+    private static final int SENSORS = 50;
+    private static final int EVERY_MS = 18_000; // 200 readings per sensor in the hour: 10,000
 
     @RegisterExtension
     final RunningJobs jobs = new RunningJobs();
@@ -54,7 +60,9 @@ class ReplayITCase {
         Path pipeline = RealServices.newDirectory("replay").resolve("pipeline.yaml");
         Files.writeString(pipeline, TestPipelines.services(NAME, mosquitto, influx, NAME, RealServices.kafka())
                 .replace("mqtt:\n", "mqtt:\n  delivery: at-least-once\n  qos: 1\n")
-                .replace("window:\n", "window:\n  tiers: [1m]\n") + """
+                .replace("  size: 10s\n", "  size: 1m\n  tiers: [10m]\n")
+                // Kafka's retention counts from a record's timestamp, the reading's event time: a year ago here
+                .replace("    readings-topic:", "    readings-retention: 3650d\n    readings-topic:") + """
                 routes:
                   - name: sensors
                     topic-template: replay/{site}/{sensor}
@@ -63,17 +71,34 @@ class ReplayITCase {
                 rules:
                   - name: hot
                     field: temperature
-                    above: 30
+                    above: {warning: 30, critical: 34}
+                    reset: {warning: 28}
                     actions:
                       - mqtt: {topic: 'replay-devices/{sensor}/fan/set', raised: 'ON', cleared: 'OFF', expiry: 1000d}
+                  - name: held
+                    field: temperature
+                    above: 31
+                    for: 1m
+                    clear-after: 30s
+                  - name: rising
+                    kind: rate
+                    field: temperature
+                    above: 30
+                    per: 1m
+                    over: 2m
+                  - name: warm-minute
+                    on: window
+                    stat: mean
+                    field: temperature
+                    above: 29
                 """);
         PipelineConfig config = new PipelineConfigLoader().load(pipeline, List.of());
         jobs.start(config, mosquitto);
 
-        // three minutes of event time, every 2 s per sensor, a little out of order, every 7th sent twice
+        // an hour of event time, every 18 s per sensor, a little out of order, every 7th sent twice
         Random random = new Random(7);
         List<String[]> messages = new ArrayList<>();
-        for (long t = 0; t < 180_000; t += 2_000) {
+        for (long t = 0; t < HOUR; t += EVERY_MS) {
             for (int s = 0; s < SENSORS; s++) {
                 long jitter = random.nextInt(1_500);
                 messages.add(new String[] {"replay/site-" + (s % 3) + "/s-" + s,
@@ -87,7 +112,7 @@ class ReplayITCase {
                     devices.publish(messages.get(i)[0], messages.get(i)[1]); // a duplicate: dropped by dedup
                 }
             }
-            // once the watermark is near the end of the three minutes: readings too late for their windows
+            // once the watermark is near the end of the hour: readings too late for their windows (not for alerts)
             Thread.sleep(1_500);
             for (int s = 0; s < 5; s++) {
                 devices.publish("replay/site-0/s-" + s, reading("s-" + s, T0 + 30_500 + s, 99.0));
@@ -97,35 +122,52 @@ class ReplayITCase {
             Thread.sleep(1_500);
             devices.publish("replay/site-0/s-1", reading("s-1", T0 + 3_900_001, 21.0));
         }
-        String window = "SELECT * FROM sensors WHERE time >= " + T0 + "ms AND time < " + (T0 + 180_000) + "ms";
-        int points = SENSORS * 18 + SENSORS * 3; // 10 s windows and 1 m tiers
+        String window = "SELECT * FROM sensors WHERE time >= " + T0 + "ms AND time < " + (T0 + HOUR) + "ms";
+        String alertsQuery = "SELECT * FROM alerts WHERE time >= " + T0 + "ms AND time < " + (T0 + HOUR) + "ms";
+        int points = SENSORS * 60 + SENSORS * 6; // 1-minute windows and 10-minute tiers
         List<Map<String, Object>> live = Await.until(() -> points(influx, NAME, window), rows -> rows.size() >= points,
-                Duration.ofSeconds(90));
+                Duration.ofSeconds(120));
         assertThat(live).hasSize(points);
-        long taken = live.stream().filter(row -> "10s".equals(row.get("window")))
+        long taken = live.stream().filter(row -> "1m".equals(row.get("window")))
                 .mapToLong(row -> ((Number) row.get("temperature_count")).longValue()).sum();
-        assertThat(taken).as("every reading once (duplicates dropped), the late ones left out").isEqualTo(90L * SENSORS);
+        assertThat(taken).as("every reading once (duplicates dropped), the late ones left out").isEqualTo(10_000L);
+        // the alerts of the hour (the last come with the readings that closed it)
+        List<Map<String, Object>> liveAlerts = Await.until(() -> points(influx, NAME, alertsQuery),
+                rows -> rows.stream().anyMatch(row -> "warm-minute".equals(row.get("rule"))
+                        && ((Number) row.get("time")).longValue() >= T0 + HOUR - 60_000), Duration.ofSeconds(60));
+        Thread.sleep(1_000);
+        liveAlerts = points(influx, NAME, alertsQuery);
+        assertThat(liveAlerts.stream().map(row -> row.get("rule")).distinct())
+                .as("every rule raised something").containsExactlyInAnyOrder("hot", "held", "rising", "warm-minute");
+
+        // the rules in effect over the archive: exactly the transitions the live job wrote
+        Map<String, List<AlertEvent>> backtest = BacktestJob.run(config, Map.of("effective",
+                HistoryAlerts.fileRules(config)), new Interval(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + HOUR)));
+        assertThat(transitions(backtest.get("effective"))).as("the backtest's transitions")
+                .containsExactlyInAnyOrderElementsOf(transitionsOf(liveAlerts));
 
         try (TestSubscriber commands = new TestSubscriber(mosquitto.port(), "replay-devices/#")) {
-            Result inPlace = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + 180_000));
+            Result inPlace = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + HOUR));
             assertThat(inPlace.exit()).as(inPlace.err()).isEqualTo(Cli.OK);
-            assertThat(inPlace.out()).contains("replay [2025-11-26T08:00:00Z, 2025-11-26T08:03:00Z): "
-                    + String.format(Locale.ROOT, "%,d", 90 * SENSORS) + " readings replayed, 5 late in the live job (left out)");
-            assertThat(points(influx, NAME, window)).as("the live points, unchanged")
-                    .isEqualTo(live);
+            assertThat(inPlace.out()).contains("replay [2025-11-26T08:00:00Z, 2025-11-26T09:00:00Z): 10,000 readings"
+                    + " replayed, 5 late in the live job (left out)");
+            assertThat(points(influx, NAME, window)).as("the live points, unchanged").isEqualTo(live);
+            assertThat(points(influx, NAME, alertsQuery)).as("the live alerts, unchanged").isEqualTo(liveAlerts);
 
-            Result beside = replay(pipeline, "--from", "2025-11-26T08:00:00Z", "--to", "2025-11-26T08:03:00Z",
+            Result beside = replay(pipeline, "--from", "2025-11-26T08:00:00Z", "--to", "2025-11-26T09:00:00Z",
                     "--measurement-suffix", "_r");
             assertThat(beside.exit()).as(beside.err()).isEqualTo(Cli.OK);
             List<Map<String, Object>> replayed = points(influx, NAME, window.replace("FROM sensors", "FROM sensors_r"));
             assertThat(replayed).as("the same points beside the live ones").isEqualTo(live);
+            assertThat(points(influx, NAME, alertsQuery.replace("FROM alerts", "FROM alerts_r")))
+                    .as("the same alerts beside the live ones").isEqualTo(liveAlerts);
             Thread.sleep(1_000);
             assertThat(commands.received()).as("a replay runs no action").isEmpty();
         }
 
         // into another database of the same server, and onto a Kafka topic, with a progress line on the way
         influx.createDatabase(NAME + "_copy");
-        Result copy = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + 180_000),
+        Result copy = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + HOUR),
                 "--database", NAME + "_copy", "--to-kafka", NAME + ".replayed", "--progress-every", "100ms");
         assertThat(copy.exit()).as(copy.err()).isEqualTo(Cli.OK);
         assertThat(copy.err()).containsPattern("replay: [0-9,]+ of ≤ [0-9,]+ archived records");
@@ -133,7 +175,7 @@ class ReplayITCase {
         List<TestKafka.Keyed<SensorAggregate>> onKafka = TestKafka.read(RealServices.kafka().bootstrapServers(),
                 NAME + ".replayed", SensorAggregate.class, points, Duration.ofSeconds(30));
         assertThat(onKafka).hasSize(points).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getSensorId()));
-        assertThat(onKafka.stream().filter(r -> r.value().getWindow().equals("10s"))
+        assertThat(onKafka.stream().filter(r -> r.value().getWindow().equals("1m"))
                 .mapToLong(r -> r.value().getFields().get("temperature").getCount()).sum()).isEqualTo(taken);
 
         // windows the live job may still fill (after its watermark, as the archive's stamps show) are not written
@@ -141,13 +183,13 @@ class ReplayITCase {
                 "--measurement-suffix", "_open");
         assertThat(open.exit()).as(open.err()).isEqualTo(Cli.OK);
         assertThat(open.err()).contains("windows ending after it may still be open there, and are not written");
-        assertThat(open.out()).as("two sensors, a 10 s window and a 1-minute tier each")
+        assertThat(open.out()).as("two sensors, a 1-minute window and a 10-minute tier each")
                 .contains("0 window points written, 4 not (still open in the live job)");
 
-        Result backfill = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + 180_000),
+        Result backfill = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + HOUR),
                 "--set", "window.tiers=[1h]", "--measurement-suffix", "_bf");
         assertThat(backfill.exit()).as(backfill.err()).isEqualTo(Cli.OK);
-        assertThat(backfill.err()).contains("widened to whole windows: [2025-11-26T08:00:00Z, 2025-11-26T09:00:00Z)");
+        assertThat(backfill.out()).contains("replay [2025-11-26T08:00:00Z, 2025-11-26T09:00:00Z): 10,000 readings");
         List<Map<String, Object>> hours = InfluxQuery.rows(influx, NAME,
                 "SELECT temperature_count FROM sensors_bf WHERE \"window\" = '1h' GROUP BY sensor");
         assertThat(hours).hasSize(SENSORS);
@@ -157,10 +199,24 @@ class ReplayITCase {
 
     record Result(int exit, String out, String err) {}
 
+    /** "time sensor rule level state value" of each transition. */
+    private static List<String> transitions(List<AlertEvent> events) {
+        return events.stream().map(e -> e.getEventTime() + " " + e.getSensorId() + " " + e.getRule() + " " + e.getLevel()
+                + " " + e.getState() + " " + e.getValue()).toList();
+    }
+
+    /** The same of the points of the alerts measurement. */
+    private static List<String> transitionsOf(List<Map<String, Object>> rows) {
+        return rows.stream().map(row -> Instant.ofEpochMilli(((Number) row.get("time")).longValue()) + " " + row.get("sensor") + " "
+                + row.get("rule") + " " + row.get("level") + " " + row.get("state") + " "
+                + ((Number) row.get("value")).doubleValue()).toList();
+    }
+
     /** The points of a query, tags as columns, in one order whatever order InfluxDB gives series of equal time in. */
     private static List<Map<String, Object>> points(InfluxServer influx, String database, String query) {
         List<Map<String, Object>> rows = new ArrayList<>(InfluxQuery.rows(influx, database, query));
-        rows.sort(Comparator.comparing(row -> row.get("time") + "/" + row.get("sensor") + "/" + row.get("window")));
+        rows.sort(Comparator.comparing(row -> row.get("time") + "/" + row.get("sensor") + "/" + row.get("window") + "/"
+                + row.get("rule") + "/" + row.get("level")));
         return rows;
     }
 
