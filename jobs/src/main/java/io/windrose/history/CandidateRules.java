@@ -38,8 +38,8 @@ public final class CandidateRules {
      */
     public record Read(List<RuleConfig> rules, List<String> keys, List<String> ignoredKeys) {}
 
-    /** The pipeline-style shape: the rules list, the rest left out. */
-    static final class RulesOnly implements ConfigSection {
+    /** The pipeline-style shape as it is bound: the {@code rules} list alone. */
+    public static final class RulesOnly implements ConfigSection {
         public List<RuleConfig> rules = new ArrayList<>();
 
         @Override
