@@ -39,10 +39,10 @@ import picocli.CommandLine.Spec;
                     + " with runtime rules on, the job's as its rules status topic says. Nothing is written, no action"
                     + " runs.",
             "",
-            "  windrose backtest --config pipeline.yaml --rules candidate.yaml --from 2026-12-01T00:00:00Z"
-                    + " --to 2026-12-08T00:00:00Z",
-            "  windrose backtest --config pipeline.yaml --rules candidate.yaml --from ... --to ... --json",
-            "  windrose backtest --config pipeline.yaml --rules candidate.yaml --from ... --to ... --timeline pump-7",
+            "  windrose backtest --config pipeline.yaml --rules candidate.yaml \\",
+            "      --from 2026-12-01T00:00:00Z --to 2026-12-08T00:00:00Z",
+            "  ... --json                  one JSON array on stdout, for machines",
+            "  ... --timeline pump-7       also one sensor's transitions of both sets",
             ""},
         exitCodeListHeading = Cli.EXIT_CODES_HEADING,
         exitCodeList = {"0:backtested", "1:the backtest failed", "2:a usage or configuration error (of either file)",
