@@ -6,6 +6,7 @@ import io.windrose.cli.ClusterSubmission;
 import io.windrose.cli.PipelineOptions;
 import io.windrose.cli.VersionProvider;
 import io.windrose.consume.ConsumeCommand;
+import io.windrose.history.BacktestCommand;
 import io.windrose.history.ReplayCommand;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.restore.RestoreCheck;
@@ -29,14 +30,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code windrose} command line: {@code run} (the default), {@code check}, {@code consume}, {@code rules},
- * {@code sql}. Without a
+ * {@code sql}, {@code replay}, {@code backtest}. Without a
  * command it runs the job: {@code windrose --config F} is {@code windrose run --config F}, as {@code java -jar},
  * {@code flink run} and Flink's REST API pass it.
  */
 @Command(name = "windrose", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         subcommands = {WindroseCommand.Run.class, CheckCommand.class, ConsumeCommand.class, RulesCommand.class,
-            SqlCommand.class, ReplayCommand.class},
+            SqlCommand.class, ReplayCommand.class, BacktestCommand.class},
         description = {
             "Windrose: IoT telemetry on Apache Flink. The job reads sensor readings from MQTT, computes windows and"
                     + " alerts, and writes them to InfluxDB and Kafka, as a pipeline file describes. Without a"
@@ -48,6 +49,8 @@ import picocli.CommandLine.Spec;
             "  windrose rules list                         the rules in effect",
             "  windrose sql fan.sql                        run a Flink SQL script",
             "  windrose replay --config F --from T --to T  recompute the windows of an interval",
+            "  windrose backtest --config F --rules R --from T --to T",
+            "                                              candidate rules against the rules in effect",
             ""},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = Cli.EXIT_CODES_HEADING,

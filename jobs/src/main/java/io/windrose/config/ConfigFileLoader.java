@@ -75,6 +75,27 @@ public final class ConfigFileLoader {
     /** Loads {@code file} as {@code type} and applies {@code overrides} ("dotted.key=value", list items by index). */
     public <T extends ConfigSection> T load(Path file, List<String> overrides, Class<T> type) {
         String name = file.toString();
+        JsonNode root = read(file);
+        if (root.isMissingNode()) {
+            root = mapper.createObjectNode();
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(name, null, "expected a mapping of keys at the top level");
+        }
+        for (String override : overrides) {
+            applyOverride(name, (ObjectNode) root, override);
+        }
+        T config = bind(file, root, type);
+        config.validate(new ConfigCheck(name));
+        return config;
+    }
+
+    /**
+     * The tree of a YAML file with its {@code ${ENV}} references filled in, as {@link #load} reads it; an empty file
+     * is a missing node. For files whose top level is not one section (e.g. a rules file that may be a list).
+     */
+    public JsonNode read(Path file) {
+        String name = file.toString();
         JsonNode root;
         try {
             root = mapper.readTree(Files.readString(file));
@@ -87,18 +108,15 @@ public final class ConfigFileLoader {
             throw new ConfigException(name, null, "cannot be read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            root = mapper.createObjectNode();
-        }
-        if (!root.isObject()) {
-            throw new ConfigException(name, null, "expected a mapping of keys at the top level");
+            return mapper.missingNode();
         }
         interpolate(name, root, "");
-        for (String override : overrides) {
-            applyOverride(name, (ObjectNode) root, override);
-        }
-        T config = bind(name, root, type, file.toAbsolutePath().getParent());
-        config.validate(new ConfigCheck(name));
-        return config;
+        return root;
+    }
+
+    /** Binds a tree {@link #read} from {@code file} as {@link #load} binds it (relative paths against its directory). */
+    public <T> T bind(Path file, JsonNode tree, Class<T> type) {
+        return bind(file.toString(), tree, type, file.toAbsolutePath().getParent());
     }
 
     /**

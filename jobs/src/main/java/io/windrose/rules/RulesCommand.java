@@ -245,6 +245,29 @@ public final class RulesCommand implements Callable<Integer> {
 
     /** The rules in effect, from the job's latest status record. */
     private static int list(KafkaSinkConfig kafka, Duration timeout, PrintWriter out, PrintWriter err) {
+        try {
+            JsonNode effective = effective(kafka, timeout);
+            if (effective == null) {
+                err.println("windrose: no word from the job on " + kafka.rulesStatusTopic + " within " + timeout.toSeconds()
+                        + " s: is it running, with sinks.kafka.rules-topic " + kafka.rulesTopic + "?");
+                return Cli.NO_ANSWER;
+            }
+            out.print(RULES_YAML.writeValueAsString(List.copyOf(toList(effective))));
+            out.flush();
+            return Cli.OK;
+        } catch (Exception e) {
+            err.println("windrose: Kafka " + kafka.bootstrapServers + ": " + e.getMessage());
+            return Cli.NO_ANSWER;
+        }
+    }
+
+    /**
+     * The rules a job has in effect, as its newest record on {@code sinks.kafka.rules-status-topic} says: its
+     * {@code effective} object, rule name to the rule's JSON; null when no record came within {@code timeout}.
+     *
+     * @throws Exception when Kafka cannot be read, or the record is not JSON
+     */
+    public static JsonNode effective(KafkaSinkConfig kafka, Duration timeout) throws Exception {
         TopicPartition status = new TopicPartition(kafka.rulesStatusTopic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
             consumer.assign(List.of(status));
@@ -259,18 +282,7 @@ public final class RulesCommand implements Callable<Integer> {
                     last = record.value();
                 }
             }
-            if (last == null) {
-                err.println("windrose: no word from the job on " + kafka.rulesStatusTopic + " within " + timeout.toSeconds()
-                        + " s: is it running, with sinks.kafka.rules-topic " + kafka.rulesTopic + "?");
-                return Cli.NO_ANSWER;
-            }
-            JsonNode effective = JSON.readTree(last).path("effective");
-            out.print(RULES_YAML.writeValueAsString(List.copyOf(toList(effective))));
-            out.flush();
-            return Cli.OK;
-        } catch (Exception e) {
-            err.println("windrose: Kafka " + kafka.bootstrapServers + ": " + e.getMessage());
-            return Cli.NO_ANSWER;
+            return last == null ? null : JSON.readTree(last).path("effective");
         }
     }
 
