@@ -6,7 +6,6 @@ import io.windrose.cli.SideJobCluster;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.schema.AlertEvent;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +24,12 @@ import org.apache.flink.util.CloseableIterator;
  * bounded streaming job in a mini-cluster of its own reads the archive once for all sets.
  */
 public final class BacktestJob {
-    /** The order of a set's transitions: event time, then sensor, then rule. */
-    static final Comparator<AlertEvent> ORDER = Comparator.comparing(AlertEvent::getEventTime)
-            .thenComparing(AlertEvent::getSensorId).thenComparing(AlertEvent::getRule);
-
     private BacktestJob() {}
 
     /**
-     * The transitions of each rule set (in the order of {@code sets}) with an event time inside {@code interval},
-     * each list ordered by event time, then sensor, then rule.
+     * The transitions of each rule set (in the order of {@code sets}) with an event time inside {@code interval}, each
+     * sensor's transitions of a rule in the order they happened (not always that of their event times: a late reading
+     * can raise an alert at a time before the sensor's last transition, as it did live).
      */
     public static Map<String, List<AlertEvent>> run(PipelineConfig config, Map<String, RuleBook> sets,
             Interval interval) throws Exception {
@@ -50,7 +46,6 @@ public final class BacktestJob {
         try (CloseableIterator<Tuple2<String, AlertEvent>> events = all.executeAndCollect("windrose backtest " + interval)) {
             events.forEachRemaining(event -> transitions.get(event.f0).add(event.f1));
         }
-        transitions.values().forEach(list -> list.sort(ORDER));
         return transitions;
     }
 

@@ -145,6 +145,26 @@ class ReplayITCase {
                 HistoryAlerts.fileRules(config)), new Interval(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + HOUR)));
         assertThat(transitions(backtest.get("effective"))).as("the backtest's transitions")
                 .containsExactlyInAnyOrderElementsOf(transitionsOf(liveAlerts));
+        // and as the command prints them: per rule and level, what the live job raised and cleared
+        Path candidate = pipeline.resolveSibling("candidate.yaml");
+        Files.writeString(candidate, "{name: hot, field: temperature, above: {warning: 32, critical: 34}}\n");
+        Result json = run("backtest", "--config", pipeline.toString(), "--rules", candidate.toString(),
+                "--from", String.valueOf(T0), "--to", String.valueOf(T0 + HOUR), "--json");
+        assertThat(json.exit()).as(json.err()).isEqualTo(Cli.OK);
+        Map<String, String> printed = new java.util.TreeMap<>();
+        for (var row : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out())) {
+            if (row.get("set").asText().equals("effective") && (row.get("raised").asLong() > 0 || row.get("cleared").asLong() > 0)) {
+                printed.put(row.get("rule").asText() + " " + row.get("level").asText(),
+                        row.get("raised").asLong() + " raised, " + row.get("cleared").asLong() + " cleared");
+            }
+        }
+        assertThat(printed).as("backtest --json, the rules in effect").isEqualTo(counts(liveAlerts));
+        Result timeline = run("backtest", "--config", pipeline.toString(), "--rules", candidate.toString(),
+                "--from", String.valueOf(T0), "--to", String.valueOf(T0 + HOUR), "--timeline", "s-3");
+        assertThat(timeline.exit()).as(timeline.err()).isEqualTo(Cli.OK);
+        assertThat(timeline.out().lines().filter(line -> line.contains(" effective ")).count())
+                .as("s-3's transitions in the timeline").isEqualTo(liveAlerts.stream()
+                        .filter(row -> "s-3".equals(row.get("sensor"))).count());
 
         try (TestSubscriber commands = new TestSubscriber(mosquitto.port(), "replay-devices/#")) {
             Result inPlace = replay(pipeline, "--from", String.valueOf(T0), "--to", String.valueOf(T0 + HOUR));
@@ -205,6 +225,22 @@ class ReplayITCase {
                 + " " + e.getState() + " " + e.getValue()).toList();
     }
 
+    /** "rule level" → "N raised, M cleared" of the alerts measurement's points (a level change raises the new level). */
+    private static Map<String, String> counts(List<Map<String, Object>> rows) {
+        Map<String, long[]> counts = new java.util.TreeMap<>();
+        for (Map<String, Object> row : rows) {
+            long[] count = counts.computeIfAbsent(row.get("rule") + " " + row.get("level"), k -> new long[2]);
+            if ("CLEARED".equals(row.get("state"))) {
+                count[1]++;
+            } else if (!row.get("level").equals(row.get("previous_level"))) {
+                count[0]++;
+            }
+        }
+        Map<String, String> printed = new java.util.TreeMap<>();
+        counts.forEach((key, count) -> printed.put(key, count[0] + " raised, " + count[1] + " cleared"));
+        return printed;
+    }
+
     /** The same of the points of the alerts measurement. */
     private static List<String> transitionsOf(List<Map<String, Object>> rows) {
         return rows.stream().map(row -> Instant.ofEpochMilli(((Number) row.get("time")).longValue()) + " " + row.get("sensor") + " "
@@ -221,12 +257,15 @@ class ReplayITCase {
     }
 
     private static Result replay(Path pipeline, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         List<String> command = new ArrayList<>(List.of("replay", "--config", pipeline.toString()));
         command.addAll(List.of(args));
-        int exit = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-                command.toArray(String[]::new));
+        return run(command.toArray(String[]::new));
+    }
+
+    private static Result run(String... command) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), command);
         return new Result(exit, out.toString(), err.toString());
     }
 
