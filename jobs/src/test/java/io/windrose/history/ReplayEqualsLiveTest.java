@@ -361,19 +361,20 @@ class ReplayEqualsLiveTest {
         for (int i = 0; i < total; i++) {
             int pick = random.nextInt(total - i);
             SensorReading reading;
+            // a kind that cannot be made yet (nothing sent to copy, no watermark to be late for) makes a normal reading
             if (pick < resent && !sent.isEmpty()) {
                 resent--;
                 reading = SensorReading.newBuilder(sent.get(sent.size() - 1 - random.nextInt(Math.min(10, sent.size()))))
                         .build();
-            } else if (pick < resent + corrected && !sent.isEmpty()) {
+            } else if (pick >= resent && pick < resent + corrected && !sent.isEmpty()) {
                 corrected--;
                 SensorReading original = sent.get(random.nextInt(sent.size()));
                 reading = reading(original.getSensorId(), time(original), random);
-            } else if (pick < resent + corrected + late && watermark != Long.MIN_VALUE) {
+            } else if (pick >= resent + corrected && pick < resent + corrected + late && watermark != Long.MIN_VALUE) {
                 late--;
                 reading = reading("s" + random.nextInt(shape.sensors()), watermark - random.nextInt((int) (3 * size)),
                         random);
-            } else if (pick < resent + corrected + late + ahead) {
+            } else if (pick >= resent + corrected + late && pick < resent + corrected + late + ahead) {
                 ahead--;
                 reading = reading("s" + random.nextInt(shape.sensors()), clock + aheadBy + random.nextInt(10_000),
                         random);
