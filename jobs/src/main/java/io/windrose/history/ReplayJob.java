@@ -176,7 +176,7 @@ public final class ReplayJob {
      * Windows wholly inside the interval (an edge window of a sliding window would hold half its readings) that the
      * live job has closed (a window it still fills would be written from part of its readings).
      */
-    private record WholeWindows(Interval interval, long closedUpTo) implements FilterFunction<SensorAggregate> {
+    record WholeWindows(Interval interval, long closedUpTo) implements FilterFunction<SensorAggregate> {
         @Override
         public boolean filter(SensorAggregate aggregate) {
             boolean whole = !aggregate.getWindowStart().isBefore(interval.from())

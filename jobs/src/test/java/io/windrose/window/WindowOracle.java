@@ -17,22 +17,22 @@ import java.util.TreeMap;
  * sums and means over all values, first and last by event time, the sample standard deviation, and nearest-rank
  * percentiles (the ⌈q·n⌉-th smallest value). Rollup tiers hold the readings of the windows they are made of.
  */
-final class WindowOracle {
+public final class WindowOracle {
     /** A reading as the test source sends it: then the watermark moves to {@code watermarkAfter}. */
-    record Event(String sensor, long time, Map<String, Double> fields, long watermarkAfter) {}
+    public record Event(String sensor, long time, Map<String, Double> fields, long watermarkAfter) {}
 
     /** A window of a sensor, as InfluxDB keys its point: sensor, window tag, start. */
-    record Key(String sensor, String window, long start) {}
+    public record Key(String sensor, String window, long start) {}
 
     /** A value of a field, with when it happened and when it arrived (ties of first and last go by arrival). */
-    record Value(long time, double value, int arrival) {}
+    public record Value(long time, double value, int arrival) {}
 
     /** The expected windows (their end and their values per field) and the late readings. */
-    record Result(Map<Key, Long> ends, Map<Key, Map<String, List<Value>>> windows, List<Event> late) {}
+    public record Result(Map<Key, Long> ends, Map<Key, Map<String, List<Value>>> windows, List<Event> late) {}
 
     private WindowOracle() {}
 
-    static Result compute(List<Event> events, WindowConfig window, long allowedLateness, int dedupLastReadings) {
+    public static Result compute(List<Event> events, WindowConfig window, long allowedLateness, int dedupLastReadings) {
         Map<Key, Long> ends = new TreeMap<>(Comparator.comparing(Key::sensor).thenComparing(Key::window)
                 .thenComparingLong(Key::start));
         Map<Key, Map<String, List<Value>>> windows = new TreeMap<>(Comparator.comparing(Key::sensor)
@@ -170,36 +170,36 @@ final class WindowOracle {
 
     // ---- statistics by definition ----
 
-    static double sum(List<Value> values) {
+    public static double sum(List<Value> values) {
         return values.stream().mapToDouble(Value::value).sum();
     }
 
-    static double mean(List<Value> values) {
+    public static double mean(List<Value> values) {
         return sum(values) / values.size();
     }
 
-    static double min(List<Value> values) {
+    public static double min(List<Value> values) {
         return values.stream().mapToDouble(Value::value).min().orElseThrow();
     }
 
-    static double max(List<Value> values) {
+    public static double max(List<Value> values) {
         return values.stream().mapToDouble(Value::value).max().orElseThrow();
     }
 
     /** The value with the latest event time; of equal times, the one that arrived last. */
-    static double last(List<Value> values) {
+    public static double last(List<Value> values) {
         return values.stream().max(Comparator.comparingLong(Value::time).thenComparingInt(Value::arrival))
                 .orElseThrow().value();
     }
 
     /** The value with the earliest event time; of equal times, the one that arrived first. */
-    static double first(List<Value> values) {
+    public static double first(List<Value> values) {
         return values.stream().min(Comparator.comparingLong(Value::time).thenComparingInt(Value::arrival))
                 .orElseThrow().value();
     }
 
     /** Sample standard deviation (n - 1), two-pass; null for fewer than two values. */
-    static Double stdev(List<Value> values) {
+    public static Double stdev(List<Value> values) {
         if (values.size() < 2) {
             return null;
         }
@@ -209,7 +209,7 @@ final class WindowOracle {
     }
 
     /** Nearest rank: the ⌈q·n⌉-th smallest value (at least the first). */
-    static double percentile(List<Value> values, double quantile) {
+    public static double percentile(List<Value> values, double quantile) {
         double[] sorted = values.stream().mapToDouble(Value::value).sorted().toArray();
         int rank = (int) Math.max(1, Math.ceil(quantile * sorted.length - 1e-9));
         return sorted[rank - 1];
