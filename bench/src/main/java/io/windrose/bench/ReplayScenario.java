@@ -1,0 +1,215 @@
+package io.windrose.bench;
+
+import io.windrose.cli.SideJobCluster;
+import io.windrose.history.ArchiveSource;
+import io.windrose.history.Interval;
+import io.windrose.history.ReplayJob;
+import io.windrose.history.ReplayOutputs;
+import io.windrose.localcluster.KafkaServer;
+import io.windrose.pipeline.PipelineConfig;
+import io.windrose.schema.SensorAggregate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Scenario 7: replay throughput against the live pipeline's over the same readings, in readings per CPU-second of this
+ * JVM. The live pipeline runs in the job ({@link InJobScenario}'s memory source) twice: with the archive of readings on
+ * (filling a topic of the bench's Kafka, records exactly as the live job writes them) and off (the figure replay is
+ * compared to). Then the replay of the archive's interval, as {@code windrose replay} builds it ({@link ReplayJob} in a
+ * side mini-cluster), once unmeasured (the JIT) and once measured, its windows into a discarding sink in place of
+ * InfluxDB: the figure is the archive's read (Kafka fetch, Avro), the taken-live filter and the windows.
+ */
+final class ReplayScenario {
+    /** Records out of the archive source, and the aggregates and the readings in them at the discarding sink. */
+    static final AtomicLong READ = new AtomicLong();
+    static final AtomicLong WINDOWS = new AtomicLong();
+    static final AtomicLong WINDOWED = new AtomicLong();
+
+    private final KafkaServer kafka;
+    private final Results results;
+
+    ReplayScenario(KafkaServer kafka, Results results) {
+        this.kafka = kafka;
+        this.results = results;
+    }
+
+    void run(Load load) throws Exception {
+        long started = System.nanoTime();
+        String prefix = "replay" + System.nanoTime() % 100000;
+        PipelineConfig live = InJobScenario.config();
+        live.sinks.kafka.enabled = true;
+        live.sinks.kafka.bootstrapServers = kafka.bootstrapServers();
+        live.sinks.kafka.readingsTopic = prefix + ".readings";
+        // the readings are from 2025: a 30-day retention would let the broker drop them as soon as a segment closes
+        live.sinks.kafka.readingsRetention = Duration.ofDays(36_500);
+        // only the archive: the other outputs go to the discarding sinks as in the in-job figure; the rules topic's
+        // source never ends, and with it the job never would
+        live.sinks.kafka.aggregatesTopic = null;
+        live.sinks.kafka.alertsTopic = null;
+        live.sinks.kafka.deadLettersTopic = null;
+        live.sinks.kafka.lateTopic = null;
+        live.sinks.kafka.rulesTopic = null;
+        live.sinks.kafka.rulesStatusTopic = null;
+
+        BenchMain.progress("scenario 7: the live pipeline in the job, archive on (" + load.count + " readings to "
+                + live.sinks.kafka.readingsTopic + ")");
+        Map<String, Long> before = Cpu.threadNanosByName();
+        InJobScenario.Measured archiving = InJobScenario.execute(load, true, live, null);
+        String archivingSplit = Cpu.split(before, Cpu.threadNanosByName(), load.count, 6);
+        BenchMain.progress("scenario 7: the live pipeline in the job, archive off");
+        before = Cpu.threadNanosByName();
+        InJobScenario.Measured inJob = InJobScenario.execute(load, true, InJobScenario.config(), null);
+        String inJobSplit = Cpu.split(before, Cpu.threadNanosByName(), load.count, 6);
+        InJobScenario.current = null;
+
+        Interval interval = new Interval(Instant.ofEpochMilli(Load.T0),
+                Instant.ofEpochMilli(load.timestamp(load.count - 1) + 1)).widen(live.window.size);
+        ArchiveSource archive = new ArchiveSource(live.sinks.kafka, interval, Duration.ZERO);
+        long archived = archive.records();
+        if (archived < load.count) { // a replay of part of the readings would compare nothing
+            throw new IllegalStateException("the archive holds " + archived + " of " + load.count + " readings");
+        }
+        long closedUpTo = archive.liveWatermark();
+        BenchMain.progress("scenario 7: replay of " + interval + " (" + archived + " archived readings), warm-up");
+        replay(live, interval, closedUpTo);
+        BenchMain.progress("scenario 7: replay, measured");
+        before = Cpu.threadNanosByName();
+        InJobScenario.Measured replay = replay(live, interval, closedUpTo);
+        String replaySplit = Cpu.split(before, Cpu.threadNanosByName(), replay.count(), 6);
+
+        results.add("replay-in-job", "readings_per_s", inJob.rate(), "readings", load.count, "cpu_cores", inJob.cores(),
+                "readings_per_cpu_s", inJob.perCpuSecond(), "cpu_us_per_reading_by_thread", inJobSplit,
+                "what", "live pipeline, archive off: memory source -> decode -> windows + alerts -> discarding sinks");
+        results.add("replay-in-job-archive", "readings_per_s", archiving.rate(), "readings", load.count,
+                "cpu_cores", archiving.cores(), "readings_per_cpu_s", archiving.perCpuSecond(),
+                "ratio_to_in_job", archiving.perCpuSecond() / inJob.perCpuSecond(),
+                "cpu_us_per_reading_by_thread", archivingSplit,
+                "what", "the same with the archive on: + readings to Kafka (at-least-once), the replay's input");
+        results.add("replay", "readings_per_s", replay.rate(), "readings", replay.count(), "cpu_cores", replay.cores(),
+                "readings_per_cpu_s", replay.perCpuSecond(),
+                "ratio_to_in_job", replay.perCpuSecond() / inJob.perCpuSecond(),
+                "windows", WINDOWS.get(), "readings_in_windows", WINDOWED.get(),
+                "cpu_us_per_reading_by_thread", replaySplit,
+                "scenario_s", (System.nanoTime() - started) / 1e9,
+                "what", "ReplayJob: archive (Kafka, read_committed) -> Avro -> taken-live filter -> windows"
+                        + " -> discarding sink");
+    }
+
+    /**
+     * One replay in a side mini-cluster configured as {@code windrose replay}'s, with a probe on the archive source's
+     * output (first record, count) and the written windows into a discarding sink.
+     */
+    private static InJobScenario.Measured replay(PipelineConfig config, Interval interval, long closedUpTo)
+            throws Exception {
+        Configuration options = SideJobCluster.options();
+        options.setString("pipeline.generic-types", "false");
+        options.setString("pipeline.object-reuse", "true");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options);
+        // no InfluxDB, no Kafka: the windows end in a map the bench gives a sink to below
+        ReplayJob.build(env, config, interval, new ReplayOutputs(false, "", null, null), closedUpTo);
+        probe(env, find(env, "taken-live").getInputs().get(0));
+        @SuppressWarnings("unchecked")
+        Transformation<SensorAggregate> windows = (Transformation<SensorAggregate>) find(env, "count-windows");
+        new DataStream<>(env, windows).sinkTo(new WindowsSink()).name("windows-discarded");
+
+        InJobScenario.Timing.reset();
+        READ.set(0);
+        WINDOWS.set(0);
+        WINDOWED.set(0);
+        env.execute("bench replay " + interval);
+        if (WINDOWS.get() == 0) {
+            throw new IllegalStateException("the replay wrote no window: the measurement would be void");
+        }
+        double seconds = (InJobScenario.Timing.LAST.get() - InJobScenario.Timing.FIRST.get()) / 1e9;
+        double cpuSeconds = (InJobScenario.Timing.LAST_CPU.get() - InJobScenario.Timing.FIRST_CPU.get()) / 1e9;
+        return new InJobScenario.Measured(READ.get(), seconds, cpuSeconds, seconds);
+    }
+
+    /** A second consumer of the archive source, chained to it: a call per record, its count added up at the end. */
+    private static <T> void probe(StreamExecutionEnvironment env, Transformation<T> source) {
+        new DataStream<>(env, source).map(new ReadProbe<T>(), source.getOutputType()).name("read-probe")
+                .sinkTo(new DiscardingSink<>()).name("read-probe-discarded");
+    }
+
+    /** The transformation named {@code name} among the job's, searched through their inputs (sources included). */
+    private static Transformation<?> find(StreamExecutionEnvironment env, String name) {
+        Deque<Transformation<?>> open = new ArrayDeque<>(env.getTransformations());
+        Set<Integer> seen = new HashSet<>();
+        while (!open.isEmpty()) {
+            Transformation<?> t = open.pop();
+            if (!seen.add(t.getId())) {
+                continue;
+            }
+            if (name.equals(t.getName())) {
+                return t;
+            }
+            open.addAll(t.getInputs());
+        }
+        throw new IllegalStateException("ReplayJob has no operator named " + name + ": the bench's probes need it");
+    }
+
+    /** Starts the clock at the first record read from the archive and counts them. */
+    static final class ReadProbe<T> extends RichMapFunction<T, T> {
+        private long n;
+
+        @Override
+        public T map(T record) {
+            if (n++ == 0) {
+                InJobScenario.Timing.start();
+            }
+            return record;
+        }
+
+        @Override
+        public void close() {
+            READ.addAndGet(n);
+        }
+    }
+
+    /** Discards the replay's windows, counting them and their readings, and stops the clock at the last. */
+    static final class WindowsSink implements Sink<SensorAggregate> {
+        @Override
+        public SinkWriter<SensorAggregate> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                private long n;
+                private long readings;
+
+                @Override
+                public void write(SensorAggregate aggregate, Context ctx) {
+                    readings += aggregate.getFields().get("temperature").getCount();
+                    if ((++n & 1023) == 1) {
+                        InJobScenario.Timing.seen();
+                    }
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                    if (n > 0) {
+                        InJobScenario.Timing.seen();
+                    }
+                }
+
+                @Override
+                public void close() {
+                    WINDOWS.addAndGet(n);
+                    WINDOWED.addAndGet(readings);
+                }
+            };
+        }
+    }
+}
