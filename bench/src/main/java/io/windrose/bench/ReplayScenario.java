@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -39,6 +38,7 @@ final class ReplayScenario {
     static final AtomicLong READ = new AtomicLong();
     static final AtomicLong WINDOWS = new AtomicLong();
     static final AtomicLong WINDOWED = new AtomicLong();
+    private static final int ROUNDS = 2;
 
     private final KafkaServer kafka;
     private final Results results;
@@ -51,63 +51,81 @@ final class ReplayScenario {
     void run(Load load) throws Exception {
         long started = System.nanoTime();
         String prefix = "replay" + System.nanoTime() % 100000;
-        PipelineConfig live = InJobScenario.config();
-        live.sinks.kafka.enabled = true;
-        live.sinks.kafka.bootstrapServers = kafka.bootstrapServers();
-        live.sinks.kafka.readingsTopic = prefix + ".readings";
-        // the readings are from 2025: a 30-day retention would let the broker drop them as soon as a segment closes
-        live.sinks.kafka.readingsRetention = Duration.ofDays(36_500);
-        // only the archive: the other outputs go to the discarding sinks as in the in-job figure; the rules topic's
-        // source never ends, and with it the job never would
-        live.sinks.kafka.aggregatesTopic = null;
-        live.sinks.kafka.alertsTopic = null;
-        live.sinks.kafka.deadLettersTopic = null;
-        live.sinks.kafka.lateTopic = null;
-        live.sinks.kafka.rulesTopic = null;
-        live.sinks.kafka.rulesStatusTopic = null;
-
+        PipelineConfig live = archiving(prefix + ".readings");
+        // the first pass of the Kafka producer's path spent more CPU compiling it than writing (the compiler threads:
+        // 19-20 µs per reading of 200,000): a warm-up pass into a topic of its own, which the replay does not read
+        PipelineConfig warmUp = archiving(prefix + ".warm-up");
+        BenchMain.progress("scenario 7: the live pipeline in the job, archive on, warm-up");
+        InJobScenario.execute(load, true, warmUp, null);
         BenchMain.progress("scenario 7: the live pipeline in the job, archive on (" + load.count + " readings to "
                 + live.sinks.kafka.readingsTopic + ")");
-        Map<String, Long> before = Cpu.threadNanosByName();
+        Cpu.awaitCompilerQuiet(Duration.ofSeconds(10));
         InJobScenario.Measured archiving = InJobScenario.execute(load, true, live, null);
-        String archivingSplit = Cpu.split(before, Cpu.threadNanosByName(), load.count, 6);
-        BenchMain.progress("scenario 7: the live pipeline in the job, archive off");
-        before = Cpu.threadNanosByName();
-        InJobScenario.Measured inJob = InJobScenario.execute(load, true, InJobScenario.config(), null);
-        String inJobSplit = Cpu.split(before, Cpu.threadNanosByName(), load.count, 6);
-        InJobScenario.current = null;
 
         Interval interval = new Interval(Instant.ofEpochMilli(Load.T0),
                 Instant.ofEpochMilli(load.timestamp(load.count - 1) + 1)).widen(live.window.size);
         ArchiveSource archive = new ArchiveSource(live.sinks.kafka, interval, Duration.ZERO);
         long archived = archive.records();
-        if (archived < load.count) { // a replay of part of the readings would compare nothing
-            throw new IllegalStateException("the archive holds " + archived + " of " + load.count + " readings");
+        if (archived != load.count) { // a replay of other readings than the live run's would compare nothing
+            throw new IllegalStateException("the archive holds " + archived + " records of " + load.count + " readings");
         }
         long closedUpTo = archive.liveWatermark();
         BenchMain.progress("scenario 7: replay of " + interval + " (" + archived + " archived readings), warm-up");
         replay(live, interval, closedUpTo);
-        BenchMain.progress("scenario 7: replay, measured");
-        before = Cpu.threadNanosByName();
-        InJobScenario.Measured replay = replay(live, interval, closedUpTo);
-        String replaySplit = Cpu.split(before, Cpu.threadNanosByName(), replay.count(), 6);
+
+        // the best of alternating runs: a run's figure moves by 20 % with what the JIT and GC do in its 1-2 s
+        InJobScenario.Measured inJob = null;
+        InJobScenario.Measured replay = null;
+        StringBuilder inJobRuns = new StringBuilder();
+        StringBuilder replayRuns = new StringBuilder();
+        for (int round = 1; round <= ROUNDS; round++) {
+            BenchMain.progress("scenario 7: the live pipeline in the job, archive off, run " + round + " of " + ROUNDS);
+            Cpu.awaitCompilerQuiet(Duration.ofSeconds(10));
+            InJobScenario.Measured i = InJobScenario.execute(load, true, InJobScenario.config(), null);
+            inJob = inJob == null || i.perCpuSecond() > inJob.perCpuSecond() ? i : inJob;
+            inJobRuns.append(inJobRuns.length() > 0 ? " " : "").append(Results.round(i.perCpuSecond()));
+            BenchMain.progress("scenario 7: replay, run " + round + " of " + ROUNDS);
+            Cpu.awaitCompilerQuiet(Duration.ofSeconds(10));
+            InJobScenario.Measured r = replay(live, interval, closedUpTo);
+            replay = replay == null || r.perCpuSecond() > replay.perCpuSecond() ? r : replay;
+            replayRuns.append(replayRuns.length() > 0 ? " " : "").append(Results.round(r.perCpuSecond()));
+        }
+        InJobScenario.current = null;
 
         results.add("replay-in-job", "readings_per_s", inJob.rate(), "readings", load.count, "cpu_cores", inJob.cores(),
-                "readings_per_cpu_s", inJob.perCpuSecond(), "cpu_us_per_reading_by_thread", inJobSplit,
+                "readings_per_cpu_s", inJob.perCpuSecond(), "runs_readings_per_cpu_s", inJobRuns.toString(),
                 "what", "live pipeline, archive off: memory source -> decode -> windows + alerts -> discarding sinks");
         results.add("replay-in-job-archive", "readings_per_s", archiving.rate(), "readings", load.count,
                 "cpu_cores", archiving.cores(), "readings_per_cpu_s", archiving.perCpuSecond(),
                 "ratio_to_in_job", archiving.perCpuSecond() / inJob.perCpuSecond(),
-                "cpu_us_per_reading_by_thread", archivingSplit,
-                "what", "the same with the archive on: + readings to Kafka (at-least-once), the replay's input");
+                "what", "the same with the archive on (one run, after a warm-up): + readings to Kafka (at-least-once),"
+                        + " the replay's input");
         results.add("replay", "readings_per_s", replay.rate(), "readings", replay.count(), "cpu_cores", replay.cores(),
-                "readings_per_cpu_s", replay.perCpuSecond(),
+                "readings_per_cpu_s", replay.perCpuSecond(), "runs_readings_per_cpu_s", replayRuns.toString(),
                 "ratio_to_in_job", replay.perCpuSecond() / inJob.perCpuSecond(),
                 "windows", WINDOWS.get(), "readings_in_windows", WINDOWED.get(),
-                "cpu_us_per_reading_by_thread", replaySplit,
                 "scenario_s", (System.nanoTime() - started) / 1e9,
                 "what", "ReplayJob: archive (Kafka, read_committed) -> Avro -> taken-live filter -> windows"
                         + " -> discarding sink");
+    }
+
+    /** The in-job figure's pipeline with the archive of readings on, to {@code topic} of the bench's Kafka. */
+    private PipelineConfig archiving(String topic) {
+        PipelineConfig config = InJobScenario.config();
+        config.sinks.kafka.enabled = true;
+        config.sinks.kafka.bootstrapServers = kafka.bootstrapServers();
+        config.sinks.kafka.readingsTopic = topic;
+        // the readings are from 2025: a 30-day retention would let the broker drop them as soon as a segment closes
+        config.sinks.kafka.readingsRetention = Duration.ofDays(36_500);
+        // only the archive: the other outputs go to the discarding sinks as in the in-job figure; the rules topic's
+        // source never ends, and with it the job never would
+        config.sinks.kafka.aggregatesTopic = null;
+        config.sinks.kafka.alertsTopic = null;
+        config.sinks.kafka.deadLettersTopic = null;
+        config.sinks.kafka.lateTopic = null;
+        config.sinks.kafka.rulesTopic = null;
+        config.sinks.kafka.rulesStatusTopic = null;
+        return config;
     }
 
     /**
