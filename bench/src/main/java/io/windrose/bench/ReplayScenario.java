@@ -27,11 +27,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Scenario 7: replay throughput against the live pipeline's over the same readings, in readings per CPU-second of this
- * JVM. The live pipeline runs in the job ({@link InJobScenario}'s memory source) twice: with the archive of readings on
- * (filling a topic of the bench's Kafka, records exactly as the live job writes them) and off (the figure replay is
- * compared to). Then the replay of the archive's interval, as {@code windrose replay} builds it ({@link ReplayJob} in a
- * side mini-cluster), once unmeasured (the JIT) and once measured, its windows into a discarding sink in place of
- * InfluxDB: the figure is the archive's read (Kafka fetch, Avro), the taken-live filter and the windows.
+ * JVM. The live pipeline runs in the job ({@link InJobScenario}'s memory source) with the archive of readings on, once
+ * into a warm-up topic and once filling the archive topic of the bench's Kafka (records exactly as the live job writes
+ * them), then with the archive off (the figure replay is compared to). The replay of the archive's interval runs as
+ * {@code windrose replay} builds it ({@link ReplayJob} in a side mini-cluster), its windows into a discarding sink in
+ * place of InfluxDB: the figure is the archive's read (Kafka fetch, Avro), the taken-live filter and the windows. After
+ * one unmeasured replay, the live pipeline (archive off) and the replay run alternately, and each keeps its best run.
  */
 final class ReplayScenario {
     /** Records out of the archive source, and the aggregates and the readings in them at the discarding sink. */
