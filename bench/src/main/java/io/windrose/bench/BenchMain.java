@@ -28,7 +28,9 @@ public final class BenchMain {
         boolean quick = List.of(args).contains("--quick");
         boolean profile = List.of(args).contains("--profile");
         Path out = Path.of("bench/results");
-        List<String> scenarios = List.of("e2e", "in-job", "latency", "keys", "recovery", "windows");
+        // replay adds 20-30 s: not in the quick set (under 3 minutes), run it there with --scenarios replay
+        List<String> scenarios = quick ? List.of("e2e", "in-job", "latency", "keys", "recovery", "windows")
+                : List.of("e2e", "in-job", "latency", "replay", "keys", "recovery", "windows");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--out")) {
                 out = Path.of(args[++i]);
@@ -88,6 +90,11 @@ public final class BenchMain {
             if (scenarios.contains("in-job")) {
                 progress("scenario 2: in-job throughput without a broker (" + inJobReadings + " readings)");
                 new InJobScenario(results).run(new Load(inJobReadings, 1_000));
+            }
+            if (scenarios.contains("replay")) {
+                int readings = quick ? 200_000 : 1_000_000;
+                progress("scenario 7: replay vs the live pipeline over the same " + readings + " readings");
+                new ReplayScenario(kafka, results).run(new Load(readings, 1_000));
             }
             if (scenarios.contains("keys")) {
                 for (int sensors : quick ? new int[] {1_000, 100_000} : new int[] {1_000, 100_000, 1_000_000}) {

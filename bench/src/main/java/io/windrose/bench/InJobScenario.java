@@ -60,9 +60,14 @@ final class InJobScenario {
     }
 
     private Measured execute(Load load, boolean pipeline) throws Exception {
+        return execute(load, pipeline, config(), null);
+    }
+
+    /** The in-job figure's pipeline: no broker, no external sink, checkpoints too rare to land in a run. */
+    static PipelineConfig config() {
         PipelineConfig config = BenchConfig.pipeline(1, 1, 1, "in-job", null, "none", null, "none");
         config.job.checkpointInterval = java.time.Duration.ofMinutes(10);
-        return execute(load, pipeline, config, null);
+        return config;
     }
 
     /** Runs the memory source through the pipeline (or straight into a sink) with this config; {@code between} may

@@ -86,10 +86,11 @@ final class Results {
         table.append(String.format(Locale.ROOT, "%-28s %14s %10s  %s%n", "scenario", "rate/s", "ratio", "other"));
         for (Map<String, Object> f : figures) {
             Object rate = f.getOrDefault("msgs_per_s", f.get("readings_per_s"));
-            Object ratio = f.getOrDefault("ratio_to_broker", f.get("ratio_to_baseline"));
+            Object ratio = f.getOrDefault("ratio_to_broker", f.getOrDefault("ratio_to_baseline", f.get("ratio_to_in_job")));
             StringBuilder other = new StringBuilder();
             f.forEach((k, v) -> {
-                if (!List.of("scenario", "msgs_per_s", "readings_per_s", "ratio_to_broker", "ratio_to_baseline").contains(k)) {
+                if (!List.of("scenario", "msgs_per_s", "readings_per_s", "ratio_to_broker", "ratio_to_baseline",
+                        "ratio_to_in_job").contains(k)) {
                     other.append(k).append('=').append(v instanceof Double d ? round(d) : v).append(' ');
                 }
             });
