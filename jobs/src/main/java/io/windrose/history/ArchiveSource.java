@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -17,19 +16,16 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.AvroDeserializationSchema;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The archive's readings of an interval, as a bounded Kafka source: from the first record whose timestamp (the
- * reading's event time) is at or after the interval's start less a margin, to the first at or after its end plus the
- * margin — archive order is arrival order, so readings up to the margin out of order are still found — read committed,
+ * reading's event time) is at or after the interval's start less a margin, to the first after its end plus the margin
+ * whose watermark stamp is past that too — archive order is arrival order, so readings up to the margin out of order,
+ * and readings the live job took before its watermark caught up with one far ahead, are still found — read committed,
  * each with the watermark it was judged by.
  */
 public final class ArchiveSource {
@@ -50,34 +46,101 @@ public final class ArchiveSource {
         Properties properties = new Properties();
         properties.putAll(kafka.properties);
         properties.setProperty("isolation.level", "read_committed"); // an exactly-once archive: what the job committed
+        Bounds bounds = bounds();
         return KafkaSource.<Tuple2<SensorReading, Long>>builder()
                 .setBootstrapServers(kafka.bootstrapServers)
                 .setTopics(kafka.readingsTopic)
                 .setProperties(properties)
-                .setStartingOffsets(OffsetsInitializer.timestamp(startMs))
-                .setBounded(OffsetsInitializer.timestamp(stopMs))
+                .setStartingOffsets(OffsetsInitializer.offsets(bounds.start()))
+                .setBounded(OffsetsInitializer.offsets(bounds.stop()))
                 .setDeserializer(new Records())
                 .build();
     }
 
     /** How many records the source will read at most (transaction markers and the margins count too). */
-    public long records() throws ExecutionException, InterruptedException {
+    public long records() {
+        return bounds().records();
+    }
+
+    /** Per partition, where the read starts and where it stops (exclusive). */
+    record Bounds(Map<TopicPartition, Long> start, Map<TopicPartition, Long> stop) {
+        long records() {
+            return start.keySet().stream().mapToLong(p -> Math.max(0, stop.get(p) - start.get(p))).sum();
+        }
+    }
+
+    /**
+     * Whether a partition's read ends at a record (exclusive), once past the first record at or after the stop time:
+     * the live watermark it was stamped with had passed the stop time, so the live job took no later reading into a
+     * window of the interval. Stopping at the stop time alone would miss readings of the interval the live job took
+     * after one far ahead in time (a clock ahead, a source subtask ahead) and before its watermark followed.
+     */
+    static boolean endsRead(long stamp, long stopMs) {
+        return stamp >= stopMs;
+    }
+
+    /**
+     * Where each partition's read starts (the first record at or after the start time) and stops (the first record
+     * at or after the stop time whose stamp {@link #endsRead ends the read}; the end of the committed records if none).
+     */
+    Bounds bounds() {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(kafka.readingsTopic).stream()
+                    .map(p -> new TopicPartition(kafka.readingsTopic, p.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read committed: the last stable offset
+            Map<TopicPartition, Long> start = atTime(consumer, partitions, startMs, end);
+            Map<TopicPartition, Long> stopTime = atTime(consumer, partitions, stopMs, end);
+            Map<TopicPartition, Long> stop = new HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            for (TopicPartition partition : partitions) {
+                stop.put(partition, scan(consumer, partition, stopTime.get(partition), end.get(partition), deadline));
+            }
+            return new Bounds(start, stop);
+        }
+    }
+
+    private Map<TopicPartition, Long> atTime(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+            long time, Map<TopicPartition, Long> end) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(p -> query.put(p, time));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        consumer.offsetsForTimes(query).forEach((p, found) -> offsets.put(p, found == null ? end.get(p)
+                : Math.min(found.offset(), end.get(p))));
+        return offsets;
+    }
+
+    /** The first offset from {@code from} on whose record ends the read, or {@code end}. */
+    private long scan(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long end,
+            long deadline) {
+        if (from >= end) {
+            return end;
+        }
+        consumer.assign(List.of(partition));
+        consumer.seek(partition, from);
+        while (consumer.position(partition) < end) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the archive " + kafka.readingsTopic + " could not be read within 60 s");
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() >= end) {
+                    return end;
+                }
+                Long stamp = ArchiveRecords.watermark(record.headers());
+                if (stamp != null && endsRead(stamp, stopMs)) {
+                    return record.offset();
+                }
+            }
+        }
+        return end;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
         Properties properties = new Properties();
         properties.putAll(kafka.properties);
         properties.put("bootstrap.servers", kafka.bootstrapServers);
-        try (Admin admin = Admin.create(properties)) {
-            List<TopicPartition> partitions = admin.describeTopics(List.of(kafka.readingsTopic)).allTopicNames().get()
-                    .get(kafka.readingsTopic).partitions().stream()
-                    .map(p -> new TopicPartition(kafka.readingsTopic, p.partition())).toList();
-            ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
-            Map<TopicPartition, Long> start = offsets(admin, partitions, OffsetSpec.forTimestamp(startMs), committed);
-            Map<TopicPartition, Long> stop = offsets(admin, partitions, OffsetSpec.forTimestamp(stopMs), committed);
-            long total = 0;
-            for (TopicPartition partition : partitions) {
-                total += Math.max(0, stop.get(partition) - start.get(partition));
-            }
-            return total;
-        }
+        properties.put("isolation.level", "read_committed");
+        properties.put("enable.auto.commit", "false");
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /**
@@ -85,14 +148,8 @@ public final class ArchiveSource {
      * {@code Long.MIN_VALUE} for an empty archive: windows that end after it may still be open in the live job.
      */
     public long liveWatermark() {
-        Properties properties = new Properties();
-        properties.putAll(kafka.properties);
-        properties.put("bootstrap.servers", kafka.bootstrapServers);
-        properties.put("isolation.level", "read_committed");
-        properties.put("enable.auto.commit", "false");
         long highest = Long.MIN_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(kafka.readingsTopic).stream()
                     .map(p -> new TopicPartition(kafka.readingsTopic, p.partition())).toList();
             consumer.assign(partitions);
@@ -113,25 +170,6 @@ public final class ArchiveSource {
             }
         }
         return highest;
-    }
-
-    /** Offsets for {@code spec}; where no record is at or after the time, the end. */
-    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec,
-            ListOffsetsOptions options) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitions.forEach(p -> {
-            request.put(p, spec);
-            latest.put(p, OffsetSpec.latest());
-        });
-        var found = admin.listOffsets(request, options).all().get();
-        var end = admin.listOffsets(latest, options).all().get();
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition p : partitions) {
-            long offset = found.get(p).offset();
-            offsets.put(p, offset < 0 ? end.get(p).offset() : offset);
-        }
-        return offsets;
     }
 
     /** Avro {@code SensorReading} values with their watermark header (none: judged by no watermark). */

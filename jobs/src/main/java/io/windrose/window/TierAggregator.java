@@ -69,9 +69,11 @@ public final class TierAggregator extends KeyedProcessFunction<String, WindowPar
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<SensorAggregate> out) throws Exception {
-        if (Math.floorMod(timestamp + 1, size) == 0) {
+        // with an allowed lateness of whole tiers, one window's drop timer is the next one's firing time: only a window
+        // with parts registers its drop timer, or each would register the next for ever (a replay's final watermark
+        // then never finished, and the live job kept a timer per sensor and tier window)
+        if (Math.floorMod(timestamp + 1, size) == 0 && emit(timestamp + 1 - size, context, out)) {
             long start = timestamp + 1 - size;
-            emit(start, context, out);
             if (allowedLatenessMs > 0) {
                 context.timerService().registerEventTimeTimer(timestamp + allowedLatenessMs);
             } else {
@@ -83,7 +85,8 @@ public final class TierAggregator extends KeyedProcessFunction<String, WindowPar
         }
     }
 
-    private void emit(long start, Context context, Collector<SensorAggregate> out) throws Exception {
+    /** Emits the tier window at {@code start}; false if it has no parts (nothing to emit). */
+    private boolean emit(long start, Context context, Collector<SensorAggregate> out) throws Exception {
         // merged in the order of their windows, not the state's (a hash order on the heap backend, which depends on the
         // map's history): floating-point sums then come out the same every time the same windows are merged — a replay
         // wrote 1-minute means that differed from the live job's in the last digit before
@@ -94,7 +97,7 @@ public final class TierAggregator extends KeyedProcessFunction<String, WindowPar
             }
         }
         if (inTier.isEmpty()) {
-            return;
+            return false;
         }
         WindowAccumulator acc = merger.createAccumulator();
         for (WindowPartial part : inTier.values()) {
@@ -106,6 +109,7 @@ public final class TierAggregator extends KeyedProcessFunction<String, WindowPar
         if (partials != null) {
             context.output(partials, new WindowPartial(start, start + size, acc));
         }
+        return true;
     }
 
     private void drop(long start) throws Exception {
