@@ -14,12 +14,17 @@ import io.windrose.schema.AlertEvent;
 import io.windrose.sink.KafkaSinkConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,6 +87,10 @@ public final class BacktestCommand implements Callable<Integer> {
             + " rule sets in time order.")
     String timeline;
 
+    @Option(names = "--progress-every", paramLabel = "DURATION", converter = io.windrose.cli.DurationConverter.class,
+            description = "How often the progress line is printed on stderr (default: 5s).")
+    Duration progressEvery = Duration.ofSeconds(5);
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -127,6 +136,17 @@ public final class BacktestCommand implements Callable<Integer> {
                 + " effective rules over " + interval + " of " + kafka.readingsTopic);
         err.flush();
         Map<String, List<AlertEvent>> events;
+        // the job runs in this JVM: its reader counts what it reads, a daemon prints it while the job runs
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "backtest-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Instant started = Instant.now();
+        progress.scheduleAtFixedRate(() -> {
+            err.println(ReplayProgress.readLine("backtest", Duration.between(started, Instant.now())));
+            err.flush();
+        }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         try {
             events = runner.run(config, sets, interval);
         } catch (Exception e) {
@@ -137,7 +157,11 @@ public final class BacktestCommand implements Callable<Integer> {
             err.println("windrose backtest: the backtest failed: " + root);
             err.flush();
             return Cli.FAILED;
+        } finally {
+            progress.shutdownNow();
         }
+        err.println(ReplayProgress.readLine("backtest", Duration.between(started, Instant.now())) + ", done");
+        err.flush();
         BacktestReport report = BacktestReport.of(events, interval, levels);
         if (json) {
             out.println(report.json());

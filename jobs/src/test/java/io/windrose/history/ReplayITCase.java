@@ -160,8 +160,9 @@ class ReplayITCase {
         }
         assertThat(printed).as("backtest --json, the rules in effect").isEqualTo(counts(liveAlerts));
         Result timeline = run("backtest", "--config", pipeline.toString(), "--rules", candidate.toString(),
-                "--from", String.valueOf(T0), "--to", String.valueOf(T0 + HOUR), "--timeline", "s-3");
+                "--from", String.valueOf(T0), "--to", String.valueOf(T0 + HOUR), "--timeline", "s-3", "--progress-every", "100ms");
         assertThat(timeline.exit()).as(timeline.err()).isEqualTo(Cli.OK);
+        assertThat(timeline.err()).containsPattern("backtest: [0-9,]+ archived records read, [0-9,]+/s, done");
         assertThat(timeline.out().lines().filter(line -> line.contains(" effective ")).count())
                 .as("s-3's transitions in the timeline").isEqualTo(liveAlerts.stream()
                         .filter(row -> "s-3".equals(row.get("sensor"))).count());
