@@ -12,6 +12,7 @@ import io.windrose.sink.InfluxApi;
 import io.windrose.sink.InfluxDbConfig;
 import io.windrose.sink.InfluxDbSink;
 import io.windrose.sink.InfluxPoints;
+import io.windrose.sink.KafkaSinkConfig;
 import io.windrose.sink.KafkaSinks;
 import io.windrose.window.SensorKey;
 import io.windrose.window.WindowStage;
@@ -127,7 +128,7 @@ public final class ReplayJob {
             alerts.sinkTo(new DiscardingSink<>()).name("alerts-counted");
         }
         if (outputs.kafkaTopic() != null) {
-            aggregates.sinkTo(new KafkaSinks(config.sinks.kafka).avro(outputs.kafkaTopic(), SensorAggregate.class,
+            aggregates.sinkTo(new KafkaSinks(atLeastOnce(config.sinks.kafka)).avro(outputs.kafkaTopic(), SensorAggregate.class,
                     SensorAggregate::getSensorId)).name("kafka-aggregates");
         }
     }
@@ -150,6 +151,22 @@ public final class ReplayJob {
             }
             return written;
         }
+    }
+
+    /**
+     * The pipeline's Kafka settings, at least once: a replay runs without checkpoints, and its transactions would take
+     * the live job's transactional ids for a topic they share (fencing the live job's producer); a replay is run again
+     * rather than resumed.
+     */
+    static KafkaSinkConfig atLeastOnce(KafkaSinkConfig kafka) {
+        KafkaSinkConfig copy;
+        try {
+            copy = InstantiationUtil.clone(kafka);
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot copy the sinks.kafka section", e);
+        }
+        copy.deliveryGuarantee = org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE;
+        return copy;
     }
 
     /** The pipeline's InfluxDB, or the same server's {@code database} (v1) / bucket (v2, keeping a "/rp" suffix). */

@@ -1,0 +1,38 @@
+package io.windrose.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.sink.InfluxApi;
+import io.windrose.sink.InfluxDbConfig;
+import io.windrose.sink.KafkaSinkConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+/** A replay's outputs: copies of the pipeline's sink settings, changed where a replay must differ from the live job. */
+class ReplayJobTest {
+    @Test
+    void aReplayWritesKafkaAtLeastOnceWhateverTheLiveJobDoes() {
+        KafkaSinkConfig live = new KafkaSinkConfig();
+        live.deliveryGuarantee = DeliveryGuarantee.EXACTLY_ONCE;
+        KafkaSinkConfig replay = ReplayJob.atLeastOnce(live);
+        assertThat(replay.deliveryGuarantee).as("no transactions: they would take the live job's transactional ids")
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(replay.transactionalIdPrefix).isEqualTo(live.transactionalIdPrefix);
+        assertThat(live.deliveryGuarantee).as("the pipeline's settings are left as they were")
+                .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    @Test
+    void anotherDatabaseIsTheSameServersDatabaseOrBucket() {
+        InfluxDbConfig v2 = new InfluxDbConfig();
+        v2.api = InfluxApi.V2;
+        v2.bucket = "telemetry/autogen";
+        assertThat(ReplayJob.influxdb(v2, "copy").bucket).as("the retention policy kept").isEqualTo("copy/autogen");
+        assertThat(ReplayJob.influxdb(v2, null)).isSameAs(v2);
+        InfluxDbConfig v1 = new InfluxDbConfig();
+        v1.api = InfluxApi.V1;
+        v1.database = "telemetry";
+        assertThat(ReplayJob.influxdb(v1, "copy").database).isEqualTo("copy");
+        assertThat(v1.database).isEqualTo("telemetry");
+    }
+}
