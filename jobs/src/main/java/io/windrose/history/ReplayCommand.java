@@ -1,5 +1,6 @@
 package io.windrose.history;
 
+import io.windrose.alert.AlertRule;
 import io.windrose.cli.Cli;
 import io.windrose.cli.PipelineOptions;
 import io.windrose.cli.SideJobCluster;
@@ -117,12 +118,19 @@ public final class ReplayCommand implements Callable<Integer> {
         options.setString("pipeline.object-reuse", "true");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options);
         ReplayProgress.reset();
-        ReplayJob.build(env, config, interval, new ReplayOutputs(influxdb,
-                measurementSuffix == null ? "" : measurementSuffix, database, kafkaTopic), liveWatermark);
+        ReplayOutputs written = new ReplayOutputs(influxdb, measurementSuffix == null ? "" : measurementSuffix, database,
+                kafkaTopic);
+        ReplayJob.build(env, config, interval, written, liveWatermark);
         if (liveWatermark < interval.to().toEpochMilli() - 1) {
             err.println("replay: the live job's watermark is at " + (liveWatermark == Long.MIN_VALUE ? "none yet"
                     : Instant.ofEpochMilli(liveWatermark)) + ": windows ending after it may still be open there, and"
                     + " are not written");
+        }
+        if (!ReplayJob.windowRulesWritten(config, written)
+                && HistoryAlerts.fileRules(config).effective(List.of()).stream().anyMatch(AlertRule::onWindows)) {
+            err.println("replay: the on: window rules' alerts are not written over the live points: with an allowed"
+                    + " lateness the live job also judged early firings of its windows (write them beside with"
+                    + " --measurement-suffix)");
         }
         Instant started = Instant.now();
         JobClient job = env.executeAsync("windrose replay " + interval);

@@ -107,11 +107,8 @@ public final class ReplayJob {
             ReplayProgress.WINDOWS.incrementAndGet();
             return aggregate;
         }, aggregates.getType()).name("count-windows");
-        // over the live points, window rules only without an allowed lateness: with one, the live job also judged each
-        // window's early, partial firings, which a replay does not repeat
-        boolean windowRules = !outputs.inPlace() || config.eventTime.allowedLateness.isZero();
         DataStream<AlertEvent> alerts = HistoryAlerts.alerts(rules, "replay", history.archive(),
-                windowRules ? windows.windows() : null, RuleUpdates.none(env), interval);
+                windowRulesWritten(config, outputs) ? windows.windows() : null, RuleUpdates.none(env), interval);
         if (alerts != null) {
             alerts = alerts.filter(new WrittenAlerts(outputs.inPlace())).name("written-alerts");
         }
@@ -131,6 +128,14 @@ public final class ReplayJob {
             aggregates.sinkTo(new KafkaSinks(atLeastOnce(config.sinks.kafka)).avro(outputs.kafkaTopic(), SensorAggregate.class,
                     SensorAggregate::getSensorId)).name("kafka-aggregates");
         }
+    }
+
+    /**
+     * Whether the window rules' alerts are written: over the live points only without an allowed lateness (with one, the
+     * live job also judged each window's early, partial firings, which a replay does not repeat).
+     */
+    static boolean windowRulesWritten(PipelineConfig config, ReplayOutputs outputs) {
+        return !outputs.inPlace() || config.eventTime.allowedLateness.isZero();
     }
 
     /** The warm-up before the interval: what the pipeline file's rules look back over. */
@@ -159,14 +164,18 @@ public final class ReplayJob {
      * rather than resumed.
      */
     static KafkaSinkConfig atLeastOnce(KafkaSinkConfig kafka) {
-        KafkaSinkConfig copy;
-        try {
-            copy = InstantiationUtil.clone(kafka);
-        } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalStateException("cannot copy the sinks.kafka section", e);
-        }
+        KafkaSinkConfig copy = copy(kafka, "sinks.kafka");
         copy.deliveryGuarantee = org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE;
         return copy;
+    }
+
+    /** A deep copy of a section of the pipeline, to change for this replay only. */
+    private static <T extends java.io.Serializable> T copy(T section, String key) {
+        try {
+            return InstantiationUtil.clone(section);
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot copy the " + key + " section", e);
+        }
     }
 
     /** The pipeline's InfluxDB, or the same server's {@code database} (v1) / bucket (v2, keeping a "/rp" suffix). */
@@ -174,12 +183,7 @@ public final class ReplayJob {
         if (database == null) {
             return pipeline;
         }
-        InfluxDbConfig other;
-        try {
-            other = InstantiationUtil.clone(pipeline);
-        } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalStateException("cannot copy the sinks.influxdb section", e);
-        }
+        InfluxDbConfig other = copy(pipeline, "sinks.influxdb");
         if (other.api == InfluxApi.V1) {
             other.database = database;
         } else {

@@ -2,9 +2,11 @@ package io.windrose.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.windrose.pipeline.PipelineConfig;
 import io.windrose.sink.InfluxApi;
 import io.windrose.sink.InfluxDbConfig;
 import io.windrose.sink.KafkaSinkConfig;
+import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,19 @@ class ReplayJobTest {
         assertThat(replay.transactionalIdPrefix).isEqualTo(live.transactionalIdPrefix);
         assertThat(live.deliveryGuarantee).as("the pipeline's settings are left as they were")
                 .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    @Test
+    void windowRulesAlertsGoOverTheLivePointsOnlyWithoutAnAllowedLateness() {
+        PipelineConfig config = new PipelineConfig();
+        ReplayOutputs inPlace = new ReplayOutputs(true, "", null, null);
+        ReplayOutputs beside = new ReplayOutputs(true, "_r", null, null);
+        assertThat(ReplayJob.windowRulesWritten(config, inPlace)).isTrue();
+        config.eventTime.allowedLateness = Duration.ofSeconds(30);
+        assertThat(ReplayJob.windowRulesWritten(config, inPlace))
+                .as("the live job also judged early firings: not over its points").isFalse();
+        assertThat(ReplayJob.windowRulesWritten(config, beside)).isTrue();
+        assertThat(ReplayJob.windowRulesWritten(config, new ReplayOutputs(true, "", "copy", null))).isTrue();
     }
 
     @Test
