@@ -72,12 +72,8 @@ public final class BacktestCommand implements Callable<Integer> {
             + " rule, a list of rules, or a pipeline-style file with a rules: list (only its rules are read).")
     Path rules;
 
-    @Option(names = "--from", required = true, paramLabel = "TIME",
-            description = "Start of the interval: an ISO-8601 instant (2026-12-01T00:00:00Z) or epoch milliseconds.")
-    String from;
-
-    @Option(names = "--to", required = true, paramLabel = "TIME", description = "End of the interval (exclusive).")
-    String to;
+    @Mixin
+    ArchiveOptions history;
 
     @Option(names = "--json", description = "Print one JSON array instead of the tables: an object per rule set, rule"
             + " and level.")
@@ -87,10 +83,6 @@ public final class BacktestCommand implements Callable<Integer> {
             + " rule sets in time order.")
     String timeline;
 
-    @Option(names = "--progress-every", paramLabel = "DURATION", converter = io.windrose.cli.DurationConverter.class,
-            description = "How often the progress line is printed on stderr (default: 5s).")
-    Duration progressEvery = Duration.ofSeconds(5);
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -98,7 +90,7 @@ public final class BacktestCommand implements Callable<Integer> {
         PipelineConfig config = pipeline.load();
         Interval interval;
         try {
-            interval = new Interval(Interval.instant(from), Interval.instant(to));
+            interval = history.interval();
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
@@ -106,9 +98,9 @@ public final class BacktestCommand implements Callable<Integer> {
             return usage(err, "--timeline prints a table: use it without --json (whose stdout is the JSON array only)");
         }
         KafkaSinkConfig kafka = config.sinks.kafka;
-        if (!kafka.enabled || kafka.readingsTopic == null) {
-            return usage(err, pipeline.file() + ": backtest reads the archive of readings, which needs sinks.kafka on and"
-                    + " sinks.kafka.readings-topic set");
+        String missing = ArchiveOptions.missing(config, pipeline.file(), "backtest");
+        if (missing != null) {
+            return usage(err, missing);
         }
         String measurement = Routes.of(config.routes).get(0).measurement();
         CandidateRules.Read candidates = CandidateRules.read(rules);
@@ -146,15 +138,11 @@ public final class BacktestCommand implements Callable<Integer> {
         progress.scheduleAtFixedRate(() -> {
             err.println(ReplayProgress.readLine("backtest", Duration.between(started, Instant.now())));
             err.flush();
-        }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
+        }, history.progressEvery.toMillis(), history.progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         try {
             events = runner.run(config, sets, interval);
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            err.println("windrose backtest: the backtest failed: " + root);
+            err.println("windrose backtest: the backtest failed: " + ArchiveOptions.rootCause(e));
             err.flush();
             return Cli.FAILED;
         } finally {

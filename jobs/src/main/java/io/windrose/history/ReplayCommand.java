@@ -48,12 +48,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
 
-    @Option(names = "--from", required = true, paramLabel = "TIME",
-            description = "Start of the interval: an ISO-8601 instant (2026-12-01T00:00:00Z) or epoch milliseconds.")
-    String from;
-
-    @Option(names = "--to", required = true, paramLabel = "TIME", description = "End of the interval (exclusive).")
-    String to;
+    @Mixin
+    ArchiveOptions history;
 
     @Option(names = "--to-influxdb", description = "Write the windows to the pipeline's InfluxDB (the default unless"
             + " only --to-kafka is given).")
@@ -71,10 +67,6 @@ public final class ReplayCommand implements Callable<Integer> {
             + " topic (Avro SensorAggregate).")
     String kafkaTopic;
 
-    @Option(names = "--progress-every", paramLabel = "DURATION", converter = io.windrose.cli.DurationConverter.class,
-            description = "How often the progress line is printed (default: 5s).")
-    Duration progressEvery = Duration.ofSeconds(5);
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -82,14 +74,14 @@ public final class ReplayCommand implements Callable<Integer> {
         PipelineConfig config = pipeline.load();
         Interval asked;
         try {
-            asked = new Interval(Interval.instant(from), Interval.instant(to));
+            asked = history.interval();
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
         KafkaSinkConfig kafka = config.sinks.kafka;
-        if (!kafka.enabled || kafka.readingsTopic == null) {
-            return usage(err, pipeline.file() + ": replay reads the archive of readings, which needs sinks.kafka on and"
-                    + " sinks.kafka.readings-topic set");
+        String missing = ArchiveOptions.missing(config, pipeline.file(), "replay");
+        if (missing != null) {
+            return usage(err, missing);
         }
         boolean influxdb = toInfluxdb || measurementSuffix != null || database != null || kafkaTopic == null;
         if (influxdb && !config.sinks.influxdb.enabled) {
@@ -137,7 +129,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try {
             while (true) {
                 try {
-                    job.getJobExecutionResult().get(progressEvery.toMillis(), TimeUnit.MILLISECONDS);
+                    job.getJobExecutionResult().get(history.progressEvery.toMillis(), TimeUnit.MILLISECONDS);
                     break;
                 } catch (TimeoutException stillRunning) {
                     err.println(ReplayProgress.line(total, Duration.between(started, Instant.now())));
@@ -145,11 +137,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            err.println("windrose replay: the replay failed: " + root);
+            err.println("windrose replay: the replay failed: " + ArchiveOptions.rootCause(e));
             err.flush();
             return Cli.FAILED;
         }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.windrose.config.Durations;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.reading.SensorReadingTypeInfo;
-import io.windrose.schema.ExtraFieldStats;
-import io.windrose.schema.FieldStats;
 import io.windrose.schema.SensorAggregate;
 import io.windrose.schema.SensorReading;
 import io.windrose.window.SensorKey;
@@ -427,47 +425,11 @@ class ReplayEqualsLiveTest {
         };
     }
 
-    // ---- comparison with the oracle (as WindowStageOracleTest) ----
+    // ---- comparison with the oracle ----
 
     private static void compare(Point point, SensorAggregate actual, Map<String, List<WindowOracle.Value>> expected,
             WindowConfig window) {
-        String where = point + " " + actual;
-        assertThat(actual.getFields().keySet()).as(where).isEqualTo(expected.keySet());
-        for (Map.Entry<String, List<WindowOracle.Value>> field : expected.entrySet()) {
-            List<WindowOracle.Value> values = field.getValue();
-            FieldStats stats = actual.getFields().get(field.getKey());
-            ExtraFieldStats extra = actual.getExtraStats().get(field.getKey());
-            String at = where + " field " + field.getKey() + " values " + values;
-            assertThat(stats.getCount()).as(at).isEqualTo(values.size());
-            assertThat(stats.getMin()).as(at).isEqualTo(WindowOracle.min(values));
-            assertThat(stats.getMax()).as(at).isEqualTo(WindowOracle.max(values));
-            assertThat(stats.getLast()).as(at).isEqualTo(WindowOracle.last(values));
-            assertThat(extra.getFirst()).as(at).isEqualTo(WindowOracle.first(values));
-            assertClose(stats.getSum(), WindowOracle.sum(values), at + " sum");
-            assertClose(stats.getMean(), WindowOracle.mean(values), at + " mean");
-            Double stdev = WindowOracle.stdev(values);
-            if (stdev == null) {
-                assertThat(extra.getStdev()).as(at + " stdev of one value").isNull();
-            } else {
-                assertClose(extra.getStdev(), stdev, at + " stdev");
-            }
-            for (Stat stat : List.of(Stat.P50, Stat.P90, Stat.P95, Stat.P99)) {
-                double exact = WindowOracle.percentile(values, stat.quantile());
-                Double got = switch (stat) {
-                    case P50 -> extra.getP50();
-                    case P90 -> extra.getP90();
-                    case P95 -> extra.getP95();
-                    default -> extra.getP99();
-                };
-                assertThat(Math.abs(got - exact)).as(at + " " + stat + " " + got + " vs exact " + exact)
-                        .isLessThanOrEqualTo(window.percentileAccuracy * Math.abs(exact) + 1e-9);
-            }
-        }
-    }
-
-    private static void assertClose(double actual, double expected, String what) {
-        assertThat(Math.abs(actual - expected)).as(what + ": " + actual + " vs " + expected)
-                .isLessThanOrEqualTo(1e-9 * Math.max(1, Math.abs(expected)) + 1e-9);
+        WindowOracle.assertMatches(point + " " + actual, actual, expected, window.percentileAccuracy);
     }
 
     /** An InfluxDB point of an aggregate: measurement, tags (sensor, window) and time (the window's start). */

@@ -1,5 +1,10 @@
 package io.windrose.window;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.schema.ExtraFieldStats;
+import io.windrose.schema.FieldStats;
+import io.windrose.schema.SensorAggregate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -217,5 +222,50 @@ public final class WindowOracle {
 
     static boolean sameKeys(Map<Key, ?> a, Map<Key, ?> b) {
         return Objects.equals(a.keySet(), b.keySet());
+    }
+
+    /**
+     * Asserts that {@code actual}'s fields are what the oracle computes of {@code expected} (each field's values): exact
+     * counts, mins, maxes, firsts and lasts, sums, means and standard deviations up to rounding, percentiles within
+     * {@code percentileAccuracy} of the nearest-rank value.
+     */
+    public static void assertMatches(String where, SensorAggregate actual, Map<String, List<Value>> expected,
+            double percentileAccuracy) {
+        assertThat(actual.getFields().keySet()).as(where).isEqualTo(expected.keySet());
+        for (Map.Entry<String, List<Value>> field : expected.entrySet()) {
+            List<Value> values = field.getValue();
+            FieldStats stats = actual.getFields().get(field.getKey());
+            ExtraFieldStats extra = actual.getExtraStats().get(field.getKey());
+            String at = where + " field " + field.getKey() + " values " + values;
+            assertThat(stats.getCount()).as(at).isEqualTo(values.size());
+            assertThat(stats.getMin()).as(at).isEqualTo(min(values));
+            assertThat(stats.getMax()).as(at).isEqualTo(max(values));
+            assertThat(stats.getLast()).as(at).isEqualTo(last(values));
+            assertThat(extra.getFirst()).as(at).isEqualTo(first(values));
+            assertClose(stats.getSum(), sum(values), at + " sum");
+            assertClose(stats.getMean(), mean(values), at + " mean");
+            Double stdev = stdev(values);
+            if (stdev == null) {
+                assertThat(extra.getStdev()).as(at + " stdev of one value").isNull();
+            } else {
+                assertClose(extra.getStdev(), stdev, at + " stdev");
+            }
+            for (Stat stat : List.of(Stat.P50, Stat.P90, Stat.P95, Stat.P99)) {
+                double exact = percentile(values, stat.quantile());
+                Double got = switch (stat) {
+                    case P50 -> extra.getP50();
+                    case P90 -> extra.getP90();
+                    case P95 -> extra.getP95();
+                    default -> extra.getP99();
+                };
+                assertThat(Math.abs(got - exact)).as(at + " " + stat + " " + got + " vs exact " + exact)
+                        .isLessThanOrEqualTo(percentileAccuracy * Math.abs(exact) + 1e-9);
+            }
+        }
+    }
+
+    private static void assertClose(double actual, double expected, String what) {
+        assertThat(Math.abs(actual - expected)).as(what + ": " + actual + " vs " + expected)
+                .isLessThanOrEqualTo(1e-9 * Math.max(1, Math.abs(expected)) + 1e-9);
     }
 }

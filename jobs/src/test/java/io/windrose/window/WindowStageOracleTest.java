@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.windrose.config.Durations;
 import io.windrose.dedup.DeduplicateReadings;
-import io.windrose.schema.ExtraFieldStats;
-import io.windrose.schema.FieldStats;
 import io.windrose.schema.SensorAggregate;
 import io.windrose.schema.SensorReading;
 import io.windrose.window.WindowOracle.Event;
@@ -143,42 +141,7 @@ class WindowStageOracleTest {
             WindowConfig window) {
         String where = key + " " + actual;
         assertThat(actual.getWindowEnd().toEpochMilli()).as(where).isEqualTo(end);
-        assertThat(actual.getFields().keySet()).as(where).isEqualTo(expected.keySet());
-        for (Map.Entry<String, List<Value>> field : expected.entrySet()) {
-            List<Value> values = field.getValue();
-            FieldStats stats = actual.getFields().get(field.getKey());
-            ExtraFieldStats extra = actual.getExtraStats().get(field.getKey());
-            String at = where + " field " + field.getKey() + " values " + values;
-            assertThat(stats.getCount()).as(at).isEqualTo(values.size());
-            assertThat(stats.getMin()).as(at).isEqualTo(WindowOracle.min(values));
-            assertThat(stats.getMax()).as(at).isEqualTo(WindowOracle.max(values));
-            assertThat(stats.getLast()).as(at).isEqualTo(WindowOracle.last(values));
-            assertThat(extra.getFirst()).as(at).isEqualTo(WindowOracle.first(values));
-            assertClose(stats.getSum(), WindowOracle.sum(values), at + " sum");
-            assertClose(stats.getMean(), WindowOracle.mean(values), at + " mean");
-            Double stdev = WindowOracle.stdev(values);
-            if (stdev == null) {
-                assertThat(extra.getStdev()).as(at + " stdev of one value").isNull();
-            } else {
-                assertClose(extra.getStdev(), stdev, at + " stdev");
-            }
-            for (Stat stat : List.of(Stat.P50, Stat.P90, Stat.P95, Stat.P99)) {
-                double exact = WindowOracle.percentile(values, stat.quantile());
-                Double got = switch (stat) {
-                    case P50 -> extra.getP50();
-                    case P90 -> extra.getP90();
-                    case P95 -> extra.getP95();
-                    default -> extra.getP99();
-                };
-                assertThat(Math.abs(got - exact)).as(at + " " + stat + " " + got + " vs exact " + exact)
-                        .isLessThanOrEqualTo(window.percentileAccuracy * Math.abs(exact) + 1e-9);
-            }
-        }
-    }
-
-    private static void assertClose(double actual, double expected, String what) {
-        assertThat(Math.abs(actual - expected)).as(what + ": " + actual + " vs " + expected)
-                .isLessThanOrEqualTo(1e-9 * Math.max(1, Math.abs(expected)) + 1e-9);
+        WindowOracle.assertMatches(where, actual, expected, window.percentileAccuracy);
     }
 
     /**
