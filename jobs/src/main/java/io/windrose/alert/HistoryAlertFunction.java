@@ -6,6 +6,7 @@ import io.windrose.schema.SensorReading;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -40,6 +41,7 @@ public final class HistoryAlertFunction extends KeyedProcessFunction<String, Tup
     private final RuleBook book;
     private final long from;
     private final long horizon;
+    private final Map<String, ? extends Set<String>> expected;
     private transient ReadingRules rules;
     private transient MapState<String, AlertTrack> tracks;
     private transient MapState<Long, List<SensorReading>> pending;
@@ -49,11 +51,14 @@ public final class HistoryAlertFunction extends KeyedProcessFunction<String, Tup
     /**
      * @param from where the history's interval starts: an expected sensor is silent from then
      * @param horizon where it ends: no deadman alert is raised at or after it
+     * @param expected per deadman rule, the keys ({@code measurement/sensor id}) of the sensors its expected-sensors
+     *     file names: silent from {@code from} on, whether their marker or their first reading comes first
      */
-    public HistoryAlertFunction(RuleBook book, long from, long horizon) {
+    public HistoryAlertFunction(RuleBook book, long from, long horizon, Map<String, ? extends Set<String>> expected) {
         this.book = book;
         this.from = from;
         this.horizon = horizon;
+        this.expected = expected;
     }
 
     /** Whether {@code rules} have any rule on readings. */
@@ -166,22 +171,31 @@ public final class HistoryAlertFunction extends KeyedProcessFunction<String, Tup
             boolean fresh = track == null;
             if (fresh) {
                 track = AlertTracker.fresh();
+                Set<String> expectedByRule = expected.get(rule.name);
+                if (expectedByRule != null && expectedByRule.contains(ctx.getCurrentKey())) {
+                    track.setLastSeen(from); // expected: silent since the start, as when its marker comes first
+                    fresh = false;
+                }
             } else if (track.getSeen() && time <= track.getLastSeen()) {
                 continue; // older than the newest reading: it does not end a silence
             }
-            long silence = fresh ? 0 : time - track.getLastSeen();
+            long lastSeen = track.getLastSeen();
+            long silence = fresh ? 0 : time - lastSeen;
             if (!fresh && track.getLevel() < 0 && silence >= rule.afterMs && track.getLastSeen() + rule.afterMs < horizon) {
                 // a silence the watermark has not reached yet (history reads far ahead of it): raised where it began
                 raise(rule, track, track.getLastSeen() + rule.afterMs, reading, out);
             }
+            // a reading behind a raise its silence made (it came after the watermark passed, late): cleared where the
+            // raise is, not before it
+            long at = track.getLevel() >= 0 ? Math.max(time, track.getLastSeen() + rule.afterMs) : time;
             AlertTracker.Change change = track.getLevel() >= 0 || rule.flapping()
-                    ? AlertTracker.deadman(rule, track, false, time) : null;
+                    ? AlertTracker.deadman(rule, track, false, at) : null;
             track.setLastSeen(time);
             track.setSeen(true);
             tracks.put(rule.name, track);
             if (change != null) {
                 out.collect(AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(),
-                        reading.getTags(), silence / 1000.0, time));
+                        reading.getTags(), (at - lastSeen) / 1000.0, at));
             }
         }
         if (any) {

@@ -1,6 +1,7 @@
 package io.windrose.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.windrose.alert.AlertRule;
 import io.windrose.alert.RuleBook;
 import io.windrose.alert.RuleConfig;
 import io.windrose.alert.RuleKind;
@@ -111,7 +112,7 @@ public final class BacktestCommand implements Callable<Integer> {
         RuleBook candidateBook = CandidateRules.book(rules, candidates, measurement);
         EffectiveRules.Effective effective;
         try {
-            effective = EffectiveRules.of(config, measurement, err);
+            effective = EffectiveRules.of(config, measurement, "backtest", err);
         } catch (Exception e) {
             err.println("windrose backtest: cannot read the rules in effect from " + kafka.rulesStatusTopic + " on "
                     + kafka.bootstrapServers + ": " + e.getMessage());
@@ -124,6 +125,11 @@ public final class BacktestCommand implements Callable<Integer> {
         Map<String, Map<String, List<String>>> levels = new LinkedHashMap<>();
         levels.put(BacktestReport.EFFECTIVE, levels(effective.rules().values()));
         levels.put(BacktestReport.CANDIDATE, levels(candidates.rules()));
+        if (!config.eventTime.allowedLateness.isZero() && sets.values().stream()
+                .anyMatch(set -> set.effective(List.of()).stream().anyMatch(AlertRule::onWindows))) {
+            err.println("backtest: on: window rules judge each window once; with an allowed lateness the live job also"
+                    + " judged its early firings, so their transitions can differ from the live job's");
+        }
         err.println("backtest: " + candidates.rules().size() + " candidate and " + effective.rules().size()
                 + " effective rules over " + interval + " of " + kafka.readingsTopic);
         err.flush();

@@ -5,6 +5,8 @@ import io.windrose.alert.RuleUpdates;
 import io.windrose.cli.SideJobCluster;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.schema.AlertEvent;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,8 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The alert transitions of rule sets over the archive's readings of an interval, as the live job would have raised
@@ -24,6 +28,8 @@ import org.apache.flink.util.CloseableIterator;
  * bounded streaming job in a mini-cluster of its own reads the archive once for all sets.
  */
 public final class BacktestJob {
+    private static final Logger LOG = LoggerFactory.getLogger(BacktestJob.class);
+
     private BacktestJob() {}
 
     /**
@@ -53,14 +59,20 @@ public final class BacktestJob {
     static DataStream<Tuple2<String, AlertEvent>> build(StreamExecutionEnvironment env, PipelineConfig config,
             Map<String, RuleBook> sets, Interval interval) {
         ReplayProgress.reset();
-        ReplayJob.History history = ReplayJob.read(env, config, interval,
-                HistoryAlerts.warmUp(List.copyOf(sets.values()), config));
+        Duration warmUp = HistoryAlerts.warmUp(List.copyOf(sets.values()), config);
+        ReplayJob.History history = ReplayJob.read(env, config, interval, warmUp);
+        long closedUpTo = new ArchiveSource(config.sinks.kafka, interval, ReplayJob.readMargin(config)).liveWatermark();
+        if (closedUpTo < interval.to().toEpochMilli() - 1) {
+            LOG.warn("The live job's watermark is at {}: transitions after it are left out (the live job has not judged"
+                    + " those readings and windows yet)", closedUpTo == Long.MIN_VALUE ? "none yet"
+                    : Instant.ofEpochMilli(closedUpTo));
+        }
         DataStream<Tuple2<String, AlertEvent>> all = null;
         var noUpdates = RuleUpdates.none(env);
         for (Map.Entry<String, RuleBook> set : sets.entrySet()) {
             String name = set.getKey();
             DataStream<AlertEvent> alerts = HistoryAlerts.alerts(set.getValue(), name, history.archive(),
-                    history.windows().windows(), noUpdates, interval);
+                    history.windows().windows(), noUpdates, interval, closedUpTo);
             if (alerts == null) {
                 continue;
             }

@@ -73,7 +73,7 @@ public final class BacktestReport {
     }
 
     /**
-     * @param sets each set's transitions, ordered by event time
+     * @param sets each set's transitions, each sensor's of a rule in the order they happened
      * @param levels per set, its rules and the levels each can raise: a rule that stayed quiet still has its rows, so
      *     a candidate that never fires shows what it would have saved
      */
@@ -147,7 +147,8 @@ public final class BacktestReport {
             String rule = event.getRule();
             String level = event.getLevel();
             long time = event.getEventTime().toEpochMilli();
-            Track track = tracks.computeIfAbsent(List.of(rule, event.getSensorId()), k -> new Track());
+            Track track = tracks.computeIfAbsent(List.of(rule, event.getMeasurement(), event.getSensorId()),
+                    k -> new Track()); // a sensor id may be in two measurements: two alerts, as in the live job
             if (track.level == null && event.getPreviousLevel() != null) {
                 // raised before the interval: counted from its start
                 track.level = event.getPreviousLevel();
@@ -166,7 +167,7 @@ public final class BacktestReport {
             } else if (!level.equals(track.level)) {
                 Tally t = tally(byRule, rule, level);
                 t.raised++;
-                t.sensors.add(event.getSensorId());
+                t.sensors.add(event.getMeasurement() + "/" + event.getSensorId());
                 if (track.level != null) {
                     t.levelChanges++;
                     stay(byRule, rule, track.level, time - track.since);

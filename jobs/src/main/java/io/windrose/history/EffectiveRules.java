@@ -34,7 +34,8 @@ public final class EffectiveRules {
      *
      * @throws Exception when Kafka cannot be read
      */
-    public static Effective of(PipelineConfig config, String defaultMeasurement, PrintWriter err) throws Exception {
+    public static Effective of(PipelineConfig config, String defaultMeasurement, String command, PrintWriter err)
+            throws Exception {
         Effective effective;
         if (!RuleUpdates.enabled(config.sinks.kafka)) {
             effective = of(config.rules, null, defaultMeasurement,
@@ -47,7 +48,7 @@ public final class EffectiveRules {
                     : of(config.rules, status, defaultMeasurement, "the job's, as its newest record on "
                             + config.sinks.kafka.rulesStatusTopic + " says (the pipeline file's, as changed at runtime)");
         }
-        err.println("backtest: rules in effect: " + effective.source() + ": " + effective.rules().keySet());
+        err.println(command + ": rules in effect: " + effective.source() + ": " + effective.rules().keySet());
         err.flush();
         return effective;
     }

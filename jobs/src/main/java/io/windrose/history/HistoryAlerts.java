@@ -17,7 +17,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -63,20 +67,24 @@ final class HistoryAlerts {
      * (with their watermark stamps, in archive order) and the replay's {@code windows} (null when no set has window rules).
      */
     static DataStream<AlertEvent> alerts(RuleBook set, String name, DataStream<Tuple2<SensorReading, Long>> readings,
-            DataStream<SensorAggregate> windows, DataStream<RuleUpdate> noUpdates, Interval interval) {
+            DataStream<SensorAggregate> windows, DataStream<RuleUpdate> noUpdates, Interval interval, long closedUpTo) {
         List<AlertRule> rules = set.effective(List.of());
         long from = interval.from().toEpochMilli();
         long to = interval.to().toEpochMilli();
         List<DataStream<AlertEvent>> parts = new ArrayList<>();
         if (HistoryAlertFunction.needed(rules)) {
-            DataStream<Tuple2<SensorReading, Long>> markers = expectedSensors(readings, rules);
+            Map<String, Set<String>> expected = expected(rules);
+            DataStream<Tuple2<SensorReading, Long>> markers = markers(readings, expected.isEmpty() ? List.of() : rules);
             parts.add((markers == null ? readings : readings.union(markers))
                     .keyBy(stamped -> SensorKey.of(stamped.f0.getMeasurement(), stamped.f0.getSensorId()), Types.STRING)
-                    .process(new HistoryAlertFunction(set, from, to), new AvroTypeInfo<>(AlertEvent.class))
+                    .process(new HistoryAlertFunction(set, from, to, expected), new AvroTypeInfo<>(AlertEvent.class))
                     .name(name + "-reading-alerts"));
         }
         if (windows != null && WindowAlertFunction.needed(rules)) {
-            parts.add(RuleBroadcastOperator.apply(DataStreamUtils.reinterpretAsKeyedStream(windows,
+            // a window the live job may still fill is not judged: it has not judged it yet either
+            DataStream<SensorAggregate> closed = windows.filter(window -> window.getWindowEnd().toEpochMilli() - 1 <= closedUpTo)
+                    .name(name + "-closed-windows");
+            parts.add(RuleBroadcastOperator.apply(DataStreamUtils.reinterpretAsKeyedStream(closed,
                             a -> SensorKey.of(a.getMeasurement(), a.getSensorId()), Types.STRING), noUpdates,
                     new WindowAlertFunction(set), AlertEvent.class, name + "-window-alerts"));
         }
@@ -84,12 +92,33 @@ final class HistoryAlerts {
         for (int i = 1; i < parts.size(); i++) {
             all = all.union(parts.get(i));
         }
-        return all == null ? null : all.filter(event -> interval.contains(event.getEventTime().toEpochMilli()))
-                .name(name + "-inside-interval");
+        // nor a transition after the live job's watermark: readings that wait for the watermark (for, clear-after, rates)
+        // are released by the end of the history's input, which the live job has not reached
+        return all == null ? null : all.filter(event -> interval.contains(event.getEventTime().toEpochMilli())
+                        && event.getEventTime().toEpochMilli() <= closedUpTo).name(name + "-inside-interval");
     }
 
-    /** The sensors the deadman rules' expected-sensor files name now, as markers without a stamp; null for none. */
-    private static DataStream<Tuple2<SensorReading, Long>> expectedSensors(DataStream<Tuple2<SensorReading, Long>> readings,
+    /** Per deadman rule, the sensors (their keys) its expected-sensors file names now. */
+    private static Map<String, Set<String>> expected(List<AlertRule> rules) {
+        Map<String, Set<String>> expected = new HashMap<>();
+        for (AlertRule rule : rules) {
+            try {
+                for (SensorReading marker : ExpectedSensors.markers(rule)) {
+                    expected.computeIfAbsent(rule.name(), r -> new HashSet<>())
+                            .add(SensorKey.of(marker.getMeasurement(), marker.getSensorId()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("rule " + rule.name() + ": cannot read its expected sensors", e);
+            }
+        }
+        return expected;
+    }
+
+    /**
+     * The sensors the deadman rules' expected-sensor files name now, as markers without a stamp (they start the watch of
+     * a sensor that sends nothing); null for none.
+     */
+    private static DataStream<Tuple2<SensorReading, Long>> markers(DataStream<Tuple2<SensorReading, Long>> readings,
             List<AlertRule> rules) {
         List<Tuple2<SensorReading, Long>> markers = new ArrayList<>();
         for (AlertRule rule : rules) {

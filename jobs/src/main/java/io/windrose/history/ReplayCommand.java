@@ -1,10 +1,12 @@
 package io.windrose.history;
 
 import io.windrose.alert.AlertRule;
+import io.windrose.alert.RuleBook;
 import io.windrose.cli.Cli;
 import io.windrose.cli.PipelineOptions;
 import io.windrose.cli.SideJobCluster;
 import io.windrose.cli.VersionProvider;
+import io.windrose.decode.Routes;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.sink.KafkaSinkConfig;
 import java.io.PrintWriter;
@@ -93,9 +95,11 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         long total;
         long liveWatermark;
+        RuleBook rules;
         try {
+            rules = EffectiveRules.of(config, Routes.of(config.routes).get(0).measurement(), "replay", err).book();
             ArchiveSource archive = new ArchiveSource(kafka, ReplayJob.readInterval(config, interval,
-                    ReplayJob.warmUp(config)), ReplayJob.readMargin(config));
+                    ReplayJob.warmUp(config, rules)), ReplayJob.readMargin(config));
             total = archive.records();
             liveWatermark = archive.liveWatermark();
         } catch (Exception e) {
@@ -112,14 +116,14 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplayProgress.reset();
         ReplayOutputs written = new ReplayOutputs(influxdb, measurementSuffix == null ? "" : measurementSuffix, database,
                 kafkaTopic);
-        ReplayJob.build(env, config, interval, written, liveWatermark);
+        ReplayJob.build(env, config, rules, interval, written, liveWatermark);
         if (liveWatermark < interval.to().toEpochMilli() - 1) {
             err.println("replay: the live job's watermark is at " + (liveWatermark == Long.MIN_VALUE ? "none yet"
                     : Instant.ofEpochMilli(liveWatermark)) + ": windows ending after it may still be open there, and"
                     + " are not written");
         }
         if (!ReplayJob.windowRulesWritten(config, written)
-                && HistoryAlerts.fileRules(config).effective(List.of()).stream().anyMatch(AlertRule::onWindows)) {
+                && rules.effective(List.of()).stream().anyMatch(AlertRule::onWindows)) {
             err.println("replay: the on: window rules' alerts are not written over the live points: with an allowed"
                     + " lateness the live job also judged early firings of its windows (write them beside with"
                     + " --measurement-suffix)");

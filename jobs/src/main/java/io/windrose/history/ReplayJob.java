@@ -83,14 +83,21 @@ public final class ReplayJob {
         return new Interval(interval.from().minus(warmUp), interval.to()).widen(ReplayCommand.wholeWindows(config));
     }
 
-    /**
-     * Adds the replay of {@code interval} (already widened to whole windows) to {@code env}; windows ending after
-     * {@code closedUpTo} (the live job's watermark: they may still be open there) are not written.
-     */
+    /** As {@link #build(StreamExecutionEnvironment, PipelineConfig, RuleBook, Interval, ReplayOutputs, long)} with the
+     * pipeline file's rules. */
     public static void build(StreamExecutionEnvironment env, PipelineConfig config, Interval interval,
             ReplayOutputs outputs, long closedUpTo) {
-        RuleBook rules = HistoryAlerts.fileRules(config);
-        History history = read(env, config, interval, warmUp(config));
+        build(env, config, HistoryAlerts.fileRules(config), interval, outputs, closedUpTo);
+    }
+
+    /**
+     * Adds the replay of {@code interval} (already widened to whole windows) with {@code rules} to {@code env}; windows
+     * ending after {@code closedUpTo} (the live job's watermark: they may still be open there) are not written, nor
+     * alert transitions after it.
+     */
+    public static void build(StreamExecutionEnvironment env, PipelineConfig config, RuleBook rules, Interval interval,
+            ReplayOutputs outputs, long closedUpTo) {
+        History history = read(env, config, interval, warmUp(config, rules));
         WindowStage.Windows windows = history.windows();
         DataStream<SensorAggregate> aggregates = windows.tiers() == null ? windows.windows()
                 : windows.windows().union(windows.tiers());
@@ -108,7 +115,8 @@ public final class ReplayJob {
             return aggregate;
         }, aggregates.getType()).name("count-windows");
         DataStream<AlertEvent> alerts = HistoryAlerts.alerts(rules, "replay", history.archive(),
-                windowRulesWritten(config, outputs) ? windows.windows() : null, RuleUpdates.none(env), interval);
+                windowRulesWritten(config, outputs) ? windows.windows() : null, RuleUpdates.none(env), interval,
+                closedUpTo);
         if (alerts != null) {
             alerts = alerts.filter(new WrittenAlerts(outputs.inPlace())).name("written-alerts");
         }
@@ -138,9 +146,9 @@ public final class ReplayJob {
         return !outputs.inPlace() || config.eventTime.allowedLateness.isZero();
     }
 
-    /** The warm-up before the interval: what the pipeline file's rules look back over. */
-    static Duration warmUp(PipelineConfig config) {
-        return HistoryAlerts.warmUp(List.of(HistoryAlerts.fileRules(config)), config);
+    /** The warm-up before the interval: what {@code rules} look back over. */
+    static Duration warmUp(PipelineConfig config, RuleBook rules) {
+        return HistoryAlerts.warmUp(List.of(rules), config);
     }
 
     /**

@@ -62,6 +62,14 @@ public final class TierAggregator extends KeyedProcessFunction<String, WindowPar
         long maxTimestamp = start + size - 1;
         if (maxTimestamp <= context.timerService().currentWatermark()) {
             emit(start, context, out); // a correction of a window below, after this tier fired
+            // its parts are dropped once no correction can come (a tier window that had no part when it ended, its
+            // readings all late but allowed, registered no drop timer then)
+            long dropAt = maxTimestamp + allowedLatenessMs;
+            if (dropAt <= context.timerService().currentWatermark()) {
+                drop(start);
+            } else {
+                context.timerService().registerEventTimeTimer(dropAt);
+            }
         } else {
             context.timerService().registerEventTimeTimer(maxTimestamp);
         }

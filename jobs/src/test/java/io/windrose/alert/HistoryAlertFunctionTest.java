@@ -10,6 +10,7 @@ import io.windrose.testing.Readings;
 import io.windrose.window.SensorKey;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -28,8 +29,13 @@ class HistoryAlertFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Tuple2<SensorReading, Long>, AlertEvent> harness(
             String rules, long horizon) throws Exception {
+        return harness(rules, horizon, Map.of());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Tuple2<SensorReading, Long>, AlertEvent> harness(
+            String rules, long horizon, Map<String, Set<String>> expected) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new HistoryAlertFunction(rules(rules), FROM, horizon)),
+                new HistoryAlertFunction(rules(rules), FROM, horizon, expected)),
                 (Tuple2<SensorReading, Long> stamped) -> new SensorKey().getKey(stamped.f0), Types.STRING);
         h.open();
         return h;
@@ -77,6 +83,37 @@ class HistoryAlertFunctionTest {
             h.processElement(Tuple2.of(Readings.of("s-1", FROM - 5_000, "temperature", 20), FROM), FROM - 5_000);
             h.processWatermark(new Watermark(FROM + 30_000));
             assertThat(times(h.extractOutputValues())).containsExactly("RAISED@20s 20");
+        }
+    }
+
+    @Test
+    void aReadingBehindARaiseClearsItWhereItWasRaisedNotBefore() throws Exception {
+        try (var h = harness("[{name: silent, kind: deadman, after: 20s}]", Long.MAX_VALUE)) {
+            reading(h, "s-1", FROM);
+            h.processWatermark(new Watermark(FROM + 25_000)); // raised at 20 s
+            // a reading from inside the silence, archived after the watermark had passed it
+            h.processElement(Tuple2.of(Readings.of("s-1", FROM + 10_000, "temperature", 20), FROM + 25_000), FROM + 10_000);
+            assertThat(times(h.extractOutputValues())).containsExactly("RAISED@20s 20", "CLEARED@20s 20");
+        }
+    }
+
+    @Test
+    void anExpectedSensorIsSilentFromTheStartWhetherItsMarkerOrItsFirstReadingComesFirst() throws Exception {
+        Map<String, Set<String>> expected = Map.of("silent", Set.of("m/s-9"));
+        for (boolean markerFirst : new boolean[] {true, false}) {
+            try (var h = harness("[{name: silent, kind: deadman, after: 20s}]", Long.MAX_VALUE, expected)) {
+                SensorReading marker = ReadingAlertFunction.expectedMarker("silent", "m", "s-9", Map.of("site", "a"));
+                if (markerFirst) {
+                    h.processElement(Tuple2.of(marker, Long.MIN_VALUE), 0);
+                }
+                h.processElement(Tuple2.of(Readings.of("s-9", FROM + 40_000, "temperature", 20), FROM), FROM + 40_000);
+                if (!markerFirst) {
+                    h.processElement(Tuple2.of(marker, Long.MIN_VALUE), 0);
+                }
+                h.processWatermark(new Watermark(FROM + 45_000));
+                assertThat(times(h.extractOutputValues())).as(markerFirst ? "marker first" : "reading first")
+                        .containsExactly("RAISED@20s 20", "CLEARED@40s 40");
+            }
         }
     }
 

@@ -74,7 +74,7 @@ class HistoryAlertsEqualLiveTest {
         }
         List<AlertEvent> history;
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new HistoryAlertFunction(book, 0L, Long.MAX_VALUE)),
+                new HistoryAlertFunction(book, 0L, Long.MAX_VALUE, Map.of())),
                 (Tuple2<SensorReading, Long> stamped) -> new SensorKey().getKey(stamped.f0), Types.STRING)) {
             h.open();
             for (Tuple2<SensorReading, Long> stamped : archive) {

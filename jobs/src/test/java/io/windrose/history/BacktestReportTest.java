@@ -56,6 +56,21 @@ class BacktestReportTest {
     }
 
     @Test
+    void oneSensorIdInTwoMeasurementsIsTwoAlerts() {
+        AlertEvent otherRaised = raised("hot", "p1", "warning", 2, 31);
+        otherRaised.setMeasurement("boilers");
+        AlertEvent otherCleared = cleared("hot", "p1", "warning", 4, 29);
+        otherCleared.setMeasurement("boilers");
+        BacktestReport report = BacktestReport.of(sets(List.of(raised("hot", "p1", "warning", 0, 31), otherRaised,
+                otherCleared, cleared("hot", "p1", "warning", 10, 29)), List.of()), HOUR);
+        BacktestReport.Row hot = row(report, "effective", "hot", "warning");
+        assertThat(hot.raised()).isEqualTo(2);
+        assertThat(hot.cleared()).isEqualTo(2);
+        assertThat(hot.timeInAlertMs()).as("10 min in sensors, 2 in boilers").isEqualTo(12 * MIN);
+        assertThat(hot.sensors()).isEqualTo(2);
+    }
+
+    @Test
     void anAlertStillRaisedAtTheEndCountsUntilTo() {
         BacktestReport report = BacktestReport.of(sets(List.of(raised("hot", "p1", "warning", 50, 31)), List.of()), HOUR);
         BacktestReport.Row hot = row(report, "effective", "hot", "warning");

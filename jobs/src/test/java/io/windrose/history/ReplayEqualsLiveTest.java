@@ -74,9 +74,8 @@ class ReplayEqualsLiveTest {
     private static final OutputTag<SensorReading> LATE = new OutputTag<>("late", SensorReadingTypeInfo.READINGS);
     private static final TypeInformation<WindowPartial> PARTIALS = new AvroTypeInfo<>(WindowPartial.class);
     /**
-     * Readings per case of a sensor whose clock runs ahead of the others by more than the replay's read margin. With
-     * them the properties FAIL (finding, see {@link #readingsTakenAfterOneFarAheadAreStillRead}):
-     * 0 here leaves everything else checked, and passing.
+     * Readings per case of a sensor whose clock runs ahead of the others by more than the replay's read margin (see
+     * {@link #readingsTakenAfterOneFarAheadAreStillRead}).
      */
     private static final int AHEAD = 1;
 
@@ -122,9 +121,8 @@ class ReplayEqualsLiveTest {
     }
 
     /**
-     * Tiers of 3 and 6 windows. The allowed lateness is never a multiple of a tier's size here: then TierAggregator
-     * takes its own drop timer for the firing timer of a later tier window and registers another one, for ever — the
-     * MAX watermark at the end of a replay never returns (see {@link #aLatenessOfWholeTiersKeepsRegisteringTimers}).
+     * Tiers of 3 and 6 windows, with allowed lateness that is and is not a whole number of tier windows (see
+     * {@link #aLatenessOfWholeTiersKeepsNoTimers}).
      */
     @Property(tries = 500)
     void rollupTiers(@ForAll("shapes") Shape shape, @ForAll("runs") Run run, @ForAll("sizes") long sizeMs,
@@ -168,6 +166,22 @@ class ReplayEqualsLiveTest {
         stage.watermark(5_999); // past the tier window's end (1,499) and its lateness (2,999)
         assertThat(stage.tiers.get(0).harness.numEventTimeTimers())
                 .as("timers left once tier window [0, 1.5 s) is past its allowed lateness").isZero();
+        stage.close();
+    }
+
+    /**
+     * A tier window that had no part when it ended (its readings all late, within the allowed lateness) drops its parts
+     * once no correction can come, as any other.
+     */
+    @Example
+    void aTierWindowFilledOnlyByLateReadingsDropsItsParts() throws Exception {
+        PipelineConfig config = config(500, List.of(3L), 4_000, 0);
+        Stage stage = new Stage(config.window, 4_000, null);
+        stage.watermark(1_600); // past the tier window [0, 1.5 s)'s end, with nothing in it
+        stage.reading(reading("s0", 100, new Random(1))); // late for its 500 ms window, within the lateness
+        stage.watermark(9_999); // past every lateness
+        assertThat(stage.tiers.get(0).harness.numKeyedStateEntries()).as("tier parts kept").isZero();
+        assertThat(stage.tiers.get(0).harness.numEventTimeTimers()).as("tier timers left").isZero();
         stage.close();
     }
 
