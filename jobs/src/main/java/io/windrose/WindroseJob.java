@@ -27,6 +27,7 @@ import io.windrose.mqtt.MqttMessage;
 import io.windrose.mqtt.MqttSources;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.reading.SensorReadingTypeInfo;
+import io.windrose.reading.SensorReadings;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorAggregate;
@@ -164,12 +165,13 @@ public final class WindroseJob {
 
         DataStream<RuleUpdate> ruleUpdates = RuleUpdates.stream(messages.getExecutionEnvironment(), config.sinks.kafka);
         SingleOutputStreamOperator<AlertEvent> readingAlerts = RuleBroadcastOperator.apply(readings, ruleUpdates,
-                new ReadingAlertFunction(rules), AlertEvent.class, "alerts");
+                new ReadingAlertFunction(rules, routes.stream().map(Route::measurement).toList()), AlertEvent.class,
+                "alerts");
 
         // the windows chained behind the alerts, on the readings they pass on: a second consumer of the keyed readings
         // would be a task of its own, each reading serialized once for it and once for the alerts
         SingleOutputStreamOperator<SensorReading> deviceReadings = readingAlerts.getSideOutput(ReadingAlertFunction.READINGS)
-                .filter(reading -> !ExpectedSensors.isMarker(reading)).name("device-readings").uid("device-readings");
+                .filter(SensorReadings::isDeviceReading).name("device-readings").uid("device-readings");
         WindowStage.Windows windows = WindowStage.apply(DataStreamUtils.reinterpretAsKeyedStream(deviceReadings,
                 new SensorKey()), config.window, config.eventTime.allowedLateness, LATE_READINGS);
         DataStream<SensorAggregate> aggregates = windows.windows();

@@ -3,6 +3,7 @@ package io.windrose.alert;
 import io.windrose.alert.state.ExpectedSensor;
 import io.windrose.alert.state.ExpectedSensorList;
 import io.windrose.reading.SensorReadingTypeInfo;
+import io.windrose.reading.SensorReadings;
 import io.windrose.schema.SensorReading;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sensors deadman rules expect, from their {@code expected} files: read again every {@link #RELOAD} (so edits take
- * effect while the job runs) and sent as marker readings, keyed like readings, to the alert operator — a never-seen
- * sensor has no readings that could create its key there. A sensor stays expected for {@link #LEASE} after the last read that named
- * it. File format: one sensor id per line, optionally followed by {@code tag=value} pairs; {@code #} starts a comment.
+ * effect while the job runs) and sent as marker readings ({@link SensorReadings#expectedMarker}), keyed like readings,
+ * to the alert operator — a never-seen sensor has no readings that could create its key there. A sensor stays expected
+ * for {@link #LEASE} after the last read that named it. File format: one sensor id per line, optionally followed by
+ * {@code tag=value} pairs; {@code #} starts a comment.
  */
 public final class ExpectedSensors {
     static final Duration RELOAD = Duration.ofSeconds(10);
@@ -58,19 +60,11 @@ public final class ExpectedSensors {
         return env.fromSource(source, WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>()), "expected-sensors")
                 .uid("expected-sensors").setParallelism(1)
                 .<SensorReading>flatMap((list, out) -> list.getSensors().forEach(sensor -> out.collect(
-                        ReadingAlertFunction.expectedMarker(sensor.getRule(), sensor.getMeasurement(), sensor.getSensorId(),
+                        SensorReadings.expectedMarker(sensor.getRule(), sensor.getMeasurement(), sensor.getSensorId(),
                                 sensor.getTags()))))
                 .returns(SensorReadingTypeInfo.READINGS).name("expected-sensor").uid("expected-sensor")
                 .setParallelism(1)
                 .setBufferTimeout(0); // a few markers a minute: out at once, no flusher thread (see RuleUpdates)
-    }
-
-    /**
-     * Whether a reading is an expected-sensor marker, not a device's reading: the stages before the alert operator let it
-     * through untouched (dedup) or leave it out (windows). Its topic starts with '$', which MQTT reserves for the broker.
-     */
-    public static boolean isMarker(SensorReading reading) {
-        return reading.getTopic().startsWith("$");
     }
 
     /**
@@ -86,7 +80,7 @@ public final class ExpectedSensors {
 
     /** The markers of the sensors {@code rule}'s expected-sensors file names now (none without such a file). */
     public static List<SensorReading> markers(AlertRule rule) throws IOException {
-        return read(rule).stream().map(sensor -> ReadingAlertFunction.expectedMarker(sensor.getRule(),
+        return read(rule).stream().map(sensor -> SensorReadings.expectedMarker(sensor.getRule(),
                 sensor.getMeasurement(), sensor.getSensorId(), sensor.getTags())).toList();
     }
 

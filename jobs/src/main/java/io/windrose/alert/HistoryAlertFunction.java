@@ -1,15 +1,14 @@
 package io.windrose.alert;
 
 import io.windrose.alert.state.AlertTrack;
+import io.windrose.reading.SensorReadings;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.SensorReading;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -44,7 +43,7 @@ public final class HistoryAlertFunction extends KeyedProcessFunction<String, Tup
     private final Map<String, ? extends Set<String>> expected;
     private transient ReadingRules rules;
     private transient MapState<String, AlertTrack> tracks;
-    private transient MapState<Long, List<SensorReading>> pending;
+    private transient OrderedReadings pending;
     private transient ValueState<SensorReading> identity;
     private transient ValueState<Long> deadmanDue;
 
@@ -70,8 +69,7 @@ public final class HistoryAlertFunction extends KeyedProcessFunction<String, Tup
     public void open(OpenContext openContext) {
         rules = new ReadingRules(book.effective(List.of()));
         tracks = getRuntimeContext().getMapState(ReadingAlertFunction.TRACKS);
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("ordered-readings", Types.LONG,
-                Types.LIST(new AvroTypeInfo<>(SensorReading.class))));
+        pending = new OrderedReadings(getRuntimeContext());
         identity = getRuntimeContext().getState(new ValueStateDescriptor<>("sensor-identity",
                 new AvroTypeInfo<>(SensorReading.class)));
         deadmanDue = getRuntimeContext().getState(new ValueStateDescriptor<>("deadman-due", Types.LONG));
@@ -81,7 +79,7 @@ public final class HistoryAlertFunction extends KeyedProcessFunction<String, Tup
     public void processElement(Tuple2<SensorReading, Long> stamped, Context ctx, Collector<AlertEvent> out)
             throws Exception {
         SensorReading reading = stamped.f0;
-        if (ExpectedSensors.isMarker(reading)) {
+        if (SensorReadings.isExpectedMarker(reading)) {
             expected(reading, ctx);
             return;
         }
@@ -90,19 +88,11 @@ public final class HistoryAlertFunction extends KeyedProcessFunction<String, Tup
         for (AlertRule rule : rules.onArrival) {
             collect(ReadingRules.evaluate(rule, reading, tracks), out);
         }
-        if (!rules.ordered.isEmpty() && rules.orderedInScope(reading)) {
-            long time = reading.getEventTime().toEpochMilli();
-            if (time <= watermark) {
-                for (AlertRule rule : rules.ordered) {
-                    collect(ReadingRules.evaluate(rule, reading, tracks), out);
-                }
-            } else {
-                List<SensorReading> atTime = pending.get(time);
-                List<SensorReading> readings = atTime == null ? new ArrayList<>() : new ArrayList<>(atTime);
-                readings.add(reading);
-                pending.put(time, readings);
-                // the sensor's next reading releases it by its own stamp; the last ones wait for the end of the input
-                ctx.timerService().registerEventTimeTimer(time);
+        // held, the sensor's next reading releases it by its own stamp; the last ones wait for the end of the input
+        if (!rules.ordered.isEmpty() && rules.orderedInScope(reading) && !pending.hold(reading, watermark,
+                ctx.timerService())) {
+            for (AlertRule rule : rules.ordered) {
+                collect(ReadingRules.evaluate(rule, reading, tracks), out);
             }
         }
         if (!rules.deadman.isEmpty()) {
@@ -123,28 +113,18 @@ public final class HistoryAlertFunction extends KeyedProcessFunction<String, Tup
 
     /** The held readings up to {@code watermark}, in event-time order (as the live job's timers release them). */
     private void release(long watermark, Collector<AlertEvent> out) throws Exception {
-        if (rules.ordered.isEmpty() || pending.isEmpty()) {
+        if (rules.ordered.isEmpty()) {
             return;
         }
-        List<Long> due = new ArrayList<>();
-        for (Long time : pending.keys()) {
-            if (time <= watermark) {
-                due.add(time);
+        for (SensorReading reading : pending.release(watermark)) {
+            for (AlertRule rule : rules.ordered) {
+                collect(ReadingRules.evaluate(rule, reading, tracks), out);
             }
-        }
-        due.sort(null);
-        for (Long time : due) {
-            for (SensorReading reading : pending.get(time)) {
-                for (AlertRule rule : rules.ordered) {
-                    collect(ReadingRules.evaluate(rule, reading, tracks), out);
-                }
-            }
-            pending.remove(time);
         }
     }
 
     private void expected(SensorReading marker, Context ctx) throws Exception {
-        String rule = ReadingAlertFunction.expectedRule(marker);
+        String rule = SensorReadings.expectedRule(marker);
         for (AlertRule deadman : rules.deadman) {
             if (deadman.name.equals(rule) && deadman.scope.includes(marker.getSensorId(), marker.getTags())
                     && tracks.get(deadman.name) == null) {

@@ -1,28 +1,23 @@
 package io.windrose.alert;
 
-import io.windrose.action.ActionCalls;
 import io.windrose.alert.state.AlertTrack;
 import io.windrose.alert.state.RuleUpdate;
-import io.windrose.config.ConfigException;
 import io.windrose.schema.AlertEvent;
-import io.windrose.schema.AlertState;
 import io.windrose.schema.FieldStats;
 import io.windrose.schema.SensorAggregate;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * The alert engine for {@code on: window} rules: each window aggregate of a sensor, in the order its windows close,
  * on the rule's statistic of its field. The event's time is the window's end. Rules change at runtime as for
- * {@link ReadingAlertFunction} (that operator reports the outcomes).
+ * {@link ReadingAlertFunction} ({@link RuntimeRules}; that operator reports the outcomes).
  */
 public final class WindowAlertFunction
         extends KeyedBroadcastProcessFunction<String, SensorAggregate, RuleUpdate, AlertEvent> {
@@ -31,10 +26,9 @@ public final class WindowAlertFunction
             Types.STRING, new AvroTypeInfo<>(AlertTrack.class));
 
     private final RuleBook book;
-    private transient List<AlertRule> rules;
+    private transient RuntimeRules<List<AlertRule>> rules;
     private transient MapState<String, AlertTrack> tracks;
-    private transient Counter raised;
-    private transient Counter cleared;
+    private transient AlertOutput output;
 
     public WindowAlertFunction(RuleBook book) {
         this.book = book;
@@ -47,21 +41,14 @@ public final class WindowAlertFunction
 
     @Override
     public void open(OpenContext openContext) {
+        rules = new RuntimeRules<>(book, all -> all.stream().filter(rule -> rule.input == RuleInput.WINDOW).toList());
         tracks = getRuntimeContext().getMapState(TRACKS);
-        raised = getRuntimeContext().getMetricGroup().addGroup("windrose").counter("alertsRaised");
-        cleared = getRuntimeContext().getMetricGroup().addGroup("windrose").counter("alertsCleared");
-    }
-
-    private void rules(Iterable<java.util.Map.Entry<String, String>> topic) {
-        if (rules == null) {
-            rules = book.effective(topic).stream().filter(rule -> rule.input == RuleInput.WINDOW).toList();
-        }
+        output = new AlertOutput(getRuntimeContext());
     }
 
     @Override
     public void processElement(SensorAggregate aggregate, ReadOnlyContext ctx, Collector<AlertEvent> out) throws Exception {
-        rules(ctx.getBroadcastState(RuleBook.TOPIC).immutableEntries());
-        for (AlertRule rule : rules) {
+        for (AlertRule rule : rules.get(ctx.getBroadcastState(RuleBook.TOPIC).immutableEntries())) {
             FieldStats stats = aggregate.getFields().get(rule.field);
             if (stats == null || !rule.scope.includes(aggregate.getSensorId(), aggregate.getTags())) {
                 continue;
@@ -75,36 +62,21 @@ public final class WindowAlertFunction
             AlertTracker.Change change = AlertTracker.evaluate(rule, track, value, time);
             tracks.put(rule.name, track);
             if (change != null) {
-                (change.state() == AlertState.RAISED ? raised : cleared).inc();
-                AlertEvent event = AlertEvents.of(rule, change, aggregate.getSensorId(), aggregate.getMeasurement(),
-                        aggregate.getTags(), value, time);
-                out.collect(event);
-                ActionCalls.emit(rule.actions, event, AlertEvents.values(rule, event), ctx::output);
+                output.emit(rule, AlertEvents.of(rule, change, aggregate.getSensorId(), aggregate.getMeasurement(),
+                        aggregate.getTags(), value, time), out, ctx::output);
             }
         }
     }
 
     @Override
     public void processBroadcastElement(RuleUpdate update, Context ctx, Collector<AlertEvent> out) throws Exception {
-        if (update.getName().isEmpty()) {
-            return; // the placeholder of an empty rules stream (runtime rules off)
+        RuntimeRules.Change change = rules.apply(update, ctx.getBroadcastState(RuleBook.TOPIC));
+        if (change == null || change.rejected()) {
+            return; // the placeholder of an empty rules stream, or rejected: the reading alert operator reports it
         }
-        BroadcastState<String, String> topic = ctx.getBroadcastState(RuleBook.TOPIC);
-        try {
-            if (update.getJson() == null) {
-                topic.put(update.getName(), RuleBook.DELETED);
-            } else {
-                RuleBook.check(update);
-                topic.put(update.getName(), update.getJson());
-            }
-        } catch (ConfigException e) {
-            return; // the reading alert operator reports it
-        }
-        rules = null;
-        rules(topic.immutableEntries());
-        if (rules.stream().noneMatch(rule -> rule.name.equals(update.getName()))) {
+        if (change.after() == null || change.after().input != RuleInput.WINDOW) {
             // no longer a window rule here: drop its state (a raised window alert clears with its next window otherwise)
-            ctx.applyToKeyedState(TRACKS, (key, state) -> state.remove(update.getName()));
+            RuleRetirement.drop(update.getName(), TRACKS, ctx);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.windrose.dedup;
 
-import io.windrose.alert.ExpectedSensors;
 import io.windrose.reading.SensorReadingTypeInfo;
+import io.windrose.reading.SensorReadings;
 import io.windrose.schema.SensorReading;
 import java.time.Duration;
 import java.util.Arrays;
@@ -64,8 +64,8 @@ public final class DeduplicateReadings extends KeyedProcessFunction<String, Sens
 
     @Override
     public void processElement(SensorReading reading, Context ctx, Collector<SensorReading> out) throws Exception {
-        if (ExpectedSensors.isMarker(reading)) {
-            out.collect(reading); // not a device's reading: nothing to deduplicate
+        if (!SensorReadings.isDeviceReading(reading)) {
+            out.collect(reading); // not a device's reading (an expected-sensor marker): nothing to deduplicate
             return;
         }
         long fingerprint = fingerprint(reading);

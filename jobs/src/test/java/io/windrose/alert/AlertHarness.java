@@ -3,6 +3,7 @@ package io.windrose.alert;
 import io.windrose.alert.state.RuleUpdate;
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigFileLoader;
+import io.windrose.reading.SensorReadings;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.SensorReading;
 import io.windrose.testing.Readings;
@@ -29,7 +30,8 @@ final class AlertHarness {
 
     static KeyedBroadcastOperatorTestHarness<String, SensorReading, RuleUpdate, AlertEvent> harness(RuleBook rules)
             throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new RuleBroadcastOperator<>(new ReadingAlertFunction(rules)),
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new RuleBroadcastOperator<>(new ReadingAlertFunction(rules, List.of("m"))),
                 new SensorKey(), Types.STRING, 1, 1, 0);
     }
 
@@ -48,7 +50,7 @@ final class AlertHarness {
 
     static void expected(KeyedBroadcastOperatorTestHarness<String, SensorReading, RuleUpdate, AlertEvent> h, String rule,
             String sensor) throws Exception {
-        h.processElement(ReadingAlertFunction.expectedMarker(rule, "m", sensor, Map.of("site", "a")), 0);
+        h.processElement(SensorReadings.expectedMarker(rule, "m", sensor, Map.of("site", "a")), 0);
     }
 
     /** "sensor rule STATE level [from previous] [flapping] value" of each event, in order. */

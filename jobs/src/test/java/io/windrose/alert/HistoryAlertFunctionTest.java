@@ -4,6 +4,7 @@ import static io.windrose.alert.AlertHarness.events;
 import static io.windrose.alert.AlertHarness.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.windrose.reading.SensorReadings;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.SensorReading;
 import io.windrose.testing.Readings;
@@ -102,7 +103,7 @@ class HistoryAlertFunctionTest {
         Map<String, Set<String>> expected = Map.of("silent", Set.of("m/s-9"));
         for (boolean markerFirst : new boolean[] {true, false}) {
             try (var h = harness("[{name: silent, kind: deadman, after: 20s}]", Long.MAX_VALUE, expected)) {
-                SensorReading marker = ReadingAlertFunction.expectedMarker("silent", "m", "s-9", Map.of("site", "a"));
+                SensorReading marker = SensorReadings.expectedMarker("silent", "m", "s-9", Map.of("site", "a"));
                 if (markerFirst) {
                     h.processElement(Tuple2.of(marker, Long.MIN_VALUE), 0);
                 }
@@ -120,9 +121,9 @@ class HistoryAlertFunctionTest {
     @Test
     void anExpectedSensorThatSendsNothingIsRaisedAtTheStartPlusAfter() throws Exception {
         try (var h = harness("[{name: silent, kind: deadman, after: 20s}]", Long.MAX_VALUE)) {
-            h.processElement(Tuple2.of(ReadingAlertFunction.expectedMarker("silent", "m", "s-9", Map.of("site", "a")),
+            h.processElement(Tuple2.of(SensorReadings.expectedMarker("silent", "m", "s-9", Map.of("site", "a")),
                     Long.MIN_VALUE), 0);
-            h.processElement(Tuple2.of(ReadingAlertFunction.expectedMarker("other", "m", "s-8", Map.of("site", "a")),
+            h.processElement(Tuple2.of(SensorReadings.expectedMarker("other", "m", "s-8", Map.of("site", "a")),
                     Long.MIN_VALUE), 0);
             h.processWatermark(new Watermark(FROM + 30_000));
             reading(h, "s-9", FROM + 40_000);
@@ -136,7 +137,7 @@ class HistoryAlertFunctionTest {
     void aMarkerAfterTheSensorsReadingsChangesNothing() throws Exception {
         try (var h = harness("[{name: silent, kind: deadman, after: 20s}]", Long.MAX_VALUE)) {
             reading(h, "s-9", FROM + 10_000);
-            h.processElement(Tuple2.of(ReadingAlertFunction.expectedMarker("silent", "m", "s-9", Map.of("site", "a")),
+            h.processElement(Tuple2.of(SensorReadings.expectedMarker("silent", "m", "s-9", Map.of("site", "a")),
                     Long.MIN_VALUE), 0);
             h.processWatermark(new Watermark(FROM + 31_000));
             assertThat(times(h.extractOutputValues())).containsExactly("RAISED@30s 20");

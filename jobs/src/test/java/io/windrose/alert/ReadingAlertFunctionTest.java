@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.windrose.schema.AlertEvent;
 import io.windrose.testing.Readings;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -239,7 +240,7 @@ class ReadingAlertFunctionTest {
         }
         // one record per start, from the first subtask only
         try (var second = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
-                new RuleBroadcastOperator<>(new ReadingAlertFunction(rules)), new io.windrose.window.SensorKey(),
+                new RuleBroadcastOperator<>(new ReadingAlertFunction(rules, List.of("m"))), new io.windrose.window.SensorKey(),
                 org.apache.flink.api.common.typeinfo.Types.STRING, 2, 2, 1)) {
             open(second);
             second.setProcessingTime(1);

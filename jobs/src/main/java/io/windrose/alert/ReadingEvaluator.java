@@ -1,0 +1,28 @@
+package io.windrose.alert;
+
+import io.windrose.alert.state.AlertTrack;
+import io.windrose.schema.AlertEvent;
+import io.windrose.schema.SensorReading;
+import org.apache.flink.api.common.state.MapState;
+
+/**
+ * How one kind of rule judges one reading of a sensor: one implementation per kind, shared by the live job
+ * ({@link ReadingAlertFunction}) and history ({@link HistoryAlertFunction}). Deadman rules are not judged per reading
+ * but by the time since the last one ({@link DeadmanWatcher} live, {@link HistoryAlertFunction} over history).
+ */
+interface ReadingEvaluator {
+    /**
+     * Evaluates {@code rule} on {@code reading} against the sensor's {@code tracks}; the event of the change it makes,
+     * or null.
+     */
+    AlertEvent evaluate(AlertRule rule, SensorReading reading, MapState<String, AlertTrack> tracks) throws Exception;
+
+    /** The evaluator of {@code kind}. */
+    static ReadingEvaluator of(RuleKind kind) {
+        return switch (kind) {
+            case THRESHOLD -> ThresholdEvaluator.INSTANCE;
+            case RATE -> RateEvaluator.INSTANCE;
+            case DEADMAN -> throw new IllegalArgumentException("deadman rules are watched over time, not per reading");
+        };
+    }
+}
