@@ -155,7 +155,7 @@ public final class ReplayJob {
      * The alert transitions a replay writes, counted. Over the live points it leaves out deadman alerts: the live job's
      * are on the wall clock, history's in event time, so they would not overwrite but add points.
      */
-    private record WrittenAlerts(boolean inPlace) implements FilterFunction<AlertEvent> {
+    record WrittenAlerts(boolean inPlace) implements FilterFunction<AlertEvent> {
         @Override
         public boolean filter(AlertEvent event) {
             boolean written = !inPlace || !RuleKind.DEADMAN.toString().equals(event.getKind());

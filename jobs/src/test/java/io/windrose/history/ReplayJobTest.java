@@ -3,10 +3,14 @@ package io.windrose.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.windrose.pipeline.PipelineConfig;
+import io.windrose.schema.AlertEvent;
+import io.windrose.schema.AlertState;
 import io.windrose.sink.InfluxApi;
 import io.windrose.sink.InfluxDbConfig;
 import io.windrose.sink.KafkaSinkConfig;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +39,19 @@ class ReplayJobTest {
                 .as("the live job also judged early firings: not over its points").isFalse();
         assertThat(ReplayJob.windowRulesWritten(config, beside)).isTrue();
         assertThat(ReplayJob.windowRulesWritten(config, new ReplayOutputs(true, "", "copy", null))).isTrue();
+    }
+
+    @Test
+    void deadmanAlertsAreNotWrittenOverTheLivePoints() {
+        AlertEvent deadman = AlertEvent.newBuilder().setSensorId("s-1").setMeasurement("m").setTags(Map.of())
+                .setRule("silent").setLevel("warning").setState(AlertState.RAISED).setField("").setValue(30)
+                .setThreshold(30).setEventTime(Instant.EPOCH).setKind("deadman").setPreviousLevel(null)
+                .setStartedAt(Instant.EPOCH).setDurationMs(0L).setFlapping(false).build();
+        AlertEvent threshold = AlertEvent.newBuilder(deadman).setRule("hot").setKind("threshold").build();
+        ReplayJob.WrittenAlerts inPlace = new ReplayJob.WrittenAlerts(true);
+        assertThat(inPlace.filter(deadman)).as("event time over history, wall clock live: it would add a point").isFalse();
+        assertThat(inPlace.filter(threshold)).isTrue();
+        assertThat(new ReplayJob.WrittenAlerts(false).filter(deadman)).as("beside the live points").isTrue();
     }
 
     @Test
