@@ -16,6 +16,8 @@ final class AlertEvents {
     private static final String THRESHOLD_MESSAGE = "{rule} {state} ({level}): {sensor} {field} {value}, threshold {threshold}";
     private static final String DEADMAN_MESSAGE = "{rule} {state} ({level}): no reading from {sensor} for {value} s"
             + " (after {threshold} s)";
+    private static final String STUCK_MESSAGE = "{rule} {state} ({level}): {sensor} {field} stuck at {value} for {for}";
+    private static final String UNSTUCK_MESSAGE = "{rule} {state} ({level}): {sensor} {field} moved to {value}";
 
     private AlertEvents() {}
 
@@ -44,7 +46,9 @@ final class AlertEvents {
                 .setFlapping(change.flapping())
                 .build();
         String template = rule.message != null ? rule.message
-                : rule.kind == RuleKind.DEADMAN ? DEADMAN_MESSAGE : THRESHOLD_MESSAGE;
+                : rule.kind == RuleKind.DEADMAN ? DEADMAN_MESSAGE
+                : rule.kind == RuleKind.STUCK ? (change.state() == AlertState.CLEARED ? UNSTUCK_MESSAGE : STUCK_MESSAGE)
+                : THRESHOLD_MESSAGE;
         event.setMessage(Templates.fill(template, values(rule, event)));
         return event;
     }

@@ -23,7 +23,10 @@ public final class AlertRule implements Serializable {
     final long overMs;
     final long perMs;
     final long afterMs;
+    /** deadman and stuck: the level of the alert. */
     final Level deadmanLevel;
+    /** stuck: how far (absolute) a value may be from the run's first value and still count as the same. */
+    final double tolerance;
     final RuleInput input;
     final WindowStat stat;
     final RuleScope scope;
@@ -38,7 +41,7 @@ public final class AlertRule implements Serializable {
 
     AlertRule(String name, RuleKind kind, String field, boolean up, EnumMap<Level, Double> thresholds,
             EnumMap<Level, Double> resets, long holdMs, long clearAfterMs, long overMs, long perMs, long afterMs,
-            Level deadmanLevel, RuleInput input, WindowStat stat, RuleScope scope, int flappingHistory,
+            Level deadmanLevel, double tolerance, RuleInput input, WindowStat stat, RuleScope scope, int flappingHistory,
             double flappingHigh, double flappingLow, String message, String measurement, String expected,
             List<ActionConfig> actions) {
         this.name = name;
@@ -57,6 +60,7 @@ public final class AlertRule implements Serializable {
         this.perMs = perMs;
         this.afterMs = afterMs;
         this.deadmanLevel = deadmanLevel;
+        this.tolerance = tolerance;
         this.input = input;
         this.stat = stat;
         this.scope = scope;
@@ -90,7 +94,7 @@ public final class AlertRule implements Serializable {
 
     /** Whether evaluation waits for the watermark, so out-of-order readings give the in-order outcome. */
     boolean ordered() {
-        return input == RuleInput.READING && (kind == RuleKind.RATE || holdMs > 0 || clearAfterMs > 0);
+        return input == RuleInput.READING && (kind == RuleKind.RATE || kind == RuleKind.STUCK || holdMs > 0 || clearAfterMs > 0);
     }
 
     /** Whether the value enters level {@code level} (beyond its threshold). */

@@ -84,7 +84,17 @@ final class AlertTracker {
 
     /** A deadman rule: silent (raised at its level) or not. */
     static Change deadman(AlertRule rule, AlertTrack track, boolean silent, long time) {
-        int next = silent ? rule.deadmanLevel.ordinal() : -1;
+        return single(rule, track, silent, time);
+    }
+
+    /** A stuck rule: stuck (raised at its level) or not. */
+    static Change stuck(AlertRule rule, AlertTrack track, boolean stuck, long time) {
+        return single(rule, track, stuck, time);
+    }
+
+    /** A single-level kind (deadman, stuck): its condition holds (raised at the rule's level) or not. */
+    private static Change single(AlertRule rule, AlertTrack track, boolean holds, long time) {
+        int next = holds ? rule.deadmanLevel.ordinal() : -1;
         return commit(rule, track, next, time);
     }
 
@@ -130,7 +140,7 @@ final class AlertTracker {
     /**
      * Records and returns what consumers see: level {@code level} (-1: cleared), flapping or not. The threshold is the
      * limit crossed: the new level's threshold going up, the old level's reset value going down or clearing, the
-     * deadman's after in seconds.
+     * deadman's after in seconds, a stuck rule's for in seconds.
      */
     private static Change emit(AlertRule rule, AlertTrack track, int level, boolean flapping) {
         int before = track.getEmittedLevel();
@@ -151,6 +161,9 @@ final class AlertTracker {
     private static double limit(AlertRule rule, int level, boolean up) {
         if (rule.kind == RuleKind.DEADMAN) {
             return rule.afterMs / 1000.0;
+        }
+        if (rule.kind == RuleKind.STUCK) {
+            return rule.holdMs / 1000.0;
         }
         return up ? rule.threshold(level) : rule.reset(level);
     }

@@ -22,6 +22,7 @@ interface ReadingEvaluator {
         return switch (kind) {
             case THRESHOLD -> ThresholdEvaluator.INSTANCE;
             case RATE -> RateEvaluator.INSTANCE;
+            case STUCK -> StuckEvaluator.INSTANCE;
             case DEADMAN -> throw new IllegalArgumentException("deadman rules are watched over time, not per reading");
         };
     }

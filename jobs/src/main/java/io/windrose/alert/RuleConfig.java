@@ -17,23 +17,24 @@ import java.util.Map;
 /**
  * One item of the {@code rules} list. Kinds: {@code threshold} (a field above or below a number, per level, with
  * hysteresis), {@code rate} (a field's change per unit of time over a span), {@code deadman} (no reading for a while,
- * also from expected sensors never seen). Any kind: {@code for} / {@code clear-after}, {@code where} / {@code sensors}
+ * also from expected sensors never seen), {@code stuck} (a field repeating one value, within {@code tolerance}, for
+ * {@code for}). Any kind: {@code for} / {@code clear-after}, {@code where} / {@code sensors}
  * scope, {@code flapping}, a {@code message} template.
  */
 public final class RuleConfig implements ConfigSection, Serializable {
     private static final long serialVersionUID = 2L;
 
     public String name;
-    /** threshold | rate | deadman; absent: deadman with after, rate with over, else threshold. */
+    /** threshold | rate | deadman | stuck; absent: deadman with after, rate with over, else threshold. */
     public RuleKind kind;
-    /** The field the rule watches (threshold, rate). */
+    /** The field the rule watches (threshold, rate, stuck). */
     public String field;
     /** A number (for {@code level}) or numbers per level: {warning: 30, critical: 40}. */
     public Thresholds above;
     public Thresholds below;
     /** Hysteresis: a level is left only when the value is back past its reset value (default: the threshold). */
     public Thresholds reset;
-    /** The level of a single-number threshold, and of a deadman alert. */
+    /** The level of a single-number threshold, and of a deadman or stuck alert. */
     public Level level = Level.WARNING;
     /** The condition must hold this long (event time) before the alert is raised or goes up a level. */
     @JsonProperty("for")
@@ -44,6 +45,8 @@ public final class RuleConfig implements ConfigSection, Serializable {
     public Duration over;
     /** rate: the unit of time of the rate, e.g. 1m for "°C per minute". */
     public Duration per = Duration.ofMinutes(1);
+    /** stuck: values at most this far (absolute) from the run's first value count as the same value. */
+    public double tolerance = 0;
     /** deadman: raised after this long without a reading (wall clock). */
     public Duration after;
     /** deadman: sensors to watch even if never seen: one id per line, optional tag=value pairs, # comments. */
@@ -96,7 +99,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
     public AlertRule compile(String defaultMeasurement) {
         RuleKind k = kind();
         boolean up = below == null;
-        EnumMap<Level, Double> thresholds = k == RuleKind.DEADMAN ? new EnumMap<>(Level.class)
+        EnumMap<Level, Double> thresholds = k == RuleKind.DEADMAN || k == RuleKind.STUCK ? new EnumMap<>(Level.class)
                 : (up ? above : below).byLevel(level);
         EnumMap<Level, Double> resets = new EnumMap<>(thresholds);
         if (reset != null) {
@@ -104,7 +107,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
         }
         return new AlertRule(name, k, field, up, thresholds, resets, holdFor.toMillis(), clearAfter.toMillis(),
                 over == null ? 0 : over.toMillis(), per.toMillis(), after == null ? 0 : after.toMillis(), level,
-                on, stat, new RuleScope(where, sensors), flapping == null ? 0 : flapping.history,
+                tolerance, on, stat, new RuleScope(where, sensors), flapping == null ? 0 : flapping.history,
                 flapping == null ? 0 : flapping.high, flapping == null ? 0 : flapping.low, message,
                 measurement == null ? defaultMeasurement : measurement, expected, actions);
     }
@@ -118,6 +121,20 @@ public final class RuleConfig implements ConfigSection, Serializable {
             check.require(above == null && below == null && reset == null, "",
                     "a deadman rule has no above, below or reset: it fires after 'after' without a reading");
             check.require(on == RuleInput.READING, "on", "a deadman rule watches readings");
+        } else if (k == RuleKind.STUCK) {
+            check.notBlank(field, "field", "expected the field the rule watches, e.g. temperature");
+            check.require(above == null && below == null, "",
+                    "a stuck rule has no above or below: it raises when 'field' repeats one value for 'for'");
+            check.require(reset == null, "reset", "a stuck rule has no reset: it clears on the first reading that moves"
+                    + " more than 'tolerance' from the value it was stuck at");
+            check.require(clearAfter.isZero(), "clear-after", "a stuck rule has no clear-after: it clears on the first"
+                    + " reading that moves more than 'tolerance' from the value it was stuck at");
+            check.require(holdFor != null && holdFor.compareTo(Duration.ZERO) > 0, "for",
+                    "a stuck rule needs 'for': how long one value must repeat to raise, e.g. 10m");
+            check.require(Double.isFinite(tolerance) && tolerance >= 0, "tolerance",
+                    "expected a number of at least 0, got " + tolerance);
+            check.require(after == null && expected == null, "", "after and expected belong to deadman rules");
+            check.require(on == RuleInput.READING, "on", "a stuck rule watches readings");
         } else {
             check.notBlank(field, "field", "expected the field the rule watches, e.g. temperature");
             check.require((above == null) != (below == null), "",
@@ -147,6 +164,9 @@ public final class RuleConfig implements ConfigSection, Serializable {
             check.require(on == RuleInput.READING, "on", "a rate rule watches readings");
         } else {
             check.require(over == null, "over", "over belongs to rate rules");
+        }
+        if (k != RuleKind.STUCK) {
+            check.require(tolerance == 0, "tolerance", "tolerance belongs to stuck rules");
         }
         check.notNegative(holdFor, "for");
         check.notNegative(clearAfter, "clear-after");

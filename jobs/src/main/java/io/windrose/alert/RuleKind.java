@@ -2,14 +2,17 @@ package io.windrose.alert;
 
 import java.util.Locale;
 
-/** What a rule watches. Configuration form: {@code threshold}, {@code rate}, {@code deadman}. */
+/** What a rule watches. Configuration form: {@code threshold}, {@code rate}, {@code deadman},
+ * {@code stuck}. */
 public enum RuleKind {
     /** A field's value against thresholds per level. */
     THRESHOLD,
     /** A field's change per unit of time over a span, against thresholds per level. */
     RATE,
     /** No reading from a sensor for a while (wall-clock time), including sensors never seen but expected. */
-    DEADMAN;
+    DEADMAN,
+    /** A field repeating one value (within a tolerance) for {@code for} (event time) while readings keep arriving. */
+    STUCK;
 
     @Override
     public String toString() {

@@ -75,6 +75,34 @@ class AlertsITCase {
     }
 
     @Test
+    void aStuckSensorIsRaisedAfterItsForTimeAndClearedWhenItMoves() throws Exception {
+        jobs.startWithServices("alertstuck", true, """
+                routes:
+                  - name: sensors
+                    topic-template: alertstuck/{site}/{sensor}
+                rules:
+                  - {name: frozen, kind: stuck, field: temperature, for: 5s, tolerance: 0.1, level: critical}
+                """);
+        try (TestMqtt device = new TestMqtt(mosquitto.port())) {
+            // 20 (give or take 0.05) from 0 s to 7 s, then moving; the last readings move the watermark past 8 s
+            double[] values = {20, 20.05, 20, 19.95, 20, 20, 20, 20, 21, 22, 23, 24, 25};
+            for (int i = 0; i < values.length; i++) {
+                device.publish("alertstuck/site-a/s-1", reading("s-1", T0 + i * 1_000, values[i]));
+            }
+        }
+        List<TestKafka.Keyed<AlertEvent>> alerts = TestKafka.read(kafka.bootstrapServers(), "alertstuck.alerts",
+                AlertEvent.class, 2, Duration.ofSeconds(90));
+        assertThat(alerts).extracting(a -> a.value().getState() + " " + a.value().getLevel() + " "
+                + (a.value().getEventTime().toEpochMilli() - T0) + " " + a.value().getValue())
+                .containsExactly("RAISED critical 5000 20.0", "CLEARED critical 8000 21.0");
+        List<Map<String, Object>> points = Await.until(() -> InfluxQuery.rows(influx, "alertstuck",
+                "SELECT state, value, threshold FROM alerts WHERE kind = 'stuck'"), rows -> rows.size() >= 2,
+                Duration.ofSeconds(30));
+        assertThat(points).extracting(p -> p.get("state")).containsExactly("RAISED", "CLEARED");
+        assertThat(((Number) points.get(0).get("threshold")).doubleValue()).as("for, in seconds").isEqualTo(5);
+    }
+
+    @Test
     void aFailureWhileAnAlertIsRaisedGivesExactlyOneRaisedAndOneCleared() throws Exception {
         String name = "alertfailure";
         influx.createDatabase(name);

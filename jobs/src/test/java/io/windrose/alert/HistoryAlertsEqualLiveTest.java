@@ -28,8 +28,9 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * Property-based: the alerts of history ({@link HistoryAlertFunction} over the archived readings and the watermark each
  * was archived with) equal the live job's ({@link ReadingAlertFunction} fed the same readings and watermarks), field
  * by field and in each sensor's order, for every kind of rule on readings but deadman (the live job's deadman runs on the wall clock):
- * thresholds with levels and hysteresis, {@code for} and {@code clear-after}, rates, flapping, scopes. Generated
- * streams: 1-4 sensors, values around the thresholds, disorder, duplicates, readings behind the watermark, watermark
+ * thresholds with levels and hysteresis, {@code for} and {@code clear-after}, rates, stuck sensors, flapping, scopes.
+ * Generated streams: 1-4 sensors, values around the thresholds and now and then a sensor's previous values again (give
+ * or take less than a stuck rule's tolerance), disorder, duplicates, readings behind the watermark, watermark
  * steps of every size. 500 cases per run, each in Flink's operator harnesses.
  */
 class HistoryAlertsEqualLiveTest {
@@ -39,7 +40,10 @@ class HistoryAlertsEqualLiveTest {
             + "{name: held, field: temperature, above: 33, for: 4s, clear-after: 3s},"
             + "{name: rising, kind: rate, field: temperature, above: 2, per: 1s, over: 5s},"
             + "{name: flappy, field: humidity, above: 60, flapping: {history: 4, high: 0.5, low: 0.3}},"
-            + "{name: pump, field: humidity, above: 70, for: 2s, sensors: 's-1*'}"
+            + "{name: pump, field: humidity, above: 70, for: 2s, sensors: 's-1*'},"
+            + "{name: frozen, kind: stuck, field: temperature, for: 3s, tolerance: 0.2, level: critical},"
+            + "{name: frozen-flappy, kind: stuck, field: humidity, for: 2s, sensors: 's-?',"
+            + " flapping: {history: 4, high: 0.5, low: 0.3}}"
             + "]";
 
     /** One generated stream: its shape; its content comes from the seed. */
@@ -101,7 +105,8 @@ class HistoryAlertsEqualLiveTest {
 
     /**
      * Readings whose times rise 0-1,500 ms, moved back by up to the disorder; now and then one far behind (late), or
-     * an exact copy of an earlier one; values around the rules' thresholds; the watermark (highest time less the
+     * an exact copy of an earlier one; values around the rules' thresholds, or (stuck runs) the sensor's previous value
+     * again, exactly or within 0.1; the watermark (highest time less the
      * disorder) after every few readings.
      */
     static List<Step> steps(Case c) {
@@ -110,6 +115,7 @@ class HistoryAlertsEqualLiveTest {
         List<SensorReading> sent = new ArrayList<>();
         long clock = 1_700_000_000_000L;
         long highest = Long.MIN_VALUE;
+        Map<String, double[]> previous = new java.util.HashMap<>();
         for (int i = 1; i <= c.readings(); i++) {
             SensorReading reading;
             if (c.duplicateEvery() > 0 && i % c.duplicateEvery() == 0 && !sent.isEmpty()) {
@@ -123,6 +129,12 @@ class HistoryAlertsEqualLiveTest {
                 String sensor = "s-" + random.nextInt(c.sensors()) + (random.nextBoolean() ? "" : "0");
                 double temperature = random.nextInt(5) == 0 ? random.nextDouble() * 10 : 20 + random.nextDouble() * 25;
                 double humidity = 50 + random.nextDouble() * 30;
+                double[] last = previous.get(sensor);
+                if (last != null && random.nextInt(3) > 0) { // a stuck run goes on
+                    temperature = last[0] + (random.nextBoolean() ? 0 : (random.nextDouble() - 0.5) * 0.2);
+                    humidity = random.nextBoolean() ? last[1] : humidity;
+                }
+                previous.put(sensor, new double[] {temperature, humidity});
                 reading = random.nextInt(4) == 0 ? Readings.of(sensor, time, "humidity", humidity)
                         : Readings.of(sensor, time, Map.of("temperature", temperature, "humidity", humidity));
                 highest = Math.max(highest, time);

@@ -290,4 +290,87 @@ class ReadingAlertFunctionTest {
                     .isEqualTo("s-1 at a: temperature 31.5 above 30 (warning, {unknown})");
         }
     }
+
+    @Test
+    void stuckRaisesWhenOneValueRepeatsForItsForTimeAndClearsOnTheFirstMove() throws Exception {
+        try (var h = open(harness(rules("[{name: frozen, kind: stuck, field: temperature, for: 30s, tolerance: 0.1,"
+                + " level: critical}]")))) {
+            // out of order: 30 s arrives before 20 s; the outcome is the in-order one
+            reading(h, "s-1", 0, 20);
+            reading(h, "s-1", 10_000, 20.05);
+            reading(h, "s-1", 30_000, 20);
+            reading(h, "s-1", 20_000, 19.9); // within 0.1 of 20: the run goes on
+            h.processWatermark(new Watermark(20_000));
+            assertThat(h.extractOutputValues()).as("20 s of the same value, not 30").isEmpty();
+            h.processWatermark(new Watermark(30_000));
+            assertThat(events(h.extractOutputValues())).containsExactly("s-1 frozen RAISED critical 20");
+            AlertEvent raised = h.extractOutputValues().get(0);
+            assertThat(raised.getKind()).isEqualTo("stuck");
+            assertThat(raised.getThreshold()).as("for, in seconds").isEqualTo(30);
+            assertThat(raised.getEventTime().toEpochMilli()).isEqualTo(30_000);
+            assertThat(raised.getMessage()).isEqualTo("frozen RAISED (critical): s-1 temperature stuck at 20 for 30s");
+            reading(h, "s-1", 40_000, 20.1);
+            reading(h, "s-1", 50_000, 20.2); // 0.2 from the run's first value, 20
+            h.processWatermark(new Watermark(50_000));
+            assertThat(events(h.extractOutputValues())).containsExactly("s-1 frozen RAISED critical 20",
+                    "s-1 frozen CLEARED critical from critical 20.2");
+            assertThat(h.extractOutputValues().get(1).getMessage())
+                    .isEqualTo("frozen CLEARED (critical): s-1 temperature moved to 20.2");
+        }
+    }
+
+    @Test
+    void stuckComparesWithTheRunsFirstValueSoASlowDriftIsNotStuck() throws Exception {
+        try (var h = open(harness(rules("[{name: frozen, kind: stuck, field: temperature, for: 30s, tolerance: 0.1}]")))) {
+            for (int i = 0; i <= 10; i++) {
+                reading(h, "s-1", i * 10_000L, 20 + i * 0.06); // each step within 0.1 of the previous reading
+            }
+            h.processWatermark(new Watermark(100_000));
+            assertThat(h.extractOutputValues()).isEmpty();
+            var other = Readings.of("s-2", 0, "humidity", 50); // no temperature: not a reading of the rule
+            h.processElement(other, 0);
+            for (int i = 0; i <= 3; i++) {
+                reading(h, "s-2", 100_000 + i * 10_000L, 7);
+            }
+            h.processWatermark(new Watermark(130_000));
+            assertThat(events(h.extractOutputValues())).containsExactly("s-2 frozen RAISED warning 7");
+        }
+    }
+
+    @Test
+    void aStuckRunThatSpansARestoreRaisesWhenItsForTimeIsReached() throws Exception {
+        RuleBook rules = rules("[{name: frozen, kind: stuck, field: temperature, for: 30s, sensors: 's-*',"
+                + " where: {site: a}}]");
+        OperatorSubtaskState snapshot;
+        try (var h = open(harness(rules))) {
+            reading(h, "s-1", 0, 20);
+            reading(h, "s-1", 10_000, 20);
+            h.processWatermark(new Watermark(10_000));
+            reading(h, "s-1", 20_000, 20); // held for the watermark across the restore
+            assertThat(h.extractOutputValues()).isEmpty();
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(rules)) {
+            restored.initializeState(snapshot);
+            open(restored);
+            reading(restored, "s-1", 29_000, 20);
+            restored.processWatermark(new Watermark(29_000));
+            assertThat(restored.extractOutputValues()).as("29 s of the run").isEmpty();
+            reading(restored, "s-1", 30_000, 20);
+            reading(restored, "s-1", 40_000, 20);
+            restored.processWatermark(new Watermark(40_000));
+            assertThat(events(restored.extractOutputValues())).containsExactly("s-1 frozen RAISED warning 20");
+            assertThat(restored.extractOutputValues().get(0).getEventTime().toEpochMilli()).isEqualTo(30_000);
+            OperatorSubtaskState raised = restored.snapshot(2L, 2L);
+            try (var again = harness(rules)) {
+                again.initializeState(raised);
+                open(again);
+                reading(again, "s-1", 50_000, 20);
+                reading(again, "s-1", 60_000, 21);
+                again.processWatermark(new Watermark(60_000));
+                assertThat(events(again.extractOutputValues())).as("raised across the restore, no repeat")
+                        .containsExactly("s-1 frozen CLEARED warning from warning 21");
+            }
+        }
+    }
 }

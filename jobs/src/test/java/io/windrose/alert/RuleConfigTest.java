@@ -68,6 +68,46 @@ class RuleConfigTest {
     }
 
     @Test
+    void stuckRulesTakeFieldForToleranceAndLevel() throws IOException {
+        PipelineConfig config = load("""
+                rules:
+                  - {name: frozen, kind: stuck, field: temperature, for: 10m, tolerance: 0.05, level: critical}
+                  - {name: frozen-exactly, kind: stuck, field: pressure, for: 5m}
+                """);
+        AlertRule frozen = config.rules.get(0).compile("sensors");
+        assertThat(frozen.kind).isEqualTo(RuleKind.STUCK);
+        assertThat(frozen.holdMs).isEqualTo(600_000);
+        assertThat(frozen.tolerance).isEqualTo(0.05);
+        assertThat(frozen.deadmanLevel).isEqualTo(Level.CRITICAL);
+        assertThat(frozen.ordered()).as("taken in event-time order").isTrue();
+        AlertRule exactly = config.rules.get(1).compile("sensors");
+        assertThat(exactly.tolerance).as("default tolerance").isZero();
+        assertThat(exactly.deadmanLevel).as("default level, as deadman's").isEqualTo(Level.WARNING);
+    }
+
+    @Test
+    void badStuckRulesAreNamedByKey() {
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: stuck, field: t}\n"))
+                .hasMessageContaining("key 'rules[0].for'").hasMessageContaining("stuck rule needs 'for'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: stuck, for: 1m}\n"))
+                .hasMessageContaining("key 'rules[0].field'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: stuck, field: t, for: 1m, reset: 3}\n"))
+                .hasMessageContaining("key 'rules[0].reset'").hasMessageContaining("no reset");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: stuck, field: t, for: 1m, clear-after: 1m}\n"))
+                .hasMessageContaining("key 'rules[0].clear-after'").hasMessageContaining("no clear-after");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: stuck, field: t, for: 1m, above: 3}\n"))
+                .hasMessageContaining("key 'rules[0]'").hasMessageContaining("no above or below");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: stuck, field: t, for: 1m, tolerance: -1}\n"))
+                .hasMessageContaining("key 'rules[0].tolerance'").hasMessageContaining("at least 0");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: stuck, field: t, for: 1m, over: 1m}\n"))
+                .hasMessageContaining("key 'rules[0].over'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: stuck, field: t, for: 1m, on: window}\n"))
+                .hasMessageContaining("key 'rules[0].on'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, tolerance: 1}\n"))
+                .hasMessageContaining("key 'rules[0].tolerance'").hasMessageContaining("stuck rules");
+    }
+
+    @Test
     void expectedSensorFilesAllowTagsAndComments() {
         var sensors = ExpectedSensors.parse(List.of("# the pumps of hall 1", "pump-1 site=hall-1 line=4", "",
                 "pump-2   # no tags", "  pump-3 site=hall-2"), "silent", "sensors");
