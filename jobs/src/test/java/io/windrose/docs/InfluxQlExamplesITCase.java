@@ -1,0 +1,60 @@
+package io.windrose.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.windrose.localcluster.InfluxServer;
+import io.windrose.testing.InfluxQuery;
+import io.windrose.testing.RealServices;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every {@code ```sql influxql} block of the user docs runs against a real influxd: each statement is valid InfluxQL
+ * and finds the points Windrose writes (a sensor's 10 s window, alerts of a threshold and a stuck rule, written as the
+ * job writes them, at the current time so that the docs' {@code now() - 1h} filters hold).
+ */
+class InfluxQlExamplesITCase {
+    private static final String DATABASE = "docs_influxql";
+
+    @Test
+    void everyInfluxQlExampleRunsAndFindsPoints() {
+        InfluxServer influx = RealServices.influx();
+        influx.createDatabase(DATABASE);
+        long now = System.currentTimeMillis();
+        influx.write(DATABASE, String.join("\n",
+                "sensors,site=site-a,sensor=s-1,window=10s temperature_count=5i,temperature_sum=105.5,temperature_min=20.5,"
+                        + "temperature_max=21.5,temperature_mean=21.1,temperature_last=21.2 " + (now - 60_000),
+                "alerts,sensor=s-1,rule=too-hot,level=warning state=\"RAISED\",value=29.1,threshold=28.0,kind=\"threshold\","
+                        + "flapping=false,message=\"s-1: temperature 29.1\" " + (now - 50_000),
+                "alerts,sensor=s-2,rule=frozen-temperature,level=critical state=\"RAISED\",value=20.0,threshold=600.0,"
+                        + "kind=\"stuck\",flapping=false,message=\"s-2 temperature stuck at 20 for 10m\" " + (now - 40_000)));
+        List<String> statements = new ArrayList<>();
+        for (UserDocs.Block block : UserDocs.blocks()) {
+            if (block.language().equals("sql") && block.kind().equals("influxql")) {
+                statements(block).forEach(statement -> statements.add(block.where() + ": " + statement));
+            }
+        }
+        assertThat(statements).as("InfluxQL examples in the docs").hasSizeGreaterThanOrEqualTo(5);
+        for (String located : statements) {
+            String statement = located.substring(located.indexOf(": ") + 2);
+            assertThat(InfluxQuery.rows(influx, DATABASE, statement)).as(located).isNotEmpty();
+        }
+    }
+
+    /** The statements of a block: each begins on a line of its own; indented lines continue it; comments are skipped. */
+    private static List<String> statements(UserDocs.Block block) {
+        List<String> statements = new ArrayList<>();
+        for (String line : block.text().split("\n")) {
+            if (line.isBlank() || line.strip().startsWith("--")) {
+                continue;
+            }
+            if (Character.isWhitespace(line.charAt(0)) && !statements.isEmpty()) {
+                statements.set(statements.size() - 1, statements.get(statements.size() - 1) + " " + line.strip());
+            } else {
+                statements.add(line.strip());
+            }
+        }
+        return statements;
+    }
+}
