@@ -17,6 +17,12 @@ interface ReadingEvaluator {
      */
     AlertEvent evaluate(AlertRule rule, SensorReading reading, MapState<String, AlertTrack> tracks) throws Exception;
 
+    /** The rule's field of {@code reading}, or null when the reading has none or the rule's scope leaves it out. */
+    static Double value(AlertRule rule, SensorReading reading) {
+        Double value = reading.getFields().get(rule.field);
+        return value == null || !rule.scope.includes(reading.getSensorId(), reading.getTags()) ? null : value;
+    }
+
     /** The evaluator of {@code kind}. */
     static ReadingEvaluator of(RuleKind kind) {
         return switch (kind) {

@@ -13,8 +13,8 @@ final class ThresholdEvaluator implements ReadingEvaluator {
 
     @Override
     public AlertEvent evaluate(AlertRule rule, SensorReading reading, MapState<String, AlertTrack> tracks) throws Exception {
-        Double value = reading.getFields().get(rule.field);
-        if (value == null || !rule.scope.includes(reading.getSensorId(), reading.getTags())) {
+        Double value = ReadingEvaluator.value(rule, reading);
+        if (value == null) {
             return null;
         }
         return level(rule, reading, track(rule, tracks), value, tracks);
