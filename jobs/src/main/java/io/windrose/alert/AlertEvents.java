@@ -17,6 +17,8 @@ final class AlertEvents {
     private static final String DEADMAN_MESSAGE = "{rule} {state} ({level}): no reading from {sensor} for {value} s"
             + " (after {threshold} s)";
     private static final String STUCK_MESSAGE = "{rule} {state} ({level}): {sensor} {field} stuck at {value} for {for}";
+    private static final String ANOMALY_MESSAGE = "{rule} {state} ({level}): {sensor} {field} {value}, {score} deviations"
+            + " from its baseline (sigma {threshold})";
     private static final String UNSTUCK_MESSAGE = "{rule} {state} ({level}): {sensor} {field} moved to {value}";
 
     private AlertEvents() {}
@@ -27,6 +29,12 @@ final class AlertEvents {
      */
     static AlertEvent of(AlertRule rule, AlertTracker.Change change, String sensorId, String measurement,
             Map<String, String> tags, double value, long time) {
+        return of(rule, change, sensorId, measurement, tags, value, time, Double.NaN);
+    }
+
+    /** As above, with an anomaly rule's {@code score} (NaN: none, the event's score is null). */
+    static AlertEvent of(AlertRule rule, AlertTracker.Change change, String sensorId, String measurement,
+            Map<String, String> tags, double value, long time, double score) {
         boolean firstRaise = change.state() == AlertState.RAISED && change.previous() == null;
         AlertEvent event = AlertEvent.newBuilder()
                 .setSensorId(sensorId)
@@ -44,10 +52,12 @@ final class AlertEvents {
                 .setStartedAt(Instant.ofEpochMilli(firstRaise ? time : change.raisedAt()))
                 .setDurationMs(firstRaise ? 0L : Math.max(0, time - change.raisedAt()))
                 .setFlapping(change.flapping())
+                .setScore(Double.isFinite(score) ? score : null)
                 .build();
         String template = rule.message != null ? rule.message
                 : rule.kind == RuleKind.DEADMAN ? DEADMAN_MESSAGE
                 : rule.kind == RuleKind.STUCK ? (change.state() == AlertState.CLEARED ? UNSTUCK_MESSAGE : STUCK_MESSAGE)
+                : rule.kind == RuleKind.ANOMALY ? ANOMALY_MESSAGE
                 : THRESHOLD_MESSAGE;
         event.setMessage(Templates.fill(template, values(rule, event)));
         return event;
@@ -64,6 +74,7 @@ final class AlertEvents {
             case "field" -> event.getField();
             case "value" -> number(event.getValue());
             case "threshold" -> number(event.getThreshold());
+            case "score" -> event.getScore() == null ? "none" : number(event.getScore());
             case "for" -> Durations.format(Duration.ofMillis(rule.kind == RuleKind.DEADMAN ? rule.afterMs : rule.holdMs));
             case "kind" -> event.getKind();
             default -> event.getTags().get(key);

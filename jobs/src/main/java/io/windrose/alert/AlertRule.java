@@ -27,6 +27,9 @@ public final class AlertRule implements Serializable {
     final Level deadmanLevel;
     /** stuck: how far (absolute) a value may be from the run's first value and still count as the same. */
     final double tolerance;
+    /** anomaly: the baseline's half-life and warm-up (its thresholds are the sigmas per level) */
+    final long halfLifeMs;
+    final long minSamples;
     final RuleInput input;
     final WindowStat stat;
     final RuleScope scope;
@@ -41,7 +44,7 @@ public final class AlertRule implements Serializable {
 
     AlertRule(String name, RuleKind kind, String field, boolean up, EnumMap<Level, Double> thresholds,
             EnumMap<Level, Double> resets, long holdMs, long clearAfterMs, long overMs, long perMs, long afterMs,
-            Level deadmanLevel, double tolerance, RuleInput input, WindowStat stat, RuleScope scope, int flappingHistory,
+            Level deadmanLevel, double tolerance, long halfLifeMs, long minSamples, RuleInput input, WindowStat stat, RuleScope scope, int flappingHistory,
             double flappingHigh, double flappingLow, String message, String measurement, String expected,
             List<ActionConfig> actions) {
         this.name = name;
@@ -61,6 +64,8 @@ public final class AlertRule implements Serializable {
         this.afterMs = afterMs;
         this.deadmanLevel = deadmanLevel;
         this.tolerance = tolerance;
+        this.halfLifeMs = halfLifeMs;
+        this.minSamples = minSamples;
         this.input = input;
         this.stat = stat;
         this.scope = scope;
@@ -82,9 +87,17 @@ public final class AlertRule implements Serializable {
     }
 
     /** The longest span of event time the rule looks back over: {@code for}, {@code clear-after}, a rate's
-     * {@code over}, a deadman's {@code after}. */
+     * {@code over}, a deadman's {@code after}, an anomaly baseline's memory (readings older than
+     * {@link AnomalyBaseline#RESTART_HALF_LIVES} half-lives weigh less than 1/1000). */
     public java.time.Duration lookBack() {
-        return java.time.Duration.ofMillis(Math.max(Math.max(holdMs, clearAfterMs), Math.max(overMs, afterMs)));
+        long baseline = kind == RuleKind.ANOMALY ? AnomalyBaseline.RESTART_HALF_LIVES * halfLifeMs : 0;
+        return java.time.Duration.ofMillis(Math.max(Math.max(Math.max(holdMs, clearAfterMs), Math.max(overMs, afterMs)),
+                baseline));
+    }
+
+    /** anomaly: the sensor's baseline over {@code state} (read and updated in place). */
+    AnomalyBaseline baseline(io.windrose.alert.state.BaselineState state) {
+        return new AnomalyBaseline(state, java.time.Duration.ofMillis(halfLifeMs), minSamples);
     }
 
     /** Whether the rule runs on window aggregates ({@code on: window}). */
@@ -94,7 +107,8 @@ public final class AlertRule implements Serializable {
 
     /** Whether evaluation waits for the watermark, so out-of-order readings give the in-order outcome. */
     boolean ordered() {
-        return input == RuleInput.READING && (kind == RuleKind.RATE || kind == RuleKind.STUCK || holdMs > 0 || clearAfterMs > 0);
+        return input == RuleInput.READING && (kind == RuleKind.RATE || kind == RuleKind.STUCK
+                || kind == RuleKind.ANOMALY || holdMs > 0 || clearAfterMs > 0);
     }
 
     /** Whether the value enters level {@code level} (beyond its threshold). */
@@ -107,6 +121,16 @@ public final class AlertRule implements Serializable {
     boolean stays(int level, double value) {
         double r = resets[level];
         return !Double.isNaN(r) && (up ? value > r : value < r);
+    }
+
+    /** Whether {@code value} enters any level (NaN enters none). */
+    boolean entersAny(double value) {
+        for (int level = 0; level < thresholds.length; level++) {
+            if (enters(level, value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     double threshold(int level) {

@@ -143,11 +143,7 @@ public final class AnomalyBaseline implements Serializable {
             long gap = time - s.getLatest();
             s.setLatest(time);
             if (gap > restartAfterMs) {
-                s.setWeight(0.0);
-                s.setMean(0.0);
-                s.setM2(0.0);
-                s.setSamples(0L);
-                s.setSince(time);
+                restart(time);
             } else {
                 double decay = Math.exp(-(double) gap * decayPerMs);
                 s.setWeight(s.getWeight() * decay);
@@ -165,6 +161,21 @@ public final class AnomalyBaseline implements Serializable {
         s.setMean(after);
         s.setM2(s.getM2() + weight * (value - before) * (value - after));
         s.setSamples(s.getSamples() + 1);
+    }
+
+    /**
+     * Forgets everything learned: the baseline warms up again from the next reading, and readings older than
+     * {@code time} are no longer learned. After a long silence (see the class comment), and when the caller decides
+     * that a long-raised alert is the sensor's new normal.
+     */
+    public void restart(long time) {
+        BaselineState s = state;
+        s.setWeight(0.0);
+        s.setMean(0.0);
+        s.setM2(0.0);
+        s.setSamples(0L);
+        s.setLatest(Math.max(s.getLatest(), time));
+        s.setSince(time);
     }
 
     /** The weighted mean (0 before the first reading). */

@@ -29,6 +29,7 @@ interface ReadingEvaluator {
             case THRESHOLD -> ThresholdEvaluator.INSTANCE;
             case RATE -> RateEvaluator.INSTANCE;
             case STUCK -> StuckEvaluator.INSTANCE;
+            case ANOMALY -> AnomalyEvaluator.INSTANCE;
             case DEADMAN -> throw new IllegalArgumentException("deadman rules are watched over time, not per reading");
         };
     }

@@ -18,21 +18,29 @@ import java.util.Map;
  * One item of the {@code rules} list. Kinds: {@code threshold} (a field above or below a number, per level, with
  * hysteresis), {@code rate} (a field's change per unit of time over a span), {@code deadman} (no reading for a while,
  * also from expected sensors never seen), {@code stuck} (a field repeating one value, within {@code tolerance}, for
- * {@code for}). Any kind: {@code for} / {@code clear-after}, {@code where} / {@code sensors}
+ * {@code for}), {@code anomaly} (a field far from the sensor's own recent behaviour: {@code sigma} per level against
+ * an {@link AnomalyBaseline} of {@code half-life}, after {@code min-samples}). Any kind: {@code for} / {@code clear-after}, {@code where} / {@code sensors}
  * scope, {@code flapping}, a {@code message} template.
  */
 public final class RuleConfig implements ConfigSection, Serializable {
     private static final long serialVersionUID = 2L;
 
     public String name;
-    /** threshold | rate | deadman | stuck; absent: deadman with after, rate with over, else threshold. */
+    /** threshold | rate | deadman | stuck | anomaly; absent: deadman with after, rate with over, else threshold. */
     public RuleKind kind;
-    /** The field the rule watches (threshold, rate, stuck). */
+    /** The field the rule watches (threshold, rate, stuck, anomaly). */
     public String field;
     /** A number (for {@code level}) or numbers per level: {warning: 30, critical: 40}. */
     public Thresholds above;
     public Thresholds below;
-    /** Hysteresis: a level is left only when the value is back past its reset value (default: the threshold). */
+    /** anomaly: the score (deviations from the sensor's baseline) per level: {warning: 3, critical: 5}, or one number. */
+    public Thresholds sigma;
+    /** anomaly: a reading's weight in the baseline halves every half-life of event time. */
+    public Duration halfLife = Duration.ofMinutes(10);
+    /** anomaly: readings learned before the rule scores (no alert while warming up). */
+    public long minSamples = 30;
+    /** Hysteresis: a level is left only when the value (an anomaly's score) is back past its reset value (default:
+     * the threshold). */
     public Thresholds reset;
     /** The level of a single-number threshold, and of a deadman or stuck alert. */
     public Level level = Level.WARNING;
@@ -100,14 +108,14 @@ public final class RuleConfig implements ConfigSection, Serializable {
         RuleKind k = kind();
         boolean up = below == null;
         EnumMap<Level, Double> thresholds = k == RuleKind.DEADMAN || k == RuleKind.STUCK ? new EnumMap<>(Level.class)
-                : (up ? above : below).byLevel(level);
+                : k == RuleKind.ANOMALY ? sigma.byLevel(level) : (up ? above : below).byLevel(level);
         EnumMap<Level, Double> resets = new EnumMap<>(thresholds);
         if (reset != null) {
             resets.putAll(reset.byLevel(thresholds.size() == 1 ? thresholds.keySet().iterator().next() : level));
         }
         return new AlertRule(name, k, field, up, thresholds, resets, holdFor.toMillis(), clearAfter.toMillis(),
                 over == null ? 0 : over.toMillis(), per.toMillis(), after == null ? 0 : after.toMillis(), level,
-                tolerance, on, stat, new RuleScope(where, sensors), flapping == null ? 0 : flapping.history,
+                tolerance, halfLife.toMillis(), minSamples, on, stat, new RuleScope(where, sensors), flapping == null ? 0 : flapping.history,
                 flapping == null ? 0 : flapping.high, flapping == null ? 0 : flapping.low, message,
                 measurement == null ? defaultMeasurement : measurement, expected, actions);
     }
@@ -135,28 +143,36 @@ public final class RuleConfig implements ConfigSection, Serializable {
                     "expected a number of at least 0, got " + tolerance);
             check.require(after == null && expected == null, "", "after and expected belong to deadman rules");
             check.require(on == RuleInput.READING, "on", "a stuck rule watches readings");
+        } else if (k == RuleKind.ANOMALY) {
+            check.notBlank(field, "field", "expected the field the rule watches, e.g. temperature");
+            check.require(above == null && below == null, "", "an anomaly rule has no above or below: it raises when"
+                    + " 'field' is more than 'sigma' deviations from the sensor's baseline, e.g. sigma: {warning: 3,"
+                    + " critical: 5}");
+            check.require(sigma != null, "sigma", "expected the score per level, e.g. {warning: 3, critical: 5}, or"
+                    + " one number");
+            check.require(after == null && expected == null, "", "after and expected belong to deadman rules");
+            check.require(halfLife != null && halfLife.toMillis() >= 1, "half-life",
+                    "expected a positive duration such as 10m, got " + halfLife);
+            check.require(minSamples >= 1, "min-samples", "expected a whole number of at least 1, got " + minSamples);
+            check.require(on == RuleInput.READING, "on", "an anomaly rule watches readings");
+            if (sigma != null) {
+                for (Map.Entry<Level, Double> s : sigma.byLevel(level).entrySet()) {
+                    check.require(s.getValue() > 0, "sigma." + s.getKey(), "expected a positive number of deviations,"
+                            + " got " + s.getValue());
+                }
+                levels(check, sigma, "sigma", true);
+            }
         } else {
             check.notBlank(field, "field", "expected the field the rule watches, e.g. temperature");
             check.require((above == null) != (below == null), "",
                     "expected exactly one of 'above' or 'below' with the threshold");
             check.require(after == null && expected == null, "", "after and expected belong to deadman rules");
-            EnumMap<Level, Double> thresholds = (above != null ? above : below).byLevel(level);
-            if (reset != null) {
-                EnumMap<Level, Double> resets = reset.byLevel(thresholds.size() == 1 ? thresholds.keySet().iterator().next()
-                        : level);
-                for (Map.Entry<Level, Double> r : resets.entrySet()) {
-                    Double threshold = thresholds.get(r.getKey());
-                    check.require(threshold != null, "reset." + r.getKey(), "a reset for a level without a threshold");
-                    check.require(above != null ? r.getValue() <= threshold : r.getValue() >= threshold,
-                            "reset." + r.getKey(), "the reset must be on the clear side of the threshold ("
-                                    + (above != null ? "at most " : "at least ") + threshold + "), got " + r.getValue());
-                }
-            }
-            if (above != null) {
-                ascending(check, thresholds, "above", true);
-            } else {
-                ascending(check, thresholds, "below", false);
-            }
+            levels(check, above != null ? above : below, above != null ? "above" : "below", above != null);
+        }
+        if (k != RuleKind.ANOMALY) {
+            check.require(sigma == null, "sigma", "sigma belongs to anomaly rules");
+            check.require(Duration.ofMinutes(10).equals(halfLife), "half-life", "half-life belongs to anomaly rules");
+            check.require(minSamples == 30, "min-samples", "min-samples belongs to anomaly rules");
         }
         if (k == RuleKind.RATE) {
             check.positive(over, "over");
@@ -176,6 +192,23 @@ public final class RuleConfig implements ConfigSection, Serializable {
             check.section("flapping", flapping);
         }
         check.each("actions", actions);
+    }
+
+    /** The levels of {@code written} (key {@code key}) rise with the level, and the resets are on their clear side. */
+    private void levels(ConfigCheck check, Thresholds written, String key, boolean up) {
+        EnumMap<Level, Double> thresholds = written.byLevel(level);
+        if (reset != null) {
+            EnumMap<Level, Double> resets = reset.byLevel(thresholds.size() == 1 ? thresholds.keySet().iterator().next()
+                    : level);
+            for (Map.Entry<Level, Double> r : resets.entrySet()) {
+                Double threshold = thresholds.get(r.getKey());
+                check.require(threshold != null, "reset." + r.getKey(), "a reset for a level without a threshold");
+                check.require(threshold == null || (up ? r.getValue() <= threshold : r.getValue() >= threshold),
+                        "reset." + r.getKey(), "the reset must be on the clear side of the threshold ("
+                                + (up ? "at most " : "at least ") + threshold + "), got " + r.getValue());
+            }
+        }
+        ascending(check, thresholds, key, up);
     }
 
     /** Higher levels need values further out: above, critical's number above warning's. */

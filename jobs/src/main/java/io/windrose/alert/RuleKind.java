@@ -3,7 +3,7 @@ package io.windrose.alert;
 import java.util.Locale;
 
 /** What a rule watches. Configuration form: {@code threshold}, {@code rate}, {@code deadman},
- * {@code stuck}. */
+ * {@code stuck}, {@code anomaly}. */
 public enum RuleKind {
     /** A field's value against thresholds per level. */
     THRESHOLD,
@@ -12,7 +12,9 @@ public enum RuleKind {
     /** No reading from a sensor for a while (wall-clock time), including sensors never seen but expected. */
     DEADMAN,
     /** A field repeating one value (within a tolerance) for {@code for} (event time) while readings keep arriving. */
-    STUCK;
+    STUCK,
+    /** A field far from the sensor's own recent behaviour: its score against an {@link AnomalyBaseline}, per level. */
+    ANOMALY;
 
     @Override
     public String toString() {

@@ -108,6 +108,58 @@ class RuleConfigTest {
     }
 
     @Test
+    void anomalyRulesTakeSigmaPerLevelOrOneNumberHalfLifeAndMinSamples() throws IOException {
+        PipelineConfig config = load("""
+                rules:
+                  - {name: odd, kind: anomaly, field: temperature, sigma: {warning: 3, critical: 5}, reset: {warning: 2},
+                     half-life: 30m, min-samples: 100, for: 1m}
+                  - {name: odder, kind: anomaly, field: pressure, sigma: 4, level: critical}
+                """);
+        AlertRule odd = config.rules.get(0).compile("sensors");
+        assertThat(odd.kind).isEqualTo(RuleKind.ANOMALY);
+        assertThat(odd.threshold(Level.WARNING.ordinal())).isEqualTo(3);
+        assertThat(odd.threshold(Level.CRITICAL.ordinal())).isEqualTo(5);
+        assertThat(odd.reset(Level.WARNING.ordinal())).isEqualTo(2);
+        assertThat(odd.halfLifeMs).isEqualTo(1_800_000);
+        assertThat(odd.minSamples).isEqualTo(100);
+        assertThat(odd.ordered()).as("taken in event-time order").isTrue();
+        assertThat(odd.lookBack()).as("10 half-lives").isEqualTo(java.time.Duration.ofMinutes(300));
+        AlertRule odder = config.rules.get(1).compile("sensors");
+        assertThat(odder.threshold(Level.CRITICAL.ordinal())).isEqualTo(4);
+        assertThat(Double.isNaN(odder.threshold(Level.WARNING.ordinal()))).isTrue();
+        assertThat(odder.halfLifeMs).as("default half-life").isEqualTo(600_000);
+        assertThat(odder.minSamples).as("default min-samples").isEqualTo(30);
+    }
+
+    @Test
+    void badAnomalyRulesAreNamedByKey() {
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t}\n"))
+                .hasMessageContaining("key 'rules[0].sigma'").hasMessageContaining("warning: 3, critical: 5");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, sigma: 3}\n"))
+                .hasMessageContaining("key 'rules[0].field'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, above: 30}\n"))
+                .hasMessageContaining("key 'rules[0]'").hasMessageContaining("no above or below");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: -1}\n"))
+                .hasMessageContaining("key 'rules[0].sigma.warning'").hasMessageContaining("positive");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: {warning: 5, critical: 3}}\n"))
+                .hasMessageContaining("key 'rules[0].sigma.critical'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, reset: 4}\n"))
+                .hasMessageContaining("key 'rules[0].reset.warning'").hasMessageContaining("clear side");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, min-samples: 0}\n"))
+                .hasMessageContaining("key 'rules[0].min-samples'").hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, half-life: 0s}\n"))
+                .hasMessageContaining("key 'rules[0].half-life'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, on: window}\n"))
+                .hasMessageContaining("key 'rules[0].on'");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, window: 10m}\n"))
+                .hasMessageContaining("window");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, sigma: 3}\n"))
+                .hasMessageContaining("key 'rules[0].sigma'").hasMessageContaining("anomaly rules");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, half-life: 5m}\n"))
+                .hasMessageContaining("key 'rules[0].half-life'").hasMessageContaining("anomaly rules");
+    }
+
+    @Test
     void expectedSensorFilesAllowTagsAndComments() {
         var sensors = ExpectedSensors.parse(List.of("# the pumps of hall 1", "pump-1 site=hall-1 line=4", "",
                 "pump-2   # no tags", "  pump-3 site=hall-2"), "silent", "sensors");

@@ -1,0 +1,61 @@
+package io.windrose.alert;
+
+import io.windrose.alert.state.AlertTrack;
+import io.windrose.alert.state.BaselineState;
+import io.windrose.schema.AlertEvent;
+import io.windrose.schema.SensorReading;
+import org.apache.flink.api.common.state.MapState;
+
+/**
+ * Anomaly rules: the reading's score against the sensor's {@link AnomalyBaseline} (kept in the rule's track) is judged
+ * against the rule's sigmas per level, like a threshold rule judges a value: levels, {@code for}, {@code clear-after},
+ * {@code reset} (on the score), flapping. Runs in event-time order ({@link AlertRule#ordered()}), so that the score and
+ * the transitions are those of the readings sorted by event time.
+ *
+ * <p>Each reading is scored against the baseline as it was before it, then learned only if the rule is clear after it
+ * and its score is beyond no level: <b>the baseline does not learn while the alert is raised</b>, nor from a reading
+ * that is on its way to raise it (during {@code for}), so a fault never becomes the sensor's normal and the alert clears
+ * when the sensor comes back. While warming up (fewer than {@code min-samples} readings learned) the score is NaN: no
+ * level holds, and every reading is learned.
+ *
+ * <p>A lasting change of level would then stay raised for ever. An alert raised for
+ * {@link AnomalyBaseline#RESTART_HALF_LIVES} half-lives of event time (100 min at the default 10 min) is taken for the
+ * sensor's new normal: the baseline starts again from that reading, and the alert clears as it warms up (no score), after
+ * {@code clear-after} if the rule has one.
+ */
+final class AnomalyEvaluator implements ReadingEvaluator {
+    static final AnomalyEvaluator INSTANCE = new AnomalyEvaluator();
+
+    private AnomalyEvaluator() {}
+
+    @Override
+    public AlertEvent evaluate(AlertRule rule, SensorReading reading, MapState<String, AlertTrack> tracks) throws Exception {
+        Double value = ReadingEvaluator.value(rule, reading);
+        if (value == null) {
+            return null;
+        }
+        AlertTrack track = ThresholdEvaluator.track(rule, tracks);
+        BaselineState state = track.getBaseline();
+        if (state == null) {
+            state = AnomalyBaseline.fresh();
+            track.setBaseline(state);
+        }
+        AnomalyBaseline baseline = rule.baseline(state);
+        long time = reading.getEventTime().toEpochMilli();
+        if (track.getLevel() >= 0 && time - track.getRaisedAt() >= AnomalyBaseline.RESTART_HALF_LIVES * rule.halfLifeMs) {
+            baseline.restart(time);
+        }
+        double score = baseline.score(value);
+        AlertTracker.Change change = AlertTracker.evaluate(rule, track, score, time);
+        if (track.getLevel() < 0 && !rule.entersAny(score)) {
+            baseline.update(value, time);
+        }
+        tracks.put(rule.name, track);
+        if (change == null) {
+            return null;
+        }
+        AlertEvent event = AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(),
+                reading.getTags(), value, time, score);
+        return event;
+    }
+}
