@@ -140,6 +140,61 @@ class AlertsITCase {
         assertThat(points).extracting(p -> p.get("state")).containsExactly("RAISED", "CLEARED");
     }
 
+    @Test
+    void anAnomalyIsRaisedCriticalAfterWarmUpAndAFailureBetweenWarmUpAndTheJumpKeepsTheBaseline() throws Exception {
+        String name = "alertodd";
+        influx.createDatabase(name);
+        PipelineConfig config = TestPipelines.load(name, TestPipelines.services(name, mosquitto, influx, name, kafka) + """
+                routes:
+                  - name: sensors
+                    topic-template: alertodd/{site}/{sensor}
+                rules:
+                  - {name: odd, kind: anomaly, field: temperature, sigma: {warning: 3, critical: 5}, min-samples: 30}
+                """);
+        // the failure comes 5 messages after the first completed checkpoint that covers 30: by then at least 30 of
+        // s-1's 40 warm-up readings are in the checkpoint, and fewer than 30 are delivered again after the restore
+        FailOnceAfterCheckpoint.reset(30, 5);
+        jobs.start(config, mosquitto, messages -> messages.map(new FailOnceAfterCheckpoint()).name("fail-once"));
+        java.util.Random random = new java.util.Random(1);
+        try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
+            // 20 ± 0.5 from s-1; the jump to 25 during the warm-up (the 10th reading) is learned, not raised
+            for (int i = 0; i < 40; i++) {
+                devices.publish("alertodd/site-a/s-1", reading("s-1", T0 + i * 1_000, i == 9 ? 25 : 19.5 + random.nextDouble()));
+                Thread.sleep(20);
+            }
+            for (int i = 0; i < 200 && !FailOnceAfterCheckpoint.FAILED.get(); i++) { // a trickle until the failure
+                devices.publish("alertodd/site-a/other", reading("other", T0 + i * 100, 20));
+                Thread.sleep(50);
+            }
+            Await.until(FailOnceAfterCheckpoint.FAILED::get, failed -> failed, Duration.ofSeconds(30));
+            Thread.sleep(2_000); // restored and running again
+            List<String> topics = new ArrayList<>();
+            List<String> payloads = new ArrayList<>();
+            double[] after = {29, 20, 20, 20, 20, 20}; // 29: 9 °C off a baseline of 20 with the warm-up's 25 in it
+            for (int i = 0; i < after.length; i++) {
+                topics.add("alertodd/site-a/s-1");
+                payloads.add(reading("s-1", T0 + (40 + i) * 1_000, after[i]));
+            }
+            devices.publishAll(topics, payloads, MqttQos.AT_LEAST_ONCE);
+        }
+        List<TestKafka.Keyed<AlertEvent>> alerts = TestKafka.read(kafka.bootstrapServers(), name + ".alerts",
+                AlertEvent.class, 2, Duration.ofSeconds(60));
+        assertThat(alerts).extracting(a -> a.value().getSensorId() + " " + a.value().getState() + " " + a.value().getLevel()
+                + " " + (a.value().getEventTime().toEpochMilli() - T0) + " " + a.value().getValue())
+                .as("nothing during the warm-up; after the restore the baseline is warm")
+                .containsExactly("s-1 RAISED critical 40000 29.0", "s-1 CLEARED critical 41000 20.0");
+        AlertEvent raised = alerts.get(0).value();
+        assertThat(raised.getKind()).isEqualTo("anomaly");
+        assertThat(raised.getThreshold()).as("the sigma crossed").isEqualTo(5);
+        assertThat(raised.getScore()).isGreaterThan(5.0);
+        List<Map<String, Object>> points = Await.until(() -> InfluxQuery.rows(influx, name,
+                "SELECT state, level, score, threshold FROM alerts WHERE kind = 'anomaly'"), rows -> rows.size() >= 2,
+                Duration.ofSeconds(30));
+        assertThat(points).extracting(p -> p.get("state") + " " + p.get("level"))
+                .containsExactly("RAISED critical", "CLEARED critical");
+        assertThat(((Number) points.get(0).get("score")).doubleValue()).isEqualTo(raised.getScore());
+    }
+
     private static String reading(String sensor, long time, double temperature) {
         return "{\"sensor\":\"" + sensor + "\",\"ts\":" + time + ",\"temperature\":" + temperature + "}";
     }
