@@ -28,7 +28,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * Property-based: the alerts of history ({@link HistoryAlertFunction} over the archived readings and the watermark each
  * was archived with) equal the live job's ({@link ReadingAlertFunction} fed the same readings and watermarks), field
  * by field and in each sensor's order, for every kind of rule on readings but deadman (the live job's deadman runs on the wall clock):
- * thresholds with levels and hysteresis, {@code for} and {@code clear-after}, rates, stuck sensors, flapping, scopes.
+ * thresholds with levels and hysteresis, {@code for} and {@code clear-after}, rates, stuck sensors, flapping, scopes,
+ * anomaly scores (whose baseline also learns the late readings, taken behind the watermark).
  * Generated streams: 1-4 sensors, values around the thresholds and now and then a sensor's previous values again (give
  * or take less than a stuck rule's tolerance), disorder, duplicates, readings behind the watermark, watermark
  * steps of every size. 500 cases per run, each in Flink's operator harnesses.
@@ -43,7 +44,9 @@ class HistoryAlertsEqualLiveTest {
             + "{name: pump, field: humidity, above: 70, for: 2s, sensors: 's-1*'},"
             + "{name: frozen, kind: stuck, field: temperature, for: 3s, tolerance: 0.2, level: critical},"
             + "{name: frozen-flappy, kind: stuck, field: humidity, for: 2s, sensors: 's-?',"
-            + " flapping: {history: 4, high: 0.5, low: 0.3}}"
+            + " flapping: {history: 4, high: 0.5, low: 0.3}},"
+            + "{name: odd, kind: anomaly, field: temperature, sigma: {warning: 1.5, critical: 2.5},"
+            + " reset: {warning: 1, critical: 2}, half-life: 3s, min-samples: 5}"
             + "]";
 
     /** One generated stream: its shape; its content comes from the seed. */
