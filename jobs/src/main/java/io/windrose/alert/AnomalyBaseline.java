@@ -35,7 +35,8 @@ import java.time.Duration;
  *   <li><b>The baseline does not learn from readings while the alert is raised</b>: the rule scores every reading and
  *       calls {@link #update} only for those it did not raise on (and while it is not raised), so that a fault does
  *       not become the new normal and the alert clears when the sensor comes back. The consequence: a lasting level
- *       change stays raised until the rule's state is reset — the baseline cannot tell a new normal from a long fault.
+ *       change stays raised until the baseline has learned nothing for {@value #RESTART_HALF_LIVES} half-lives
+ *       ({@link #restartIfSilent}, called before scoring): then it takes the new level for the new normal.
  *   <li><b>Out of order</b>: a reading older than the latest one learned is learned with the weight it would have had,
  *       {@code 2^-((latest - t) / half-life)}, without moving the baseline's time. Sums do not depend on their order,
  *       so the mean and deviation are the same whatever order the readings arrived in (equal to learning them sorted
@@ -164,9 +165,25 @@ public final class AnomalyBaseline implements Serializable {
     }
 
     /**
+     * Restarts the baseline (see {@link #restart}) if {@code time} is more than {@value #RESTART_HALF_LIVES}
+     * half-lives after the latest reading learned: called before a reading is scored, so that a sensor back from a
+     * long silence at another level is not scored against a past that no longer describes it (scored against it, its
+     * first reading would raise, not be learned, and the restart would never come). The caller learns nothing while
+     * its alert is raised, so an alert raised that long restarts it too: the sensor's new normal. Returns whether it
+     * restarted.
+     */
+    public boolean restartIfSilent(long time) {
+        long latest = state.getLatest();
+        if (latest != NEVER && time > latest && time - latest > restartAfterMs) {
+            restart(time);
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Forgets everything learned: the baseline warms up again from the next reading, and readings older than
-     * {@code time} are no longer learned. After a long silence (see the class comment), and when the caller decides
-     * that a long-raised alert is the sensor's new normal.
+     * {@code time} are no longer learned. After a long silence (see the class comment and {@link #restartIfSilent}).
      */
     public void restart(long time) {
         BaselineState s = state;

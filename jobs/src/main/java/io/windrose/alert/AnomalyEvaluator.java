@@ -18,10 +18,11 @@ import org.apache.flink.api.common.state.MapState;
  * when the sensor comes back. While warming up (fewer than {@code min-samples} readings learned) the score is NaN: no
  * level holds, and every reading is learned.
  *
- * <p>A lasting change of level would then stay raised for ever. An alert raised for
- * {@link AnomalyBaseline#RESTART_HALF_LIVES} half-lives of event time (100 min at the default 10 min) is taken for the
- * sensor's new normal: the baseline starts again from that reading, and the alert clears as it warms up (no score), after
- * {@code clear-after} if the rule has one.
+ * <p>A lasting change of level would then stay raised for ever. The baseline restarts instead when it has learned
+ * nothing for {@link AnomalyBaseline#RESTART_HALF_LIVES} half-lives of event time (100 min at the default 10 min),
+ * before it scores the reading that finds it so ({@link AnomalyBaseline#restartIfSilent}): after a sensor's silence
+ * (back from maintenance, replaced, moved) and after an alert raised that long (the sensor's new normal) alike. No
+ * score while it warms up again: the alert clears, after {@code clear-after} if the rule has one.
  */
 final class AnomalyEvaluator implements ReadingEvaluator {
     static final AnomalyEvaluator INSTANCE = new AnomalyEvaluator();
@@ -42,9 +43,7 @@ final class AnomalyEvaluator implements ReadingEvaluator {
         }
         AnomalyBaseline baseline = rule.baseline(state);
         long time = reading.getEventTime().toEpochMilli();
-        if (track.getLevel() >= 0 && time - track.getRaisedAt() >= AnomalyBaseline.RESTART_HALF_LIVES * rule.halfLifeMs) {
-            baseline.restart(time);
-        }
+        baseline.restartIfSilent(time);
         double score = baseline.score(value);
         AlertTracker.Change change = AlertTracker.evaluate(rule, track, score, time);
         if (track.getLevel() < 0 && !rule.entersAny(score)) {

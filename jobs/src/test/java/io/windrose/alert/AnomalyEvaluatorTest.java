@@ -56,7 +56,7 @@ class AnomalyEvaluatorTest {
     }
 
     @Test
-    void theBaselineDoesNotLearnWhileRaisedAndANewNormalClearsAfterTenHalfLives() throws Exception {
+    void theBaselineDoesNotLearnWhileRaisedAndANewNormalClearsAfterTenHalfLivesWithoutLearning() throws Exception {
         Random random = new Random(3);
         try (var h = open(harness(rules("[{name: odd, kind: anomaly, field: temperature, sigma: 5, half-life: 2s,"
                 + " min-samples: 5, level: critical}]")))) {
@@ -66,13 +66,32 @@ class AnomalyEvaluatorTest {
                 reading(h, "s-1", i * 1_000L, 25 + random.nextDouble() * 0.1);
             }
             h.processWatermark(new Watermark(40_000));
-            // ... until it has been raised for 10 half-lives (20 s): the baseline starts again at 30 s, no score while
+            // ... until it has learned nothing for 10 half-lives (20 s after 9 s): it starts again at 30 s, no score while
             // it warms up, so the alert clears; warm again on 25, it stays clear
             assertThat(events(h.extractOutputValues())).hasSize(2);
             assertThat(h.extractOutputValues().get(0).getEventTime().toEpochMilli()).isEqualTo(10_000);
             assertThat(h.extractOutputValues().get(1).getState().name()).isEqualTo("CLEARED");
             assertThat(h.extractOutputValues().get(1).getEventTime().toEpochMilli()).isEqualTo(30_000);
             assertThat(h.extractOutputValues().get(1).getScore()).as("warming up: no score").isNull();
+        }
+    }
+
+    @Test
+    void aSensorBackFromALongSilenceAtAnotherLevelWarmsUpAgainInsteadOfRaising() throws Exception {
+        Random random = new Random(9);
+        try (var h = open(harness(rules("[{name: odd, kind: anomaly, field: temperature, sigma: 5, half-life: 2s,"
+                + " min-samples: 5}]")))) {
+            for (int i = 0; i < 10; i++) {
+                reading(h, "s-1", i * 1_000L, 20 + random.nextDouble() * 0.1);
+            }
+            for (int i = 70; i < 90; i++) { // 61 s of silence: over 10 half-lives
+                reading(h, "s-1", i * 1_000L, 25 + random.nextDouble() * 0.1);
+            }
+            h.processWatermark(new Watermark(90_000));
+            assertThat(h.extractOutputValues()).isEmpty();
+            reading(h, "s-1", 90_000, 30); // the new baseline is 25
+            h.processWatermark(new Watermark(90_000));
+            assertThat(events(h.extractOutputValues())).containsExactly("s-1 odd RAISED warning 30");
         }
     }
 

@@ -38,8 +38,9 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  * <p>The offline computation shares no code with the production classes ({@link AnomalyBaseline},
  * {@link AlertTracker}, {@link AnomalyEvaluator}); it recomputes everything from the definitions, for each reading:
  * <ul>
- *   <li>If the alert has been raised for 10 half-lives of event time or more, the baseline starts again (forgets what
- *       it learned) before the reading is scored.
+ *   <li>A reading more than 10 half-lives after the latest reading learned (or the latest restart) — after a silence,
+ *       or after readings not learned while the alert was raised or on its way to — restarts the baseline (forgets
+ *       what it learned) before it is scored.
  *   <li>The score: with fewer than {@code min-samples} readings learned since the baseline (re)started, none (NaN);
  *       else {@code |x - mean| / max(deviation, 1e-3 |mean|, 1e-6)}, the mean and (population) deviation weighted by
  *       {@code 2^-((latest - t) / half-life)}, summed directly over the readings learned (two passes), not updated
@@ -47,11 +48,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  *   <li>The levels on the score (a level holds beyond its sigma, or beyond its reset while the alert is raised at it
  *       or above; raised to the highest level that has held for {@code for}; lowered or cleared once the raised level
  *       has not held for {@code clear-after}).
- *   <li>The reading is learned only if afterwards the alert is clear and its score is beyond no sigma; learned more
- *       than 10 half-lives after the latest reading learned (or the latest restart), it restarts the baseline first.
- *       As in the production contract, that restart is decided when the reading is learned: the first reading after a
- *       silence is still scored against the baseline from before it (and, beyond a sigma, is not learned and restarts
- *       nothing).
+ *   <li>The reading is learned only if afterwards the alert is clear and its score is beyond no sigma.
  * </ul>
  *
  * <p>Generated series: noise (Gaussian; now and then none: a flat sensor, scored against the floor) around a level of
@@ -199,9 +196,9 @@ class AnomalyOracleTest {
         RAISED_ANOTHER_LEVEL(3),
         /** a reading beyond a sigma not learned while the alert is clear (on its way to raise: for) */
         NOT_LEARNED_WHILE_CLEAR(5),
-        /** the baseline restarted after 10 half-lives raised */
+        /** the baseline restarted while the alert was raised (no reading learned for 10 half-lives) */
         RESTART_RAISED(5),
-        /** the baseline restarted after a silence of more than 10 half-lives */
+        /** the baseline restarted after a silence of more than 10 half-lives while clear */
         RESTART_SILENCE(2),
         /** a transition at an event time shared with another reading of the sensor */
         TIE(1);
@@ -264,9 +261,13 @@ class AnomalyOracleTest {
                 SensorReading reading = sorted.get(i);
                 long t = reading.getEventTime().toEpochMilli();
                 double x = reading.getFields().get("temperature");
-                if (level >= 0 && t - raisedAt >= RESTART_HALF_LIVES * spec.halfLifeMs()) {
-                    forget(t); // a new normal
-                    features.add(Feature.RESTART_RAISED);
+                if (latest != NONE && t - latest > RESTART_HALF_LIVES * spec.halfLifeMs()) {
+                    if (level >= 0) {
+                        features.add(Feature.RESTART_RAISED); // a new normal
+                    } else if (!learnedValues.isEmpty()) {
+                        features.add(Feature.RESTART_SILENCE); // back from a long silence
+                    }
+                    forget(t);
                 }
                 double score = score(x);
                 if (Double.isNaN(score)) {
@@ -298,13 +299,8 @@ class AnomalyOracleTest {
         }
 
         private void learn(long t, double x) {
-            // sorted by event time: never older than the latest reading learned, nor than a restart
-            if (latest != NONE && t - latest > RESTART_HALF_LIVES * spec.halfLifeMs()) {
-                if (!learnedValues.isEmpty()) {
-                    features.add(Feature.RESTART_SILENCE);
-                }
-                forget(t);
-            }
+            // sorted by event time: never older than the latest reading learned, nor than a restart; a silence has
+            // restarted the baseline before the reading was scored
             learnedTimes.add(t);
             learnedValues.add(x);
             latest = t;
