@@ -72,7 +72,8 @@ public final class RuleConfig implements ConfigSection, Serializable {
     public String sensors;
     /** Opt-in: hold a flapping alert RAISED instead of emitting every change. */
     public Flapping flapping;
-    /** Template of the event's message: {sensor}, {rule}, {level}, {state}, {field}, {value}, {threshold}, {for}, tags. */
+    /** Template of the event's message: {sensor}, {rule}, {level}, {state}, {field}, {value}, {threshold}, {for}, {kind},
+     * {score} (anomaly), tags. */
     public String message;
     /** What to do on each change: MQTT commands to devices, webhooks. */
     public List<ActionConfig> actions = new ArrayList<>();

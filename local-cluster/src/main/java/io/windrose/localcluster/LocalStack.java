@@ -141,9 +141,10 @@ public final class LocalStack {
         awaitSubscription(mosquitto, job);
 
         if (simulator) {
-            log("starting the simulator: 10 sensors, 10 readings/s in all, on sensors/<site>/<sensor>, and 1 message/s"
-                    + " from example devices (zigbee2mqtt/, tele/, shellies/, plant/)");
-            Simulator sim = new Simulator("127.0.0.1", mqttPort, 10, 10, new DevicePayloads(DevicePayloads.GATEWAY_SCHEMA));
+            log("starting the simulator: 12 sensors, one reading/s each, on sensors/<site>/<sensor> (s-10 pauses,"
+                    + " s-11 is quiet and steps away, s-12 freezes, now and then), and 1 message/s from example devices"
+                    + " (zigbee2mqtt/, tele/, shellies/, plant/)");
+            Simulator sim = new Simulator("127.0.0.1", mqttPort, 12, 12, new DevicePayloads(DevicePayloads.GATEWAY_SCHEMA));
             Thread thread = new Thread(sim, "simulator");
             thread.setDaemon(true);
             thread.start();

@@ -98,7 +98,7 @@ class GrafanaDashboardsITCase {
             device.publish("sensors/site-hot/s-bad", "not json"); // a dead letter (MALFORMED)
 
             // three closed windows for every sensor, the alert, and Prometheus scrapes of all that
-            // the simulator's last sensor pauses one minute in five (for deadman rules): five of six at least
+            // of the simulator's six sensors s-4 pauses one minute in five (for deadman rules): five of six at least
             int sensors = Await.until(() -> sensorsWithWindows(3), n -> n >= 5, Duration.ofSeconds(90));
             assertThat(sensors).as("simulated sensors with 3 windows in InfluxDB").isGreaterThanOrEqualTo(5);
             assertThat(influx.query(DB, "SELECT * FROM sensors WHERE sensor = 's-hot'")).contains("35.5");

@@ -186,7 +186,7 @@ class LocalStackTourITCase {
         soft.assertThat(consumed).as(what + "consume printed the dead letter as JSON:\n" + first.output()).isNotNegative();
         String afterConsume = consumed < 0 ? "" : String.join("\n", lines.subList(consumed + 1, lines.size()));
         soft.assertThat(afterConsume).as(what + "rules list printed the shipped pipeline's rules").contains("too-hot",
-                "heating-fast", "silent");
+                "heating-fast", "silent", "frozen", "unusual");
 
         // safe by default, while the stack is up
         Map<String, Long> pids = stackProcesses();
