@@ -104,6 +104,13 @@ public final class RuleConfig implements ConfigSection, Serializable {
         return after != null ? RuleKind.DEADMAN : over != null ? RuleKind.RATE : RuleKind.THRESHOLD;
     }
 
+    /** The levels the rule can raise, lowest first: those its thresholds (an anomaly's sigmas) name, else its level. */
+    public List<Level> levels() {
+        Thresholds written = kind() == RuleKind.ANOMALY ? sigma : kind() == RuleKind.DEADMAN || kind() == RuleKind.STUCK
+                ? null : above != null ? above : below;
+        return written == null ? List.of(level) : List.copyOf(written.byLevel(level).keySet());
+    }
+
     /** @param defaultMeasurement the measurement of expected sensors when the rule names none (the first route's) */
     public AlertRule compile(String defaultMeasurement) {
         RuleKind k = kind();

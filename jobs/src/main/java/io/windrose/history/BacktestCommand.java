@@ -1,14 +1,12 @@
 package io.windrose.history;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.windrose.alert.AlertRule;
+import io.windrose.alert.Level;
 import io.windrose.alert.RuleBook;
 import io.windrose.alert.RuleConfig;
-import io.windrose.alert.RuleKind;
 import io.windrose.cli.Cli;
 import io.windrose.cli.PipelineOptions;
 import io.windrose.cli.VersionProvider;
-import io.windrose.config.ConfigFileLoader;
 import io.windrose.decode.Routes;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.schema.AlertEvent;
@@ -17,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,21 +167,11 @@ public final class BacktestCommand implements Callable<Integer> {
         return Cli.OK;
     }
 
-    /** Each rule's levels: those its thresholds name (one number: its level), a deadman's level. */
+    /** Each rule's levels: those its thresholds (an anomaly's sigmas) name, else its level. */
     static Map<String, List<String>> levels(Collection<RuleConfig> rules) {
         Map<String, List<String>> levels = new LinkedHashMap<>();
         for (RuleConfig rule : rules) {
-            List<String> of = new ArrayList<>();
-            if (rule.kind() != RuleKind.DEADMAN && (rule.above != null || rule.below != null)) {
-                JsonNode written = ConfigFileLoader.mapper().valueToTree(rule.above != null ? rule.above : rule.below);
-                if (written.isObject()) {
-                    written.fieldNames().forEachRemaining(of::add);
-                }
-            }
-            if (of.isEmpty()) {
-                of.add(rule.level.toString());
-            }
-            levels.put(rule.name, of);
+            levels.put(rule.name, rule.levels().stream().map(Level::toString).toList());
         }
         return levels;
     }

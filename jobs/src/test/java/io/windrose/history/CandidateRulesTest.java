@@ -43,10 +43,13 @@ class CandidateRulesTest {
         Path file = file("""
                 - {name: too-hot, field: temperature, above: 30}
                 - {name: silent, after: 5m, level: critical}
+                - {name: odd, kind: anomaly, field: temperature, sigma: {warning: 4, critical: 6}}
+                - {name: frozen, kind: stuck, field: temperature, for: 1m}
                 """);
-        assertThat(names(file)).containsExactly("too-hot", "silent");
+        assertThat(names(file)).containsExactly("too-hot", "silent", "odd", "frozen");
         assertThat(BacktestCommand.levels(CandidateRules.read(file).rules()))
-                .containsEntry("too-hot", List.of("warning")).containsEntry("silent", List.of("critical"));
+                .containsEntry("too-hot", List.of("warning")).containsEntry("silent", List.of("critical"))
+                .containsEntry("odd", List.of("warning", "critical")).containsEntry("frozen", List.of("warning"));
     }
 
     @Test
