@@ -35,8 +35,9 @@ import java.time.Duration;
  *   <li><b>The baseline does not learn from readings while the alert is raised</b>: the rule scores every reading and
  *       calls {@link #update} only for those it did not raise on (and while it is not raised), so that a fault does
  *       not become the new normal and the alert clears when the sensor comes back. The consequence: a lasting level
- *       change stays raised until the baseline has learned nothing for {@value #RESTART_HALF_LIVES} half-lives
- *       ({@link #restartIfSilent}, called before scoring): then it takes the new level for the new normal.
+ *       change would stay raised for ever: the caller {@linkplain #reject counts} each reading it scored and did not
+ *       learn, and the baseline restarts when those outweigh the readings learned (in the same event-time weights:
+ *       about one half-life into a lasting change), then takes the new level for the sensor's normal.
  *   <li><b>Out of order</b>: a reading older than the latest one learned is learned with the weight it would have had,
  *       {@code 2^-((latest - t) / half-life)}, without moving the baseline's time. Sums do not depend on their order,
  *       so the mean and deviation are the same whatever order the readings arrived in (equal to learning them sorted
@@ -46,7 +47,7 @@ import java.time.Duration;
  *       reading as a new one (weight 1) would not be, and would give a reading delayed in transit more say than its
  *       neighbours. It is scored like any reading (the score does not depend on time).
  *   <li><b>Restart after a long silence</b>: a reading more than {@value #RESTART_HALF_LIVES} half-lives after the
- *       latest one learned (everything before it weighs less than 1/1000 of what it did) finds a past that no longer
+ *       latest one counted (everything before it weighs less than 1/1000 of what it did) finds a past that no longer
  *       describes the sensor (back from maintenance, replaced, moved): the baseline forgets it and warms up again from
  *       this reading, instead of scoring against a mean and deviation learned from the few readings since; readings
  *       older than the restart that arrive later are not learned. With the default 10 min half-life that is a silence
@@ -106,6 +107,8 @@ public final class AnomalyBaseline implements Serializable {
         fresh.setSamples(0L);
         fresh.setLatest(NEVER);
         fresh.setSince(NEVER);
+        fresh.setRejected(0.0);
+        fresh.setWarm(false);
         return fresh;
     }
 
@@ -114,9 +117,34 @@ public final class AnomalyBaseline implements Serializable {
         return state;
     }
 
-    /** Whether {@code min-samples} readings have been learned: {@link #score} is a number. */
+    /**
+     * Whether {@code min-samples} readings have been learned since the baseline (re)started: {@link #score} is a number.
+     * Once warm it stays warm until it restarts, whatever {@code min-samples} says later (a rule changed at runtime or
+     * at a restore: a raised alert must not clear, and its fault be learned, because the count went up).
+     */
     public boolean warm() {
-        return state.getSamples() >= minSamples;
+        return state.getWarm() || state.getSamples() >= minSamples;
+    }
+
+    /**
+     * Counts a reading at event time {@code time} that the caller scored and did not learn (it raised, was on its way
+     * to, or came while the alert was raised). When the readings not learned outweigh those learned, in the same
+     * event-time weights ({@code rejected > weight}), the baseline no longer describes the sensor — a new normal, or a
+     * sensor with two states of which the warm-up saw one — and it restarts, with its warm-up (see the class comment).
+     * Returns whether it restarted.
+     */
+    public boolean reject(long time) {
+        double weight = age(time);
+        if (Double.isNaN(weight)) {
+            return false;
+        }
+        BaselineState s = state;
+        s.setRejected(s.getRejected() + weight);
+        if (s.getRejected() > s.getWeight()) {
+            restart(time);
+            return true;
+        }
+        return false;
     }
 
     /** {@code |value - mean| / max(deviation, floor)}, or NaN while warming up. Learns nothing. */
@@ -136,25 +164,11 @@ public final class AnomalyBaseline implements Serializable {
         if (!Double.isFinite(value)) {
             return;
         }
-        BaselineState s = state;
-        double weight = 1.0;
-        if (s.getLatest() == NEVER) {
-            s.setLatest(time);
-        } else if (time >= s.getLatest()) {
-            long gap = time - s.getLatest();
-            s.setLatest(time);
-            if (gap > restartAfterMs) {
-                restart(time);
-            } else {
-                double decay = Math.exp(-(double) gap * decayPerMs);
-                s.setWeight(s.getWeight() * decay);
-                s.setM2(s.getM2() * decay);
-            }
-        } else if (time < s.getSince()) {
+        double weight = age(time);
+        if (Double.isNaN(weight)) {
             return;
-        } else {
-            weight = Math.exp(-(double) (s.getLatest() - time) * decayPerMs);
         }
+        BaselineState s = state;
         double total = s.getWeight() + weight;
         double before = s.getMean();
         double after = before + weight / total * (value - before);
@@ -162,15 +176,46 @@ public final class AnomalyBaseline implements Serializable {
         s.setMean(after);
         s.setM2(s.getM2() + weight * (value - before) * (value - after));
         s.setSamples(s.getSamples() + 1);
+        if (s.getSamples() >= minSamples) {
+            s.setWarm(true);
+        }
+    }
+
+    /**
+     * The weight of a reading at {@code time}, moving the baseline's time to it if it is the latest (decaying the
+     * sums; restarting after a silence of more than {@value #RESTART_HALF_LIVES} half-lives): 1 for the latest, less
+     * for an older one, NaN for one older than a restart (not to be counted).
+     */
+    private double age(long time) {
+        BaselineState s = state;
+        if (s.getLatest() == NEVER) {
+            s.setLatest(time);
+            return 1.0;
+        }
+        if (time >= s.getLatest()) {
+            long gap = time - s.getLatest();
+            s.setLatest(time);
+            if (gap > restartAfterMs) {
+                restart(time);
+            } else if (gap > 0) {
+                double decay = Math.exp(-(double) gap * decayPerMs);
+                s.setWeight(s.getWeight() * decay);
+                s.setM2(s.getM2() * decay);
+                s.setRejected(s.getRejected() * decay);
+            }
+            return 1.0;
+        }
+        if (time < s.getSince()) {
+            return Double.NaN;
+        }
+        return Math.exp(-(double) (s.getLatest() - time) * decayPerMs);
     }
 
     /**
      * Restarts the baseline (see {@link #restart}) if {@code time} is more than {@value #RESTART_HALF_LIVES}
-     * half-lives after the latest reading learned: called before a reading is scored, so that a sensor back from a
-     * long silence at another level is not scored against a past that no longer describes it (scored against it, its
-     * first reading would raise, not be learned, and the restart would never come). The caller learns nothing while
-     * its alert is raised, so an alert raised that long restarts it too: the sensor's new normal. Returns whether it
-     * restarted.
+     * half-lives after the latest reading it counted (learned or {@linkplain #reject rejected}): called before a
+     * reading is scored, so that a sensor back from a long silence at another level is not scored against a past that
+     * no longer describes it. Returns whether it restarted.
      */
     public boolean restartIfSilent(long time) {
         long latest = state.getLatest();
@@ -183,7 +228,8 @@ public final class AnomalyBaseline implements Serializable {
 
     /**
      * Forgets everything learned: the baseline warms up again from the next reading, and readings older than
-     * {@code time} are no longer learned. After a long silence (see the class comment and {@link #restartIfSilent}).
+     * {@code time} are no longer learned. After a long silence ({@link #restartIfSilent}), and when the readings not
+     * learned outweigh those learned ({@link #reject}).
      */
     public void restart(long time) {
         BaselineState s = state;
@@ -191,6 +237,8 @@ public final class AnomalyBaseline implements Serializable {
         s.setMean(0.0);
         s.setM2(0.0);
         s.setSamples(0L);
+        s.setRejected(0.0);
+        s.setWarm(false);
         s.setLatest(Math.max(s.getLatest(), time));
         s.setSince(time);
     }
@@ -209,6 +257,16 @@ public final class AnomalyBaseline implements Serializable {
     /** The least deviation a score divides by: {@link #RELATIVE_FLOOR} of {@code |mean|}, at least {@link #ABSOLUTE_FLOOR}. */
     public double floor() {
         return Math.max(RELATIVE_FLOOR * Math.abs(state.getMean()), ABSOLUTE_FLOOR);
+    }
+
+    /** The latest event time counted (learned or rejected); {@link Long#MIN_VALUE} before the first reading. */
+    public long latest() {
+        return state.getLatest();
+    }
+
+    /** The weight of the readings counted and not learned, as of the latest (see {@link #reject}). */
+    public double rejected() {
+        return state.getRejected();
     }
 
     /** Readings learned since the baseline (re)started. */

@@ -18,11 +18,15 @@ import org.apache.flink.api.common.state.MapState;
  * when the sensor comes back. While warming up (fewer than {@code min-samples} readings learned) the score is NaN: no
  * level holds, and every reading is learned.
  *
- * <p>A lasting change of level would then stay raised for ever. The baseline restarts instead when it has learned
- * nothing for {@link AnomalyBaseline#RESTART_HALF_LIVES} half-lives of event time (100 min at the default 10 min),
- * before it scores the reading that finds it so ({@link AnomalyBaseline#restartIfSilent}): after a sensor's silence
- * (back from maintenance, replaced, moved) and after an alert raised that long (the sensor's new normal) alike. No
- * score while it warms up again: the alert clears, after {@code clear-after} if the rule has one.
+ * <p>A lasting change of level would then stay raised for ever, and a sensor with two states (a compressor on and off)
+ * whose warm-up saw one would raise on the other every time. The baseline counts the readings it did not learn, in the
+ * same event-time weights as those it learned, and restarts when they outweigh them ({@link AnomalyBaseline#reject}):
+ * about one half-life into a lasting change. No score while it warms up again: the alert clears, after
+ * {@code clear-after} if the rule has one. A silence of {@link AnomalyBaseline#RESTART_HALF_LIVES} half-lives restarts
+ * it too, before the reading after it is scored ({@link AnomalyBaseline#restartIfSilent}).
+ *
+ * <p>A reading older than the latest one the baseline counted (one behind the watermark, taken at once) comes too late
+ * to be judged: it is scored and learned (or counted as not learned) as any reading, and changes no alert.
  */
 final class AnomalyEvaluator implements ReadingEvaluator {
     static final AnomalyEvaluator INSTANCE = new AnomalyEvaluator();
@@ -44,10 +48,13 @@ final class AnomalyEvaluator implements ReadingEvaluator {
         AnomalyBaseline baseline = rule.baseline(state);
         long time = reading.getEventTime().toEpochMilli();
         baseline.restartIfSilent(time);
+        boolean late = time < baseline.latest();
         double score = baseline.score(value);
-        AlertTracker.Change change = AlertTracker.evaluate(rule, track, score, time);
+        AlertTracker.Change change = late ? null : AlertTracker.evaluate(rule, track, score, time);
         if (track.getLevel() < 0 && !rule.entersAny(score)) {
             baseline.update(value, time);
+        } else {
+            baseline.reject(time);
         }
         tracks.put(rule.name, track);
         if (change == null) {

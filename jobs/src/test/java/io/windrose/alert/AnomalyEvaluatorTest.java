@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.windrose.alert.state.RuleUpdate;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.SensorReading;
+import java.util.List;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -56,23 +57,63 @@ class AnomalyEvaluatorTest {
     }
 
     @Test
-    void theBaselineDoesNotLearnWhileRaisedAndANewNormalClearsAfterTenHalfLivesWithoutLearning() throws Exception {
+    void theBaselineDoesNotLearnWhileRaisedAndANewNormalClearsOnceTheReadingsNotLearnedOutweighTheLearned()
+            throws Exception {
         Random random = new Random(3);
-        try (var h = open(harness(rules("[{name: odd, kind: anomaly, field: temperature, sigma: 5, half-life: 2s,"
+        try (var h = open(harness(rules("[{name: odd, kind: anomaly, field: temperature, sigma: 5, half-life: 10s,"
                 + " min-samples: 5, level: critical}]")))) {
-            steady(h, "s-1", 0, 10, random);
-            // a lasting step to 25: raised at 10 s and held (the baseline does not learn 25 while raised) ...
-            for (int i = 10; i < 40; i++) {
+            steady(h, "s-1", 0, 60, random); // learned weight: about 14 readings' worth (half-life 10 s)
+            // a lasting step to 25: raised at 60 s and held (the baseline does not learn 25 while raised) ...
+            for (int i = 60; i < 120; i++) {
                 reading(h, "s-1", i * 1_000L, 25 + random.nextDouble() * 0.1);
             }
+            h.processWatermark(new Watermark(120_000));
+            // ... until the readings it did not learn outweigh those it learned, about one half-life in: it starts
+            // again, no score while it warms up, so the alert clears; warm again on 25, it stays clear
+            List<AlertEvent> events = h.extractOutputValues();
+            assertThat(events(events)).hasSize(2);
+            assertThat(events.get(0).getEventTime().toEpochMilli()).isEqualTo(60_000);
+            assertThat(events.get(1).getState().name()).isEqualTo("CLEARED");
+            assertThat(events.get(1).getEventTime().toEpochMilli()).as("one half-life or so").isBetween(66_000L, 72_000L);
+            assertThat(events.get(1).getScore()).as("warming up: no score").isNull();
+        }
+    }
+
+    @Test
+    void aSensorWhoseWarmUpSawOnlyItsRareStateLearnsItsUsualOne() throws Exception {
+        Random random = new Random(4);
+        try (var h = open(harness(rules("[{name: odd, kind: anomaly, field: temperature, sigma: 5, min-samples: 30}]")))) {
+            // as the local stack's quiet sensor: 20, and a minute at 23 every 5 minutes; the warm-up saw 23 only
+            for (int i = 0; i < 3_600; i++) {
+                boolean rare = i < 60 || i % 300 >= 240;
+                reading(h, "s-1", i * 1_000L, (rare ? 22.8 : 19.8) + random.nextDouble() * 0.4);
+            }
+            h.processWatermark(new Watermark(3_600_000));
+            List<AlertEvent> events = h.extractOutputValues();
+            // 20 raises at 60 s; a minute later the readings not learned outweigh the 60 learned: the baseline starts
+            // again (the alert clears) and learns 20; from then on only the minutes at 23 raise
+            assertThat(events.get(0).getEventTime().toEpochMilli()).isEqualTo(60_000);
+            assertThat(events.get(1).getState().name()).isEqualTo("CLEARED");
+            assertThat(events.get(1).getEventTime().toEpochMilli()).isBetween(100_000L, 140_000L);
+            List<AlertEvent> later = events.stream().filter(e -> e.getEventTime().toEpochMilli() >= 300_000).toList();
+            assertThat(later).isNotEmpty().allSatisfy(e -> {
+                long second = e.getEventTime().toEpochMilli() / 1_000 % 300;
+                assertThat(second).as(e.getState() + " at the minute at 23's start or end").isIn(240L, 0L);
+            });
+        }
+    }
+
+    @Test
+    void aLateReadingIsLearnedButChangesNoAlert() throws Exception {
+        Random random = new Random(6);
+        try (var h = open(harness(rules(RULE)))) {
+            steady(h, "s-2", 0, 40, random);
+            reading(h, "s-2", 40_000, 25);
             h.processWatermark(new Watermark(40_000));
-            // ... until it has learned nothing for 10 half-lives (20 s after 9 s): it starts again at 30 s, no score while
-            // it warms up, so the alert clears; warm again on 25, it stays clear
-            assertThat(events(h.extractOutputValues())).hasSize(2);
-            assertThat(h.extractOutputValues().get(0).getEventTime().toEpochMilli()).isEqualTo(10_000);
-            assertThat(h.extractOutputValues().get(1).getState().name()).isEqualTo("CLEARED");
-            assertThat(h.extractOutputValues().get(1).getEventTime().toEpochMilli()).isEqualTo(30_000);
-            assertThat(h.extractOutputValues().get(1).getScore()).as("warming up: no score").isNull();
+            reading(h, "s-2", 39_500, 20); // behind the watermark: taken at once, too late to clear the alert
+            reading(h, "s-2", 38_500, 40); // nor to raise one
+            h.processWatermark(new Watermark(40_000));
+            assertThat(events(h.extractOutputValues())).containsExactly("s-2 odd RAISED critical 25");
         }
     }
 

@@ -38,9 +38,8 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  * <p>The offline computation shares no code with the production classes ({@link AnomalyBaseline},
  * {@link AlertTracker}, {@link AnomalyEvaluator}); it recomputes everything from the definitions, for each reading:
  * <ul>
- *   <li>A reading more than 10 half-lives after the latest reading learned (or the latest restart) — after a silence,
- *       or after readings not learned while the alert was raised or on its way to — restarts the baseline (forgets
- *       what it learned) before it is scored.
+ *   <li>A reading more than 10 half-lives after the latest reading counted (learned or not; or the latest restart)
+ *       restarts the baseline (forgets what it learned) before it is scored.
  *   <li>The score: with fewer than {@code min-samples} readings learned since the baseline (re)started, none (NaN);
  *       else {@code |x - mean| / max(deviation, 1e-3 |mean|, 1e-6)}, the mean and (population) deviation weighted by
  *       {@code 2^-((latest - t) / half-life)}, summed directly over the readings learned (two passes), not updated
@@ -49,6 +48,8 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  *       or above; raised to the highest level that has held for {@code for}; lowered or cleared once the raised level
  *       has not held for {@code clear-after}).
  *   <li>The reading is learned only if afterwards the alert is clear and its score is beyond no sigma.
+ *       Otherwise it is counted as not learned; when the readings not learned since the baseline (re)started outweigh
+ *       those learned, in the same weights, the baseline restarts after it.
  * </ul>
  *
  * <p>Generated series: noise (Gaussian; now and then none: a flat sensor, scored against the floor) around a level of
@@ -193,10 +194,10 @@ class AnomalyOracleTest {
         RAISED_CRITICAL(15),
         CLEARED(5),
         /** a level change while raised */
-        RAISED_ANOTHER_LEVEL(3),
+        RAISED_ANOTHER_LEVEL(0.5),
         /** a reading beyond a sigma not learned while the alert is clear (on its way to raise: for) */
         NOT_LEARNED_WHILE_CLEAR(5),
-        /** the baseline restarted while the alert was raised (no reading learned for 10 half-lives) */
+        /** the baseline restarted because the readings it did not learn outweighed those it learned */
         RESTART_RAISED(5),
         /** the baseline restarted after a silence of more than 10 half-lives while clear */
         RESTART_SILENCE(2),
@@ -238,7 +239,10 @@ class AnomalyOracleTest {
         /** the event times and values of the readings learned since the baseline (re)started */
         private final List<Long> learnedTimes = new ArrayList<>();
         private final List<Double> learnedValues = new ArrayList<>();
-        /** the latest reading learned, or restart: silences are measured from it; the weights are relative to it */
+        /** the event times of the readings scored and not learned since the baseline (re)started */
+        private final List<Long> rejectedTimes = new ArrayList<>();
+        /** the latest reading counted (learned or not), or restart: silences are measured from it; the weights are
+         * relative to it */
         private long latest = NONE;
         /** the raised level (index in LEVELS), -1: clear */
         private int level = -1;
@@ -262,9 +266,7 @@ class AnomalyOracleTest {
                 long t = reading.getEventTime().toEpochMilli();
                 double x = reading.getFields().get("temperature");
                 if (latest != NONE && t - latest > RESTART_HALF_LIVES * spec.halfLifeMs()) {
-                    if (level >= 0) {
-                        features.add(Feature.RESTART_RAISED); // a new normal
-                    } else if (!learnedValues.isEmpty()) {
+                    if (!learnedValues.isEmpty()) {
                         features.add(Feature.RESTART_SILENCE); // back from a long silence
                     }
                     forget(t);
@@ -285,8 +287,11 @@ class AnomalyOracleTest {
                 boolean beyondASigma = score > spec.sigma()[0] || score > spec.sigma()[1];
                 if (level < 0 && !beyondASigma) {
                     learn(t, x);
-                } else if (level < 0) {
-                    features.add(Feature.NOT_LEARNED_WHILE_CLEAR);
+                } else {
+                    if (level < 0) {
+                        features.add(Feature.NOT_LEARNED_WHILE_CLEAR);
+                    }
+                    reject(t);
                 }
             }
             return transitions;
@@ -295,6 +300,7 @@ class AnomalyOracleTest {
         private void forget(long t) {
             learnedTimes.clear();
             learnedValues.clear();
+            rejectedTimes.clear();
             latest = latest == NONE ? t : Math.max(latest, t);
         }
 
@@ -304,6 +310,24 @@ class AnomalyOracleTest {
             learnedTimes.add(t);
             learnedValues.add(x);
             latest = t;
+        }
+
+        /** A reading scored and not learned: when those outweigh the readings learned, the baseline starts again. */
+        private void reject(long t) {
+            rejectedTimes.add(t);
+            latest = latest == NONE ? t : Math.max(latest, t);
+            double rejected = 0;
+            for (long r : rejectedTimes) {
+                rejected += Math.pow(2, -(double) (latest - r) / spec.halfLifeMs());
+            }
+            double learned = 0;
+            for (long l : learnedTimes) {
+                learned += Math.pow(2, -(double) (latest - l) / spec.halfLifeMs());
+            }
+            if (rejected > learned) {
+                features.add(Feature.RESTART_RAISED);
+                forget(t);
+            }
         }
 
         /** NaN while warming up; else |x - mean| / max(deviation, floor) over the readings learned. */

@@ -46,38 +46,7 @@ class ShippedRulesOnTheSimulatorTest {
         assertThat(Simulator.role(11, SENSORS)).isEqualTo(Simulator.Role.QUIET);
         assertThat(Simulator.role(12, SENSORS)).isEqualTo(Simulator.Role.FREEZES);
 
-        Simulator simulator = new Simulator("127.0.0.1", 0, SENSORS, SENSORS, null);
-        List<AlertEvent> events;
-        try (KeyedBroadcastOperatorTestHarness<String, SensorReading, RuleUpdate, AlertEvent> h =
-                AlertHarness.open(new KeyedBroadcastOperatorTestHarness<>(
-                        new RuleBroadcastOperator<>(new ReadingAlertFunction(new RuleBook(rules, "sensors"),
-                                List.of("sensors"))), new SensorKey(), Types.STRING, 1, 1, 0))) {
-            long end = START + CYCLES * CYCLE;
-            for (long k = 0; ; k++) {
-                long now = START + k * 1000 / SENSORS;
-                if (now >= end) {
-                    break;
-                }
-                Simulator.Reading reading = simulator.next(now);
-                if (!reading.paused()) {
-                    JsonNode json = JSON.readTree(reading.json());
-                    h.processElement(SensorReading.newBuilder()
-                            .setMeasurement("sensors")
-                            .setSensorId(json.path("sensor").asText())
-                            .setTags(Map.of("site", reading.site()))
-                            .setEventTime(Instant.ofEpochMilli(json.path("ts").asLong()))
-                            .setFields(Map.of("temperature", json.path("temperature").asDouble(),
-                                    "humidity", json.path("humidity").asDouble()))
-                            .setTopic(reading.topic())
-                            .build(), now);
-                }
-                if (k % SENSORS == SENSORS - 1) {
-                    h.processWatermark(new Watermark(now));
-                }
-            }
-            h.processWatermark(new Watermark(end));
-            events = new ArrayList<>(h.extractOutputValues());
-        }
+        List<AlertEvent> events = run(rules, START, CYCLES);
 
         List<AlertEvent> unusual = events.stream().filter(e -> e.getRule().equals("unusual")).toList();
         List<AlertEvent> frozen = events.stream().filter(e -> e.getRule().equals("frozen")).toList();
@@ -115,6 +84,65 @@ class ShippedRulesOnTheSimulatorTest {
             assertThat(raised.getEventTime().toEpochMilli() - freeze).as(what).isBetween(MINUTE - 3_000, MINUTE);
             assertThat(cleared.getState()).as(what).isEqualTo(AlertState.CLEARED);
             assertThat(cleared.getEventTime().toEpochMilli() - (freeze + 2 * MINUTE)).as(what).isBetween(0L, 1_000L);
+        }
+    }
+
+    /** The events of {@code rules} over {@code cycles} of the simulator from {@code start}. */
+    private static List<AlertEvent> run(List<RuleConfig> rules, long start, int cycles) throws Exception {
+        Simulator simulator = new Simulator("127.0.0.1", 0, SENSORS, SENSORS, null);
+        List<AlertEvent> events;
+        try (KeyedBroadcastOperatorTestHarness<String, SensorReading, RuleUpdate, AlertEvent> h =
+                AlertHarness.open(new KeyedBroadcastOperatorTestHarness<>(
+                        new RuleBroadcastOperator<>(new ReadingAlertFunction(new RuleBook(rules, "sensors"),
+                                List.of("sensors"))), new SensorKey(), Types.STRING, 1, 1, 0))) {
+            long end = start + cycles * CYCLE;
+            for (long k = 0; ; k++) {
+                long now = start + k * 1000 / SENSORS;
+                if (now >= end) {
+                    break;
+                }
+                Simulator.Reading reading = simulator.next(now);
+                if (!reading.paused()) {
+                    JsonNode json = JSON.readTree(reading.json());
+                    h.processElement(SensorReading.newBuilder()
+                            .setMeasurement("sensors")
+                            .setSensorId(json.path("sensor").asText())
+                            .setTags(Map.of("site", reading.site()))
+                            .setEventTime(Instant.ofEpochMilli(json.path("ts").asLong()))
+                            .setFields(Map.of("temperature", json.path("temperature").asDouble(),
+                                    "humidity", json.path("humidity").asDouble()))
+                            .setTopic(reading.topic())
+                            .build(), now);
+                }
+                if (k % SENSORS == SENSORS - 1) {
+                    h.processWatermark(new Watermark(now));
+                }
+            }
+            h.processWatermark(new Watermark(end));
+            events = new ArrayList<>(h.extractOutputValues());
+        }
+
+        return events;
+    }
+
+    @Test
+    void startedDuringAStepTheAnomalyRuleLearnsTheUsualLevelWithinMinutes() throws Exception {
+        PipelineConfig pipeline = new PipelineConfigLoader().load(Path.of("../local-cluster/pipeline.yaml"), List.of());
+        List<RuleConfig> rules = pipeline.rules.stream().filter(rule -> rule.kind() == RuleKind.ANOMALY).toList();
+        long start = START + 3 * MINUTE + 10_000; // the warm-up (30 s) sees only the step
+        List<AlertEvent> unusual = run(rules, start, 12);
+        assertThat(unusual).extracting(AlertEvent::getSensorId).containsOnly("s-11");
+        // the usual level raises at first; once the readings not learned outweigh the learned ones (well within the
+        // first cycle) the baseline starts again on it, and from the next step on each cycle is one RAISED and CLEARED
+        List<AlertEvent> settled = unusual.stream()
+                .filter(e -> e.getEventTime().toEpochMilli() >= START + CYCLE + 3 * MINUTE).toList();
+        assertThat(unusual.size() - settled.size()).as("before the second step: " + unusual).isLessThanOrEqualTo(2);
+        assertThat(settled).as("cycles 1 to 11, and cycle 12's step raised as the run ends").hasSize(2 * 11 + 1);
+        for (int c = 0; c < 11; c++) {
+            long step = START + (c + 1) * CYCLE + 3 * MINUTE;
+            assertThat(settled.get(2 * c).getState()).isEqualTo(AlertState.RAISED);
+            assertThat(settled.get(2 * c).getEventTime().toEpochMilli() - step).isBetween(5_000L, 6_000L);
+            assertThat(settled.get(2 * c + 1).getEventTime().toEpochMilli() - (step + MINUTE)).isBetween(0L, 1_000L);
         }
     }
 }
