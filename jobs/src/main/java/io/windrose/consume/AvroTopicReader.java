@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,17 +16,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads one of Windrose's topics as a downstream consumer does: plain Avro binary values of one schema from the
- * schemas module, keys = sensor ids. A fresh consumer group from the earliest offset unless settings say otherwise.
+ * schemas module (also those written by earlier versions: {@link AppendedFieldsReader}), keys = sensor ids. A fresh consumer group from the earliest offset unless settings say otherwise.
  */
 public final class AvroTopicReader<T extends SpecificRecord> implements AutoCloseable {
     /** A record with its key and position. */
     public record Keyed<T>(String key, T value, int partition, long offset) {}
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final SpecificDatumReader<T> reader;
+    private final AppendedFieldsReader<T> reader;
     private final String topic;
     private final String typeName;
-    private BinaryDecoder decoder;
 
     /** @param settings consumer settings over the defaults, e.g. isolation.level or security.protocol */
     public AvroTopicReader(String bootstrap, String topic, Class<T> type, Map<String, String> settings) {
@@ -43,7 +39,7 @@ public final class AvroTopicReader<T extends SpecificRecord> implements AutoClos
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(props);
         this.consumer.subscribe(List.of(topic));
-        this.reader = new SpecificDatumReader<>(type);
+        this.reader = new AppendedFieldsReader<>(type);
         this.topic = topic;
         this.typeName = type.getSimpleName();
     }
@@ -52,8 +48,7 @@ public final class AvroTopicReader<T extends SpecificRecord> implements AutoClos
         List<Keyed<T>> values = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
             try {
-                decoder = DecoderFactory.get().binaryDecoder(record.value(), decoder);
-                T value = reader.read(null, decoder);
+                T value = reader.read(record.value());
                 values.add(new Keyed<>(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
                         value, record.partition(), record.offset()));
             } catch (IOException | RuntimeException e) {
