@@ -19,6 +19,9 @@ final class AlertEvents {
     private static final String STUCK_MESSAGE = "{rule} {state} ({level}): {sensor} {field} stuck at {value} for {for}";
     private static final String ANOMALY_MESSAGE = "{rule} {state} ({level}): {sensor} {field} {value}, {score} deviations"
             + " from its baseline (sigma {threshold})";
+    /** An anomaly alert cleared because its baseline started again (no score while it warms up), or retired. */
+    private static final String ANOMALY_RESTART_MESSAGE = "{rule} {state} ({level}): {sensor} {field} {value}, the"
+            + " sensor's baseline starts again";
     private static final String UNSTUCK_MESSAGE = "{rule} {state} ({level}): {sensor} {field} moved to {value}";
 
     private AlertEvents() {}
@@ -57,7 +60,7 @@ final class AlertEvents {
         String template = rule.message != null ? rule.message
                 : rule.kind == RuleKind.DEADMAN ? DEADMAN_MESSAGE
                 : rule.kind == RuleKind.STUCK ? (change.state() == AlertState.CLEARED ? UNSTUCK_MESSAGE : STUCK_MESSAGE)
-                : rule.kind == RuleKind.ANOMALY ? ANOMALY_MESSAGE
+                : rule.kind == RuleKind.ANOMALY ? (event.getScore() == null ? ANOMALY_RESTART_MESSAGE : ANOMALY_MESSAGE)
                 : THRESHOLD_MESSAGE;
         event.setMessage(Templates.fill(template, values(rule, event)));
         return event;

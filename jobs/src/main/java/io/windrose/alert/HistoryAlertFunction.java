@@ -19,7 +19,7 @@ import org.apache.flink.util.Collector;
  * <ul>
  *   <li>Plain threshold rules run on each reading in archive order, which is the order the live job took each sensor's
  *       readings in: the same transitions.</li>
- *   <li>Rules with {@code for}, {@code clear-after} or a rate, and stuck rules, take readings in event-time order as the live job did: a
+ *   <li>Rules with {@code for}, {@code clear-after} or a rate, stuck and anomaly rules, take readings in event-time order as the live job did: a
  *       reading waits until the watermark passes its time ({@link OrderedReadings}), and the watermark is the one each
  *       archived reading carries (the live job's when it took the reading), so each reading is evaluated at the same
  *       point of the sensor's sequence as it was live.</li>

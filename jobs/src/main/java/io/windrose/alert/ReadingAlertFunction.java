@@ -24,7 +24,7 @@ import org.apache.flink.util.OutputTag;
  * keyed state; the state machine is {@link AlertTracker}, each kind's evaluation a {@link ReadingEvaluator}.
  * <ul>
  *   <li>Plain threshold rules run on each reading as it arrives: the lowest latency.</li>
- *   <li>Rules with {@code for}, {@code clear-after} or a rate, and stuck rules, wait for the watermark ({@link OrderedReadings}), so
+ *   <li>Rules with {@code for}, {@code clear-after} or a rate, stuck and anomaly rules, wait for the watermark ({@link OrderedReadings}), so
  *       out-of-order readings give the in-order outcome; a reading already behind the watermark is taken at once.</li>
  *   <li>Deadman rules use the wall clock ({@link DeadmanWatcher}), with the expected sensors' markers.</li>
  *   <li>The rules are the pipeline file's, changed at runtime by the rules topic (the broadcast input, see

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.windrose.action.ActionConfig;
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
+import io.windrose.config.Durations;
 import io.windrose.config.RelativePath;
 import java.io.Serializable;
 import java.time.Duration;
@@ -160,7 +161,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
                     + " one number");
             check.require(after == null && expected == null, "", "after and expected belong to deadman rules");
             check.require(halfLife != null && halfLife.toMillis() >= 1, "half-life",
-                    "expected a positive duration such as 10m, got " + halfLife);
+                    "expected a positive duration such as 10m, got " + (halfLife == null ? null : Durations.format(halfLife)));
             check.require(minSamples >= 1, "min-samples", "expected a whole number of at least 1, got " + minSamples);
             check.require(on == RuleInput.READING, "on", "an anomaly rule watches readings");
             if (sigma != null) {
@@ -169,6 +170,12 @@ public final class RuleConfig implements ConfigSection, Serializable {
                             + " got " + s.getValue());
                 }
                 levels(check, sigma, "sigma", true);
+            }
+            if (reset != null) {
+                for (double r : reset.byLevel(level).values()) {
+                    check.require(r > 0, "reset", "expected a positive score (a score is never below 0, so a level"
+                            + " with a reset of " + AlertEvents.number(r) + " would never be left), got " + r);
+                }
             }
         } else {
             check.notBlank(field, "field", "expected the field the rule watches, e.g. temperature");
@@ -179,6 +186,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
         }
         if (k != RuleKind.ANOMALY) {
             check.require(sigma == null, "sigma", "sigma belongs to anomaly rules");
+            // (at their defaults they cannot be told from absent keys: accepted, as they change nothing)
             check.require(Duration.ofMinutes(10).equals(halfLife), "half-life", "half-life belongs to anomaly rules");
             check.require(minSamples == 30, "min-samples", "min-samples belongs to anomaly rules");
         }

@@ -76,6 +76,7 @@ class AnomalyEvaluatorTest {
             assertThat(events.get(1).getState().name()).isEqualTo("CLEARED");
             assertThat(events.get(1).getEventTime().toEpochMilli()).as("one half-life or so").isBetween(66_000L, 72_000L);
             assertThat(events.get(1).getScore()).as("warming up: no score").isNull();
+            assertThat(events.get(1).getMessage()).endsWith(", the sensor's baseline starts again");
         }
     }
 

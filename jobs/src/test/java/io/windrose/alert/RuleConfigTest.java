@@ -157,6 +157,12 @@ class RuleConfigTest {
                 .hasMessageContaining("key 'rules[0].sigma'").hasMessageContaining("anomaly rules");
         assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, half-life: 5m}\n"))
                 .hasMessageContaining("key 'rules[0].half-life'").hasMessageContaining("anomaly rules");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, field: t, above: 3, min-samples: 10}\n"))
+                .hasMessageContaining("key 'rules[0].min-samples'").hasMessageContaining("anomaly rules");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, reset: 0}\n"))
+                .hasMessageContaining("key 'rules[0].reset'").hasMessageContaining("positive score");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, half-life: 0s}\n"))
+                .as("in the file's own notation").hasMessageContaining("got 0s");
     }
 
     @Test

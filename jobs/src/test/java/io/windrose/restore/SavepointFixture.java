@@ -29,8 +29,8 @@ import org.apache.flink.runtime.util.EnvironmentInformation;
  * The committed savepoint fixtures ({@code src/test/resources/savepoints/v<n>/}): a savepoint of this pipeline taken
  * by {@link #main} with every stateful operator holding state — readings 0–14 s of five sensors, so the window
  * [0 s, 10 s) is emitted and [10 s, 20 s) open with 5 readings each, the dedup rings full, the emitted-window guard's
- * floor at 10 s, and s-0's critical "hot" alert raised; from v2 on, s-1's anomaly baseline warming up (15 of its 20
- * readings). {@link CommittedSavepointITCase} restores every fixture into
+ * floor at 10 s, and s-0's critical "hot" alert raised; from v2 on, s-1's anomaly baseline warming up (13 of its 20
+ * readings learned, 2 waiting for the watermark). {@link CommittedSavepointITCase} restores every fixture into
  * the current job. Regenerate only for an intended state layout break (and record it in the upgrade notes of
  * docs/operations.md): {@code jobs/savepoint-fixture v<n+1>}.
  */
@@ -53,7 +53,8 @@ public final class SavepointFixture {
               horizon: 36500d
             rules:
               - {name: hot, field: temperature, above: {critical: 40}}
-              # warming up at the savepoint (15 of 20 readings): warm only if the baseline is restored
+              # warming up at the savepoint (13 of 20 readings learned, 2 waiting for the watermark): warm after the
+              # restore only if the baseline is restored
               - {name: odd, kind: anomaly, field: temperature, sigma: 5, min-samples: 20, level: critical, sensors: s-1}
             """;
 
