@@ -163,7 +163,8 @@ public final class WindroseJob {
                     new SensorKey());
         }
 
-        DataStream<RuleUpdate> ruleUpdates = RuleUpdates.stream(messages.getExecutionEnvironment(), config.sinks.kafka);
+        DataStream<RuleUpdate> ruleUpdates = RuleUpdates.stream(messages.getExecutionEnvironment(), config.sinks.kafka,
+                config.runtimeRules);
         SingleOutputStreamOperator<AlertEvent> readingAlerts = RuleBroadcastOperator.apply(readings, ruleUpdates,
                 new ReadingAlertFunction(rules, routes.stream().map(Route::measurement).toList()), AlertEvent.class,
                 "alerts");
@@ -178,7 +179,7 @@ public final class WindroseJob {
         DataStream<AlertEvent> alerts = readingAlerts;
         DataStream<MqttCommand> commands = readingAlerts.getSideOutput(ActionCalls.MQTT);
         DataStream<WebhookCall> webhooks = readingAlerts.getSideOutput(ActionCalls.WEBHOOK);
-        if (WindowAlertFunction.needed(fileRules) || RuleUpdates.enabled(config.sinks.kafka)) {
+        if (WindowAlertFunction.needed(fileRules) || RuleUpdates.enabled(config.sinks.kafka, config.runtimeRules)) {
             SingleOutputStreamOperator<AlertEvent> windowAlerts = RuleBroadcastOperator.apply(DataStreamUtils
                     .reinterpretAsKeyedStream(aggregates, a -> SensorKey.of(a.getMeasurement(), a.getSensorId()), Types.STRING),
                     ruleUpdates, new WindowAlertFunction(rules), AlertEvent.class, "window-alerts");
@@ -213,7 +214,8 @@ public final class WindroseJob {
             pipeline.alerts().sinkTo(influx.build(InfluxPoints.alerts(), AlertEvent::getSensorId))
                     .name("influxdb-alerts").uid("influxdb-alerts").disableChaining();
         }
-        if (config.rules.stream().anyMatch(rule -> !rule.actions.isEmpty()) || RuleUpdates.enabled(kafka)) {
+        if (config.rules.stream().anyMatch(rule -> !rule.actions.isEmpty())
+                || RuleUpdates.enabled(kafka, config.runtimeRules)) {
             pipeline.commands().keyBy(MqttCommand::getTopic)
                     .process(new CommandThrottle(config.actions.mqtt.minInterval.toMillis()))
                     .name("command-throttle").uid("command-throttle")
@@ -250,8 +252,8 @@ public final class WindroseJob {
             } else {
                 LOG.warn("sinks.kafka.late-topic is null: late readings are counted in metrics, not kept");
             }
-            if (RuleUpdates.enabled(kafka)) {
-                pipeline.ruleStatus().sinkTo(sinks.text(kafka.rulesStatusTopic)).name("kafka-rule-status")
+            if (RuleUpdates.enabled(kafka, config.runtimeRules)) {
+                pipeline.ruleStatus().sinkTo(sinks.text(config.runtimeRules.statusTopic)).name("kafka-rule-status")
                         .uid("kafka-rule-status");
             }
         } else {

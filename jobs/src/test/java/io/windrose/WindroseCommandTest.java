@@ -223,6 +223,10 @@ class WindroseCommandTest {
         Path file = Files.writeString(dir.resolve("pipeline.yaml"), ROUTE + "sinks:\n  kafka:\n    enabled: false\n");
         Result result = windrose("rules", "--config", file.toString(), "list");
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.err()).contains("runtime rules are off");
+        assertThat(result.err()).contains("runtime rules are off (sinks.kafka.enabled is false)");
+        Path noTopic = Files.writeString(dir.resolve("no-topic.yaml"), ROUTE + "runtime-rules:\n  topic: null\n");
+        Result off = windrose("rules", "--config", noTopic.toString(), "list");
+        assertThat(off.exit()).isEqualTo(2);
+        assertThat(off.err()).contains("runtime rules are off (runtime-rules.topic is null)");
     }
 }

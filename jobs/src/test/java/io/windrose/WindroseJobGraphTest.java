@@ -55,7 +55,8 @@ class WindroseJobGraphTest {
                   - {name: hot, field: temperature, above: 30}
                 sinks:
                   influxdb: {enabled: false}
-                  kafka: {rules-topic: null, rules-status-topic: null, late-topic: null}
+                  kafka: {late-topic: null}
+                runtime-rules: {topic: null, status-topic: null}
                 """);
         PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
         StreamExecutionEnvironment env = WindroseJob.environment(config);
@@ -71,7 +72,7 @@ class WindroseJobGraphTest {
 
     @Test
     void theArchiveOfReadingsIsOnWithKafkaAndOffWithReadingsTopicNull() throws Exception {
-        for (String readingsTopic : new String[] {null, "readings-topic: null, "}) {
+        for (String readingsTopic : new String[] {null, "readings-topic: null"}) {
             Path file = dir.resolve("archive.yaml");
             Files.writeString(file, """
                     routes:
@@ -79,7 +80,8 @@ class WindroseJobGraphTest {
                         topic-template: sensors/{site}/{sensor}
                     sinks:
                       influxdb: {enabled: false}
-                      kafka: {%srules-topic: null, rules-status-topic: null}
+                      kafka: {%s}
+                    runtime-rules: {topic: null, status-topic: null}
                     """.formatted(readingsTopic == null ? "" : readingsTopic));
             PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
             StreamExecutionEnvironment env = WindroseJob.environment(config);

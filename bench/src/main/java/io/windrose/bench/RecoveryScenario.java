@@ -40,7 +40,7 @@ final class RecoveryScenario {
         config.sinks.kafka.transactionalIdPrefix = prefix;
         // a bounded run: the rules topic's Kafka source never ends, and with it the job never would (it hung here
         // from issue 14 on)
-        config.sinks.kafka.rulesTopic = null;
+        config.runtimeRules.topic = null;
         config.job.checkpointInterval = Duration.ofSeconds(1);
         config.job.flinkConfig.put("restart-strategy.type", "fixed-delay");
         config.job.flinkConfig.put("restart-strategy.fixed-delay.attempts", "3");

@@ -124,8 +124,8 @@ final class ReplayScenario {
         config.sinks.kafka.alertsTopic = null;
         config.sinks.kafka.deadLettersTopic = null;
         config.sinks.kafka.lateTopic = null;
-        config.sinks.kafka.rulesTopic = null;
-        config.sinks.kafka.rulesStatusTopic = null;
+        config.runtimeRules.topic = null;
+        config.runtimeRules.statusTopic = null;
         return config;
     }
 

@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rules changed while the job runs: the compacted Kafka topic {@code sinks.kafka.rules-topic} (key = rule name, value =
- * the rule as JSON with the pipeline file's keys, tombstone = delete), read from its start and broadcast to the alert
- * operators; with Kafka off, an empty stream. Its watermark is the end of time: it never holds back event time.
+ * Rules changed while the job runs: the compacted Kafka topic {@code runtime-rules.topic} (key = rule name, value = the
+ * rule as JSON with the pipeline file's keys, tombstone = delete), on the Kafka of {@code sinks.kafka}, read from its
+ * start and broadcast to the alert operators; with runtime rules off, an empty stream. Its watermark is the end of
+ * time: it never holds back event time.
  */
 public final class RuleUpdates {
     private static final Logger LOG = LoggerFactory.getLogger(RuleUpdates.class);
@@ -35,16 +36,17 @@ public final class RuleUpdates {
     private RuleUpdates() {}
 
     /** The rule updates, broadcast to every subtask (for {@link RuleBroadcastOperator}). */
-    public static DataStream<RuleUpdate> stream(StreamExecutionEnvironment env, KafkaSinkConfig kafka) {
+    public static DataStream<RuleUpdate> stream(StreamExecutionEnvironment env, KafkaSinkConfig kafka,
+            RuntimeRulesConfig rules) {
         WatermarkStrategy<RuleUpdate> endOfTime = WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>());
         SingleOutputStreamOperator<RuleUpdate> updates;
-        if (enabled(kafka)) {
-            createTopics(kafka);
+        if (enabled(kafka, rules)) {
+            createTopics(kafka, rules);
             Properties properties = new Properties();
             properties.putAll(kafka.properties);
             KafkaSource<RuleUpdate> source = KafkaSource.<RuleUpdate>builder()
                     .setBootstrapServers(kafka.bootstrapServers)
-                    .setTopics(kafka.rulesTopic)
+                    .setTopics(rules.topic)
                     .setProperties(properties)
                     .setStartingOffsets(OffsetsInitializer.earliest())
                     .setProperty("partition.discovery.interval.ms", "10000")
@@ -69,21 +71,32 @@ public final class RuleUpdates {
                 WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>()), "no-rule-updates").setParallelism(1).broadcast();
     }
 
-    /** Runtime rules are on with Kafka and a rules topic. */
-    public static boolean enabled(KafkaSinkConfig kafka) {
-        return kafka.enabled && kafka.rulesTopic != null;
+    /**
+     * Whether runtime rules are on, the one place that says so: with Kafka ({@code sinks.kafka.enabled}) and a rules
+     * topic ({@code runtime-rules.topic}).
+     */
+    public static boolean enabled(KafkaSinkConfig kafka, RuntimeRulesConfig rules) {
+        return kafka.enabled && rules.topic != null;
+    }
+
+    /** Why runtime rules are off (the key that turns them off), for a message; null when they are on. */
+    public static String off(KafkaSinkConfig kafka, RuntimeRulesConfig rules) {
+        if (enabled(kafka, rules)) {
+            return null;
+        }
+        return kafka.enabled ? "runtime-rules.topic is null" : "sinks.kafka.enabled is false";
     }
 
     /** Creates the rules topic (compacted) and the status topic if they are missing; warns if Kafka cannot be reached. */
-    static void createTopics(KafkaSinkConfig kafka) {
-        if (!enabled(kafka)) {
+    static void createTopics(KafkaSinkConfig kafka, RuntimeRulesConfig rules) {
+        if (!enabled(kafka, rules)) {
             return;
         }
         // rules sent to a topic before it exists may be missed
-        KafkaTopics.createMissing(kafka.bootstrapServers, kafka.properties, "sinks.kafka.rules-topic / rules-status-topic",
-                List.of(KafkaTopics.singlePartition(kafka.rulesTopic,
+        KafkaTopics.createMissing(kafka.bootstrapServers, kafka.properties, "runtime-rules.topic / status-topic",
+                List.of(KafkaTopics.singlePartition(rules.topic,
                                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                        KafkaTopics.singlePartition(kafka.rulesStatusTopic, Map.of())));
+                        KafkaTopics.singlePartition(rules.statusTopic, Map.of())));
     }
 
     private static final class Deserializer implements KafkaRecordDeserializationSchema<RuleUpdate> {

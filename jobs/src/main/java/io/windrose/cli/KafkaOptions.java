@@ -1,5 +1,6 @@
 package io.windrose.cli;
 
+import io.windrose.pipeline.PipelineConfig;
 import io.windrose.pipeline.PipelineConfigLoader;
 import io.windrose.sink.KafkaSinkConfig;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import picocli.CommandLine.ScopeType;
  * {@code --config FILE} / {@code --bootstrap-servers HOST:PORT}: the Kafka of the commands that talk to a running job
  * ({@code consume}, {@code rules}). Kafka's servers: {@code --bootstrap-servers}, else the pipeline file's
  * {@code sinks.kafka.bootstrap-servers}, else {@code $WINDROSE_BOOTSTRAP_SERVERS} (the launcher sets it for the local
- * stack), else 127.0.0.1:9092.
+ * stack), else 127.0.0.1:9092. The topics, Kafka's properties and the runtime rules' topics ({@code runtime-rules}):
+ * the pipeline file's, else the defaults.
  */
 public final class KafkaOptions {
     /** The environment variable with Kafka's servers when neither option gives them. */
@@ -22,7 +24,8 @@ public final class KafkaOptions {
 
     // INHERIT: `windrose rules --config F list` and `windrose rules list --config F` both work
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "A pipeline file: Kafka's servers, topics and properties from its sinks.kafka section.")
+            description = "A pipeline file: Kafka's servers, topics and properties from its sinks.kafka section, the"
+                    + " runtime rules' topics from its runtime-rules section.")
     Path config;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
@@ -37,18 +40,31 @@ public final class KafkaOptions {
 
     /** The Kafka settings these options give: {@code --config}'s section (or the defaults), then the options. */
     public KafkaSinkConfig kafka(Function<String, String> environment) {
-        KafkaSinkConfig kafka;
+        return pipeline(environment).sinks.kafka;
+    }
+
+    /** The pipeline these options give, with the defaults of this process's environment. */
+    public PipelineConfig pipeline() {
+        return pipeline(System::getenv);
+    }
+
+    /**
+     * The pipeline these options give, of which these commands read {@code sinks.kafka} and {@code runtime-rules}:
+     * {@code --config}'s file (or the defaults), then the options.
+     */
+    public PipelineConfig pipeline(Function<String, String> environment) {
+        PipelineConfig pipeline;
         if (config != null) {
-            kafka = new PipelineConfigLoader(environment).load(config, List.of()).sinks.kafka;
+            pipeline = new PipelineConfigLoader(environment).load(config, List.of());
         } else {
-            kafka = new KafkaSinkConfig();
+            pipeline = new PipelineConfig();
             String fromEnvironment = environment.apply(BOOTSTRAP_SERVERS_ENV);
-            kafka.bootstrapServers = fromEnvironment == null || fromEnvironment.isBlank() ? DEFAULT_BOOTSTRAP_SERVERS
-                    : fromEnvironment.trim();
+            pipeline.sinks.kafka.bootstrapServers = fromEnvironment == null || fromEnvironment.isBlank()
+                    ? DEFAULT_BOOTSTRAP_SERVERS : fromEnvironment.trim();
         }
         if (bootstrapServers != null) {
-            kafka.bootstrapServers = bootstrapServers;
+            pipeline.sinks.kafka.bootstrapServers = bootstrapServers;
         }
-        return kafka;
+        return pipeline;
     }
 }

@@ -41,8 +41,8 @@ import java.util.function.Function;
  * Reads a YAML configuration file into a {@link ConfigSection}: {@code ${ENV}} / {@code ${ENV:-default}}
  * interpolation in values, {@code key=value} overrides, strict binding (unknown and repeated keys are errors; enums by
  * their {@code toString()} form, e.g. {@code at-least-once}; durations with a unit; relative file paths against the
- * file's directory), then the section's own validation. Every error is a {@link ConfigException} naming the file, the
- * key and what was expected.
+ * file's directory; a key the section says has moved, {@link MovedKey}, is an error naming where it went), then the
+ * section's own validation. Every error is a {@link ConfigException} naming the file, the key and what was expected.
  */
 public final class ConfigFileLoader {
     private final YAMLMapper mapper;
@@ -85,9 +85,26 @@ public final class ConfigFileLoader {
         for (String override : overrides) {
             applyOverride(name, (ObjectNode) root, override);
         }
+        refuseMovedKeys(name, root, type);
         T config = bind(file, root, type);
         config.validate(new ConfigCheck(name));
         return config;
+    }
+
+    /**
+     * Stops at a key {@code type} says has moved ({@link MovedKey}), from the file or an override: its old place would
+     * otherwise be only an unknown key, with no word of where it went.
+     */
+    private static void refuseMovedKeys(String file, JsonNode root, Class<?> type) {
+        for (MovedKey moved : type.getAnnotationsByType(MovedKey.class)) {
+            JsonNode node = root;
+            for (String part : moved.from().split("\\.")) {
+                node = node.path(part); // missing below a value or a list too
+            }
+            if (!node.isMissingNode()) {
+                throw new ConfigException(file, moved.from(), "moved to " + moved.to());
+            }
+        }
     }
 
     /**

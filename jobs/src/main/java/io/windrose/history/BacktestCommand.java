@@ -111,8 +111,8 @@ public final class BacktestCommand implements Callable<Integer> {
         try {
             effective = EffectiveRules.of(config, measurement, "backtest", err);
         } catch (Exception e) {
-            err.println("windrose backtest: cannot read the rules in effect from " + kafka.rulesStatusTopic + " on "
-                    + kafka.bootstrapServers + ": " + e.getMessage());
+            err.println("windrose backtest: cannot read the rules in effect from " + config.runtimeRules.statusTopic
+                    + " on " + kafka.bootstrapServers + ": " + e.getMessage());
             err.flush();
             return Cli.NO_ANSWER;
         }

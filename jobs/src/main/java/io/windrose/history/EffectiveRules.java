@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The rules in effect, as the live job has them: the pipeline file's rules, and when runtime rules are on
- * ({@code sinks.kafka.rules-topic}), what the job's newest record on {@code sinks.kafka.rules-status-topic} says is in
+ * ({@code runtime-rules.topic}), what the job's newest record on {@code runtime-rules.status-topic} says is in
  * effect — the file's rules as changed and deleted at runtime. Without such a record (no job has run) the file's.
  */
 public final class EffectiveRules {
@@ -37,16 +37,17 @@ public final class EffectiveRules {
     public static Effective of(PipelineConfig config, String defaultMeasurement, String command, PrintWriter err)
             throws Exception {
         Effective effective;
-        if (!RuleUpdates.enabled(config.sinks.kafka)) {
+        String off = RuleUpdates.off(config.sinks.kafka, config.runtimeRules);
+        if (off != null) {
             effective = of(config.rules, null, defaultMeasurement,
-                    "the pipeline file's (runtime rules are off: sinks.kafka.rules-topic is null)");
+                    "the pipeline file's (runtime rules are off: " + off + ")");
         } else {
-            JsonNode status = RulesCommand.effective(config.sinks.kafka, STATUS_WAIT);
+            JsonNode status = RulesCommand.effective(config.sinks.kafka, config.runtimeRules, STATUS_WAIT);
             effective = status == null
                     ? of(config.rules, null, defaultMeasurement, "the pipeline file's: no job has said which rules it"
-                            + " has in effect on " + config.sinks.kafka.rulesStatusTopic + " (has one run?)")
+                            + " has in effect on " + config.runtimeRules.statusTopic + " (has one run?)")
                     : of(config.rules, status, defaultMeasurement, "the job's, as its newest record on "
-                            + config.sinks.kafka.rulesStatusTopic + " says (the pipeline file's, as changed at runtime)");
+                            + config.runtimeRules.statusTopic + " says (the pipeline file's, as changed at runtime)");
         }
         err.println(command + ": rules in effect: " + effective.source() + ": " + effective.rules().keySet());
         err.flush();

@@ -2,8 +2,10 @@ package io.windrose.pipeline;
 
 import io.windrose.action.ActionsConfig;
 import io.windrose.alert.RuleConfig;
+import io.windrose.alert.RuntimeRulesConfig;
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
+import io.windrose.config.MovedKey;
 import io.windrose.decode.DecodeConfig;
 import io.windrose.decode.RouteConfig;
 import io.windrose.dedup.DedupConfig;
@@ -19,8 +21,11 @@ import java.util.Set;
 
 /**
  * The pipeline file: one section per stage, each owning its settings, defaults and validation (see the section
- * classes). Load it with {@link PipelineConfigLoader}.
+ * classes). Load it with {@link PipelineConfigLoader}. A key that moved to another section stops loading, naming its
+ * new place.
  */
+@MovedKey(from = "sinks.kafka.rules-topic", to = "runtime-rules.topic")
+@MovedKey(from = "sinks.kafka.rules-status-topic", to = "runtime-rules.status-topic")
 public final class PipelineConfig implements ConfigSection, Serializable {
     private static final long serialVersionUID = 2L;
 
@@ -32,6 +37,7 @@ public final class PipelineConfig implements ConfigSection, Serializable {
     public DedupConfig dedup = new DedupConfig();
     public WindowConfig window = new WindowConfig();
     public List<RuleConfig> rules = new ArrayList<>();
+    public RuntimeRulesConfig runtimeRules = new RuntimeRulesConfig();
     public ActionsConfig actions = new ActionsConfig();
     public SinksConfig sinks = new SinksConfig();
 
@@ -48,6 +54,7 @@ public final class PipelineConfig implements ConfigSection, Serializable {
         check.section("window", window);
         check.each("rules", rules);
         unique(check, "rules", rules.stream().map(r -> r.name).toList(), "rule");
+        check.section("runtime-rules", runtimeRules);
         check.section("actions", actions);
         check.section("sinks", sinks);
     }

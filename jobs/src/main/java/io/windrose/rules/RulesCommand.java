@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.windrose.alert.RuleBook;
 import io.windrose.alert.RuleUpdates;
+import io.windrose.alert.RuntimeRulesConfig;
 import io.windrose.alert.state.RuleUpdate;
 import io.windrose.cli.Cli;
 import io.windrose.cli.DurationConverter;
@@ -13,6 +14,7 @@ import io.windrose.cli.KafkaOptions;
 import io.windrose.cli.VersionProvider;
 import io.windrose.config.ConfigException;
 import io.windrose.config.ConfigFileLoader;
+import io.windrose.pipeline.PipelineConfig;
 import io.windrose.sink.KafkaSinkConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,8 +54,8 @@ import picocli.CommandLine.Spec;
         subcommands = {RulesCommand.Put.class, RulesCommand.Delete.class, RulesCommand.ListRules.class},
         description = {
             "Changes the alert rules of a running job, without a restart.",
-            "Sends rules through the job's rules topic (sinks.kafka.rules-topic) and waits for its answer on the status"
-                    + " topic (sinks.kafka.rules-status-topic). A rule is checked here first, as the job checks it.",
+            "Sends rules through the job's rules topic (runtime-rules.topic) and waits for its answer on the status"
+                    + " topic (runtime-rules.status-topic). A rule is checked here first, as the job checks it.",
             "",
             "  windrose rules put too-humid.yaml",
             "  windrose rules delete too-humid",
@@ -84,15 +86,18 @@ public final class RulesCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "Missing command: put FILE, delete NAME or list");
     }
 
-    /** Kafka and the topics (of --config, else the defaults); null after printing why when runtime rules are off. */
-    KafkaSinkConfig kafka(PrintWriter err) {
-        KafkaSinkConfig kafka = kafkaOptions.kafka();
-        if (!RuleUpdates.enabled(kafka)) {
-            err.println("windrose: runtime rules are off (" + (kafka.enabled ? "sinks.kafka.rules-topic is null"
-                    : "sinks.kafka.enabled is false") + ")");
+    /**
+     * Kafka and the runtime rules' topics (of --config, else the defaults); null after printing why when runtime rules
+     * are off.
+     */
+    PipelineConfig topics(PrintWriter err) {
+        PipelineConfig config = kafkaOptions.pipeline();
+        String off = RuleUpdates.off(config.sinks.kafka, config.runtimeRules);
+        if (off != null) {
+            err.println("windrose: runtime rules are off (" + off + ")");
             return null;
         }
-        return kafka;
+        return config;
     }
 
     Duration timeout() {
@@ -119,8 +124,9 @@ public final class RulesCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            KafkaSinkConfig kafka = rules.kafka(err);
-            return kafka == null ? Cli.USAGE : put(file, kafka, rules.timeout(), out, err);
+            PipelineConfig config = rules.topics(err);
+            return config == null ? Cli.USAGE
+                    : put(file, config.sinks.kafka, config.runtimeRules, rules.timeout(), out, err);
         }
     }
 
@@ -141,9 +147,9 @@ public final class RulesCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            KafkaSinkConfig kafka = rules.kafka(err);
-            return kafka == null ? Cli.USAGE
-                    : send(List.of(new RuleUpdate(name, null, -1L)), kafka, rules.timeout(), out, err);
+            PipelineConfig config = rules.topics(err);
+            return config == null ? Cli.USAGE : send(List.of(new RuleUpdate(name, null, -1L)), config.sinks.kafka,
+                    config.runtimeRules, rules.timeout(), out, err);
         }
     }
 
@@ -164,12 +170,14 @@ public final class RulesCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            KafkaSinkConfig kafka = rules.kafka(err);
-            return kafka == null ? Cli.USAGE : list(kafka, rules.timeout(), out, err);
+            PipelineConfig config = rules.topics(err);
+            return config == null ? Cli.USAGE
+                    : list(config.sinks.kafka, config.runtimeRules, rules.timeout(), out, err);
         }
     }
 
-    private static int put(Path file, KafkaSinkConfig kafka, Duration timeout, PrintWriter out, PrintWriter err) {
+    private static int put(Path file, KafkaSinkConfig kafka, RuntimeRulesConfig topics, Duration timeout,
+            PrintWriter out, PrintWriter err) {
         List<RuleUpdate> updates = new ArrayList<>();
         try {
             JsonNode tree = ConfigFileLoader.mapper().readTree(Files.readString(file));
@@ -193,13 +201,13 @@ public final class RulesCommand implements Callable<Integer> {
             err.println("windrose: " + file + ": not valid YAML or JSON: " + e.getMessage());
             return Cli.USAGE;
         }
-        return send(updates, kafka, timeout, out, err);
+        return send(updates, kafka, topics, timeout, out, err);
     }
 
     /** Writes the updates to the rules topic and waits for the job's status of each. */
-    private static int send(List<RuleUpdate> updates, KafkaSinkConfig kafka, Duration timeout, PrintWriter out,
-            PrintWriter err) {
-        TopicPartition status = new TopicPartition(kafka.rulesStatusTopic, 0);
+    private static int send(List<RuleUpdate> updates, KafkaSinkConfig kafka, RuntimeRulesConfig topics,
+            Duration timeout, PrintWriter out, PrintWriter err) {
+        TopicPartition status = new TopicPartition(topics.statusTopic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(kafka);
                 KafkaProducer<String, String> producer = producer(kafka)) {
             consumer.assign(List.of(status));
@@ -207,7 +215,7 @@ public final class RulesCommand implements Callable<Integer> {
             consumer.position(status); // from here on: answers to what is sent now
             Map<String, Long> waiting = new LinkedHashMap<>();
             for (RuleUpdate update : updates) {
-                long offset = producer.send(new ProducerRecord<>(kafka.rulesTopic, update.getName(), update.getJson()))
+                long offset = producer.send(new ProducerRecord<>(topics.topic, update.getName(), update.getJson()))
                         .get().offset();
                 waiting.put(update.getName(), offset);
             }
@@ -233,7 +241,7 @@ public final class RulesCommand implements Callable<Integer> {
             }
             if (!waiting.isEmpty()) {
                 err.println("windrose: no answer from the job for " + waiting.keySet() + " within " + timeout.toSeconds()
-                        + " s: is it running, with sinks.kafka.rules-topic " + kafka.rulesTopic + "?");
+                        + " s: is it running, with runtime-rules.topic " + topics.topic + "?");
                 return Cli.NO_ANSWER;
             }
             return exit;
@@ -244,12 +252,13 @@ public final class RulesCommand implements Callable<Integer> {
     }
 
     /** The rules in effect, from the job's latest status record. */
-    private static int list(KafkaSinkConfig kafka, Duration timeout, PrintWriter out, PrintWriter err) {
+    private static int list(KafkaSinkConfig kafka, RuntimeRulesConfig topics, Duration timeout, PrintWriter out,
+            PrintWriter err) {
         try {
-            JsonNode effective = effective(kafka, timeout);
+            JsonNode effective = effective(kafka, topics, timeout);
             if (effective == null) {
-                err.println("windrose: no word from the job on " + kafka.rulesStatusTopic + " within " + timeout.toSeconds()
-                        + " s: is it running, with sinks.kafka.rules-topic " + kafka.rulesTopic + "?");
+                err.println("windrose: no word from the job on " + topics.statusTopic + " within " + timeout.toSeconds()
+                        + " s: is it running, with runtime-rules.topic " + topics.topic + "?");
                 return Cli.NO_ANSWER;
             }
             out.print(RULES_YAML.writeValueAsString(List.copyOf(toList(effective))));
@@ -262,13 +271,14 @@ public final class RulesCommand implements Callable<Integer> {
     }
 
     /**
-     * The rules a job has in effect, as its newest record on {@code sinks.kafka.rules-status-topic} says: its
+     * The rules a job has in effect, as its newest record on {@code runtime-rules.status-topic} says: its
      * {@code effective} object, rule name to the rule's JSON; null when no record came within {@code timeout}.
      *
      * @throws Exception when Kafka cannot be read, or the record is not JSON
      */
-    public static JsonNode effective(KafkaSinkConfig kafka, Duration timeout) throws Exception {
-        TopicPartition status = new TopicPartition(kafka.rulesStatusTopic, 0);
+    public static JsonNode effective(KafkaSinkConfig kafka, RuntimeRulesConfig topics, Duration timeout)
+            throws Exception {
+        TopicPartition status = new TopicPartition(topics.statusTopic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
             consumer.assign(List.of(status));
             // the job writes a record when it starts (and one per update): the newest says what is in effect; a job

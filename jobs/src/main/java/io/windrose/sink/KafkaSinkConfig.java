@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
-/** The {@code sinks.kafka} section: Avro values from the schemas module, key = sensor id. */
+/**
+ * The {@code sinks.kafka} section: Avro values from the schemas module, key = sensor id. Its servers and properties
+ * are also those of the {@code runtime-rules} topics.
+ */
 public final class KafkaSinkConfig implements ConfigSection, Serializable {
     private static final long serialVersionUID = 2L;
     public boolean enabled = true;
@@ -32,12 +35,6 @@ public final class KafkaSinkConfig implements ConfigSection, Serializable {
     public String readingsTopic = "telemetry.readings";
     /** How long the archive keeps readings (retention.ms of the readings topic, when Windrose creates it). */
     public Duration readingsRetention = Duration.ofDays(30);
-    /** Rules changed at runtime (compacted; key = rule name, value = JSON); null: runtime rules off. */
-    @NullMeansOff
-    public String rulesTopic = "telemetry.rules";
-    /** The outcome of every rule update (accepted / rejected with its reason) and the rules in effect. */
-    @NullMeansOff
-    public String rulesStatusTopic = "telemetry.rules.status";
     /** Flink's own: none | at-least-once | exactly-once. */
     public DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     public String transactionalIdPrefix = "windrose";
@@ -56,10 +53,6 @@ public final class KafkaSinkConfig implements ConfigSection, Serializable {
         topic(check, lateTopic, "late-topic", "late readings counted, not kept");
         topic(check, readingsTopic, "readings-topic", "no archive of readings: nothing to replay");
         check.positive(readingsRetention, "readings-retention");
-        topic(check, rulesTopic, "rules-topic", "no runtime rules");
-        topic(check, rulesStatusTopic, "rules-status-topic", "with rules-topic: null");
-        check.require(rulesStatusTopic != null || rulesTopic == null, "rules-status-topic", "expected a topic name while"
-                + " rules-topic is set (the job answers each rule update there), or rules-topic: null as well");
         check.notBlank(transactionalIdPrefix, "transactional-id-prefix", "expected a prefix for Kafka transactional ids");
     }
 

@@ -10,7 +10,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where {@code consume} and {@code rules} find Kafka: --bootstrap-servers, --config, $WINDROSE_BOOTSTRAP_SERVERS, default. */
+/**
+ * Where {@code consume} and {@code rules} find Kafka: --bootstrap-servers, --config, $WINDROSE_BOOTSTRAP_SERVERS,
+ * default; and the runtime rules' topics: --config's, else the defaults.
+ */
 class KafkaOptionsTest {
     private static final Function<String, String> NO_ENV = name -> null;
     private static final Function<String, String> ENV = Map.of("WINDROSE_BOOTSTRAP_SERVERS", "127.0.0.1:19092")::get;
@@ -35,10 +38,15 @@ class KafkaOptionsTest {
         options.config = Files.writeString(dir.resolve("pipeline.yaml"), """
                 routes: [{name: sensors, topic-template: 'x/{sensor}'}]
                 sinks:
-                  kafka: {bootstrap-servers: 'kafka-1:9092', rules-topic: site.rules}
+                  kafka: {bootstrap-servers: 'kafka-1:9092', alerts-topic: site.alerts}
+                runtime-rules: {topic: site.rules}
                 """);
         assertThat(options.kafka(ENV).bootstrapServers).isEqualTo("kafka-1:9092");
-        assertThat(options.kafka(ENV).rulesTopic).isEqualTo("site.rules");
+        assertThat(options.kafka(ENV).alertsTopic).isEqualTo("site.alerts");
+        // the runtime rules' topics: the file's, on the file's Kafka
+        assertThat(options.pipeline(ENV).runtimeRules.topic).isEqualTo("site.rules");
+        assertThat(options.pipeline(ENV).runtimeRules.statusTopic).isEqualTo("telemetry.rules.status");
+        assertThat(options.pipeline(ENV).sinks.kafka.bootstrapServers).isEqualTo("kafka-1:9092");
     }
 
     @Test
@@ -52,5 +60,12 @@ class KafkaOptionsTest {
                   kafka: {bootstrap-servers: 'kafka-1:9092'}
                 """);
         assertThat(options.kafka(ENV).bootstrapServers).isEqualTo("kafka-2:9092");
+        assertThat(options.pipeline(ENV).sinks.kafka.bootstrapServers).isEqualTo("kafka-2:9092");
+    }
+
+    @Test
+    void withoutAFileTheRuntimeRulesTopicsAreTheDefaults() {
+        assertThat(new KafkaOptions().pipeline(NO_ENV).runtimeRules.topic).isEqualTo("telemetry.rules");
+        assertThat(new KafkaOptions().pipeline(NO_ENV).runtimeRules.statusTopic).isEqualTo("telemetry.rules.status");
     }
 }

@@ -55,7 +55,8 @@ class BacktestCommandTest {
         BacktestCommand.runner = BacktestJob::run;
     }
 
-    private int backtest(String kafka, String... args) throws Exception {
+    /** A backtest of a pipeline file with {@code sections} (YAML) after its routes and rules. */
+    private int backtest(String sections, String... args) throws Exception {
         Path pipeline = Files.writeString(dir.resolve("pipeline.yaml"), """
                 routes:
                   - name: sensors
@@ -63,9 +64,8 @@ class BacktestCommandTest {
                 rules:
                   - {name: too-hot, field: temperature, above: 30}
                   - {name: too-cold, field: temperature, below: 2}
-                sinks:
-                  kafka: %s
-                """.formatted(kafka));
+                %s
+                """.formatted(sections));
         Files.writeString(dir.resolve("candidate.yaml"), """
                 name: too-hot
                 field: temperature
@@ -79,7 +79,7 @@ class BacktestCommandTest {
     }
 
     /** Runtime rules off: no Kafka needed to know the rules in effect. */
-    private static final String NO_RUNTIME_RULES = "{rules-topic: null}";
+    private static final String NO_RUNTIME_RULES = "runtime-rules: {topic: null}";
 
     @Test
     void printsATablePerSetAndTellsWhichRulesAreInEffect() throws Exception {
@@ -89,7 +89,8 @@ class BacktestCommandTest {
                 "candidate", List.of("too-hot")));
         assertThat(intervals.get(0).toString()).isEqualTo("[2026-12-01T00:00:00Z, 2026-12-01T01:00:00Z)");
         assertThat(out.toString()).contains("effective rules, ", "candidate rules, ", "too-cold", "vs effective");
-        assertThat(err.toString()).contains("rules in effect: the pipeline file's (runtime rules are off");
+        assertThat(err.toString()).contains("rules in effect: the pipeline file's (runtime rules are off:"
+                + " runtime-rules.topic is null)");
     }
 
     @Test
@@ -119,7 +120,8 @@ class BacktestCommandTest {
     void usageErrorsNameTheFileAndTheKey() throws Exception {
         assertThat(backtest(NO_RUNTIME_RULES, "--from", "yesterday", "--to", "0")).isEqualTo(Cli.USAGE);
         assertThat(err.toString()).contains("expected an ISO-8601 instant", "'yesterday'");
-        assertThat(backtest("{readings-topic: null}", "--from", "0", "--to", "60000")).isEqualTo(Cli.USAGE);
+        assertThat(backtest("sinks: {kafka: {readings-topic: null}}", "--from", "0", "--to", "60000"))
+                .isEqualTo(Cli.USAGE);
         assertThat(err.toString()).contains("pipeline.yaml", "needs sinks.kafka on and sinks.kafka.readings-topic set");
         assertThat(backtest(NO_RUNTIME_RULES, "--from", "0", "--to", "60000", "--json", "--timeline", "p"))
                 .isEqualTo(Cli.USAGE);

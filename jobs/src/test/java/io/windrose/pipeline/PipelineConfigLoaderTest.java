@@ -3,6 +3,7 @@ package io.windrose.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.windrose.alert.RuleUpdates;
 import io.windrose.config.ConfigException;
 import io.windrose.decode.AvroEncoding;
 import io.windrose.decode.PayloadFormat;
@@ -44,13 +45,14 @@ class PipelineConfigLoaderTest {
 
     @Test
     void anExplicitNullTurnsAKafkaOutputOffAndIsRefusedNamingTheKeyWhereADefaultWouldSilentlyStay() throws IOException {
-        PipelineConfig off = load(MINIMAL + "sinks:\n  kafka:\n    rules-topic: null\n    rules-status-topic:\n"
-                + "    late-topic: ~\n");
-        assertThat(off.sinks.kafka.rulesTopic).isNull();
-        assertThat(off.sinks.kafka.rulesStatusTopic).isNull();
+        PipelineConfig off = load(MINIMAL + "sinks:\n  kafka:\n    late-topic: ~\n"
+                + "runtime-rules:\n  topic: null\n  status-topic:\n  commands-topic: null\n");
+        assertThat(off.runtimeRules.topic).isNull();
+        assertThat(off.runtimeRules.statusTopic).isNull();
+        assertThat(off.runtimeRules.commandsTopic).isNull();
         assertThat(off.sinks.kafka.lateTopic).isNull();
         assertThat(off.sinks.kafka.aggregatesTopic).isEqualTo("telemetry.aggregates");
-        assertThat(io.windrose.alert.RuleUpdates.enabled(off.sinks.kafka)).isFalse();
+        assertThat(RuleUpdates.enabled(off.sinks.kafka, off.runtimeRules)).isFalse();
         assertThat(new PipelineConfigLoader().load(write(MINIMAL), List.of("sinks.kafka.dead-letters-topic=null"))
                 .sinks.kafka.deadLettersTopic).isNull();
 
@@ -78,8 +80,59 @@ class PipelineConfigLoaderTest {
         assertThatThrownBy(() -> new PipelineConfigLoader().load(write(MINIMAL), List.of("window.size=null")))
                 .hasMessageContaining("key 'window.size'");
         // the status topic answers rule updates: it cannot be off while they are on
-        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  kafka:\n    rules-status-topic: null\n"))
-                .hasMessageContaining("key 'sinks.kafka.rules-status-topic'");
+        assertThatThrownBy(() -> load(MINIMAL + "runtime-rules:\n  status-topic: null\n"))
+                .hasMessageContaining("key 'runtime-rules.status-topic'").hasMessageContaining("while topic is set");
+    }
+
+    @Test
+    void runtimeRulesAreOnWithKafkaAndARulesTopicOnly() throws IOException {
+        PipelineConfig defaults = load(MINIMAL);
+        assertThat(defaults.runtimeRules.topic).isEqualTo("telemetry.rules");
+        assertThat(defaults.runtimeRules.statusTopic).isEqualTo("telemetry.rules.status");
+        assertThat(defaults.runtimeRules.commandsTopic).isEqualTo("telemetry.alerts.commands");
+        assertThat(RuleUpdates.enabled(defaults.sinks.kafka, defaults.runtimeRules)).isTrue();
+        assertThat(RuleUpdates.off(defaults.sinks.kafka, defaults.runtimeRules)).isNull();
+
+        PipelineConfig noKafka = load(MINIMAL + "sinks:\n  kafka:\n    enabled: false\n"
+                + "runtime-rules:\n  topic: site.rules\n");
+        assertThat(RuleUpdates.enabled(noKafka.sinks.kafka, noKafka.runtimeRules)).isFalse();
+        assertThat(RuleUpdates.off(noKafka.sinks.kafka, noKafka.runtimeRules))
+                .isEqualTo("sinks.kafka.enabled is false");
+        PipelineConfig noTopic = load(MINIMAL + "runtime-rules:\n  topic: null\n");
+        assertThat(RuleUpdates.off(noTopic.sinks.kafka, noTopic.runtimeRules)).isEqualTo("runtime-rules.topic is null");
+
+        for (String key : List.of("topic", "status-topic", "commands-topic")) {
+            assertThatThrownBy(() -> load(MINIMAL + "runtime-rules:\n  " + key + ": ' '\n")).as(key)
+                    .hasMessageContaining("key 'runtime-rules." + key + "'")
+                    .hasMessageContaining("expected a topic name");
+        }
+    }
+
+    @Test
+    void theRuleTopicsOfSinksKafkaStopLoadingNamingTheirNewKeys() throws IOException {
+        // in the file, with a value or null (which turned runtime rules off)
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  kafka:\n    rules-topic: site.rules\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("pipeline.yaml")
+                        + ": key 'sinks.kafka.rules-topic': moved to runtime-rules.topic");
+        assertThatThrownBy(() -> load(MINIMAL + "sinks:\n  kafka:\n    bootstrap-servers: k:9092\n"
+                + "    rules-status-topic: null\n"))
+                .hasMessageContaining("pipeline.yaml")
+                .hasMessageContaining("key 'sinks.kafka.rules-status-topic': moved to runtime-rules.status-topic");
+        // as an override, also in brackets or as a mapping
+        Path file = write(MINIMAL);
+        assertThatThrownBy(() -> new PipelineConfigLoader().load(file, List.of("sinks.kafka.rules-topic=null")))
+                .hasMessageContaining("pipeline.yaml")
+                .hasMessageContaining("key 'sinks.kafka.rules-topic': moved to runtime-rules.topic");
+        assertThatThrownBy(() -> new PipelineConfigLoader().load(file, List.of("sinks[kafka][rules-status-topic]=x")))
+                .hasMessageContaining("key 'sinks.kafka.rules-status-topic': moved to runtime-rules.status-topic");
+        assertThatThrownBy(() -> new PipelineConfigLoader().load(file, List.of("sinks.kafka={rules-topic: x}")))
+                .hasMessageContaining("key 'sinks.kafka.rules-topic': moved to runtime-rules.topic");
+        // the new keys load, from the file and as overrides
+        PipelineConfig moved = new PipelineConfigLoader().load(write(MINIMAL + "runtime-rules:\n  topic: site.rules\n"),
+                List.of("runtime-rules.status-topic=site.rules.status"));
+        assertThat(moved.runtimeRules.topic).isEqualTo("site.rules");
+        assertThat(moved.runtimeRules.statusTopic).isEqualTo("site.rules.status");
     }
 
     @Test

@@ -55,7 +55,7 @@ class RuntimeRulesITCase {
                     topic-template: runtimerules/{site}/{sensor}
                 rules:
                   - {name: hot, field: temperature, above: 30}
-                """, "sinks.kafka.rules-topic=" + name + ".rules", "sinks.kafka.rules-status-topic=" + name + ".rules.status");
+                """, "runtime-rules.topic=" + name + ".rules", "runtime-rules.status-topic=" + name + ".rules.status");
         Path dir = RealServices.newDirectory("rules-cli");
         // right after the start, before any update: the job announced the pipeline file's rules
         Result started = rules(name, "list");
@@ -145,7 +145,8 @@ class RuntimeRulesITCase {
             Files.writeString(config, """
                     routes: [{name: sensors, topic-template: 'x/{sensor}'}]
                     sinks:
-                      kafka: {bootstrap-servers: '%s', rules-topic: %s.rules, rules-status-topic: %s.rules.status}
+                      kafka: {bootstrap-servers: '%s'}
+                    runtime-rules: {topic: %s.rules, status-topic: %s.rules.status}
                     """.formatted(kafka.bootstrapServers(), name, name));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
