@@ -163,6 +163,9 @@ public final class RuleConfig implements ConfigSection, Serializable {
             check.require(halfLife != null && halfLife.toMillis() >= 1, "half-life",
                     "expected a positive duration such as 10m, got " + (halfLife == null ? null : Durations.format(halfLife)));
             check.require(minSamples >= 1, "min-samples", "expected a whole number of at least 1, got " + minSamples);
+            check.require(halfLife == null || holdFor == null || holdFor.compareTo(halfLife) < 0, "for", "expected"
+                    + " less than half-life (" + (halfLife == null ? null : Durations.format(halfLife)) + "): readings"
+                    + " beyond sigma for about a half-life are the sensor's new normal, so the alert would never raise");
             check.require(on == RuleInput.READING, "on", "an anomaly rule watches readings");
             if (sigma != null) {
                 for (Map.Entry<Level, Double> s : sigma.byLevel(level).entrySet()) {

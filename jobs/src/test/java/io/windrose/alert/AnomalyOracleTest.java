@@ -98,7 +98,8 @@ class AnomalyOracleTest {
 
     @Property(tries = 500)
     void levelsWithForClearAfterAndReset(@ForAll("cases") Case c) throws Exception {
-        check(c, new Spec(c.halfLifeS() * 1_000L, c.minSamples(), new double[] {3, 5}, new double[] {2, 4}, 2_000,
+        // for: shorter than the shortest half-life (2 s), as the rule requires
+        check(c, new Spec(c.halfLifeS() * 1_000L, c.minSamples(), new double[] {3, 5}, new double[] {2, 4}, 1_500,
                 1_000));
     }
 
@@ -185,16 +186,17 @@ class AnomalyOracleTest {
 
     /**
      * What a case went through (in the offline computation), for the statistics and their coverage checks: the least
-     * percentage of cases, about a third of what either property sees.
+     * percentage of cases, a third of what either property sees or less (a check must not fail by chance: at 500 cases
+     * a share of 2 % varies by about 0.6 %).
      */
     enum Feature {
         /** a reading scored NaN (warming up) */
         WARMING_UP(50),
-        RAISED(20),
-        RAISED_CRITICAL(15),
+        RAISED(8),
+        RAISED_CRITICAL(5),
         CLEARED(5),
         /** a level change while raised */
-        // rare with for: 2s, as a baseline of a few readings' weight restarts about as soon (level changes are
+        // rare with for, as a baseline of a few readings' weight restarts about as soon (level changes are
         // ReadingAlertFunctionTest's); counted, not required
         RAISED_ANOTHER_LEVEL(0),
         /** a reading beyond a sigma not learned while the alert is clear (on its way to raise: for) */
@@ -204,7 +206,7 @@ class AnomalyOracleTest {
         /** the baseline restarted after a silence of more than 10 half-lives while clear */
         RESTART_SILENCE(2),
         /** a transition at an event time shared with another reading of the sensor */
-        TIE(1);
+        TIE(0.4);
 
         final double least;
 

@@ -163,6 +163,8 @@ class RuleConfigTest {
                 .hasMessageContaining("key 'rules[0].reset'").hasMessageContaining("positive score");
         assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, half-life: 0s}\n"))
                 .as("in the file's own notation").hasMessageContaining("got 0s");
+        assertThatThrownBy(() -> load("rules:\n  - {name: r, kind: anomaly, field: t, sigma: 3, for: 10m}\n"))
+                .hasMessageContaining("key 'rules[0].for'").hasMessageContaining("less than half-life (10m)");
     }
 
     @Test
