@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * and says what happened. That they fire on the job's real metrics: {@code HealthRulesITCase} (jobs/standalone).
  */
 class HealthRulesTest {
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** The repository root: the first directory up from the module's (jobs/, jobs/standalone/) with deploy/prometheus. */
+    static final Path ROOT = root();
     static final Set<String> ALERTS = Set.of("WindroseJobDown", "WindroseNoReadings", "WindroseDeadLettersRising",
             "WindroseCheckpointsFailing", "WindroseMqttReaderStalled", "WindroseInfluxDbWritesFailing");
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -90,6 +91,17 @@ class HealthRulesTest {
             }
         }
         return rules;
+    }
+
+    private static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !java.nio.file.Files.isDirectory(dir.resolve("deploy/prometheus"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no deploy/prometheus above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
     }
 
     record Result(int exit, String output) {}
