@@ -10,19 +10,24 @@ import io.windrose.localcluster.AlertReceiver;
 import io.windrose.localcluster.AlertmanagerServer;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The local stack's Alertmanager, real ({@code prometheus-alertmanager} with the stack's configuration), and its webhook
  * receiver: an alert POSTed to {@code /api/v2/alerts} as Prometheus posts one is listed active and reaches the receiver
  * as one firing notification; the same alert POSTed again with {@code endsAt} is resolved: one resolved notification,
- * and nothing more after that.
+ * and nothing more after that. The test-alert commands of docs/dashboards.md run verbatim against it, in a directory
+ * laid out as the repository root with a running stack ({@code local-cluster/run/endpoints} and the receiver's log).
  */
 class AlertmanagerITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +39,7 @@ class AlertmanagerITCase {
 
     @Test
     void anAlertFiresOnceAndResolvesOnce() throws Exception {
-        String name = "WindroseTestAlert" + System.nanoTime(); // the tests of this JVM share Alertmanager
+        String name = "WindroseApiAlert" + System.nanoTime(); // the tests of this JVM share Alertmanager
         Map<String, String> labels = Map.of("alertname", name, "sensor", "s-1", "level", "critical", "site", "site-a");
         Instant startsAt = Instant.now().minusSeconds(10).truncatedTo(ChronoUnit.MILLIS); // what Alertmanager keeps
         alertmanager.postAlerts(alerts(labels, startsAt, null));
@@ -77,6 +82,48 @@ class AlertmanagerITCase {
                 .extracting(AlertReceiver.Alert::status).containsExactly("firing", "resolved");
         assertThat(receiver.alerts()).filteredOn(a -> a.alertname().equals(name))
                 .extracting(AlertReceiver.Alert::notification).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theDocsTestAlertCommandsRunAsWritten() throws Exception {
+        Path docs = HealthRulesTest.ROOT.resolve("docs/dashboards.md");
+        List<String> blocks = bashBlocks(Files.readAllLines(docs)).stream()
+                .filter(block -> block.contains("amtool --alertmanager.url")).toList();
+        assertThat(blocks).as("the test-alert block of " + docs).hasSize(1);
+        Path root = RealServices.newDirectory("docs-root");
+        Path run = Files.createDirectories(root.resolve("local-cluster/run/alertmanager"));
+        Files.writeString(root.resolve("local-cluster/run/endpoints"), "ALERTMANAGER_URL=" + alertmanager.url() + "\n");
+        Files.createSymbolicLink(run.resolve("notifications.log"), receiver.log());
+        Files.writeString(receiver.log(), "", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+
+        Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", blocks.get(0)).directory(root.toFile())
+                .redirectErrorStream(true).start();
+        bash.getOutputStream().close();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+        assertThat(bash.exitValue()).as(output).isZero();
+        assertThat(output).as("amtool alert query, then the receiver's log as tail printed it")
+                .contains("WindroseTestAlert", "a test alert")
+                .contains(" firing WindroseTestAlert sensor=s-1 level=warning {alertname=\"WindroseTestAlert\", level=\"warning\", "
+                        + "sensor=\"s-1\"} summary=\"a test alert\"")
+                .contains(" resolved WindroseTestAlert sensor=s-1 level=warning {alertname=\"WindroseTestAlert\"");
+        assertThat(received("WindroseTestAlert")).extracting(AlertReceiver.Alert::status).containsExactly("firing", "resolved");
+    }
+
+    private static List<String> bashBlocks(List<String> lines) {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder block = null;
+        for (String line : lines) {
+            if (block == null && line.strip().equals("```bash")) {
+                block = new StringBuilder();
+            } else if (block != null && line.strip().equals("```")) {
+                blocks.add(block.toString());
+                block = null;
+            } else if (block != null) {
+                block.append(line).append('\n');
+            }
+        }
+        return blocks;
     }
 
     /** The body Prometheus POSTs: an array of alerts with labels, annotations, startsAt and (resolved) endsAt. */
