@@ -78,10 +78,11 @@ public final class AlertReceiver implements AutoCloseable {
 
     /**
      * Listens on 127.0.0.1:{@code port} (0: a port the system chooses, see {@link #port()}), appending to {@code log}
-     * (its directory created).
+     * (created, with its directory, when missing).
      */
     public static AlertReceiver start(int port, Path log) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
+        Files.write(log, new byte[0], StandardOpenOption.CREATE, StandardOpenOption.APPEND); // there for tail -f at once
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         // one thread: the lines are written in the order the notifications came
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
