@@ -1,5 +1,7 @@
 package io.windrose.testing;
 
+import io.windrose.localcluster.AlertReceiver;
+import io.windrose.localcluster.AlertmanagerServer;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -12,9 +14,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The real servers integration tests talk to: Mosquitto, Kafka (KRaft) and InfluxDB (influxd 1.x behind the v2 write
- * gateway), each started on free loopback ports the first time a test asks for it, shared by all tests of the JVM
- * and stopped when the JVM's tests are done (or at JVM exit).
+ * The real servers integration tests talk to: Mosquitto, Kafka (KRaft), InfluxDB (influxd 1.x behind the v2 write
+ * gateway) and Alertmanager (with its webhook receiver), each started on free loopback ports the first time a test
+ * asks for it, shared by all tests of the JVM and stopped when the JVM's tests are done (or at JVM exit).
  */
 public final class RealServices {
     private static final RealServices INSTANCE = new RealServices();
@@ -23,6 +25,8 @@ public final class RealServices {
     private MosquittoServer mosquitto;
     private KafkaServer kafka;
     private InfluxServer influx;
+    private AlertReceiver alertReceiver;
+    private AlertmanagerServer alertmanager;
 
     private RealServices() {
         try {
@@ -55,6 +59,30 @@ public final class RealServices {
         return INSTANCE.influx;
     }
 
+    /**
+     * Alertmanager as the local stack runs it ({@link AlertmanagerServer#config}: every alert to the webhook receiver
+     * {@link #alertReceiver()}, a notification within seconds); {@link AlertmanagerServer#alerts()} reads
+     * {@code /api/v2/alerts}. Shared by the tests of the JVM: tell your alerts apart by their labels.
+     */
+    public static synchronized AlertmanagerServer alertmanager() {
+        if (INSTANCE.alertmanager == null) {
+            Path dir = INSTANCE.root.resolve("alertmanager");
+            INSTANCE.alertReceiver = start(() -> AlertReceiver.start(0, dir.resolve("notifications.log")));
+            INSTANCE.alertmanager = start(() -> new AlertmanagerServer(Ports.free(), INSTANCE.alertReceiver.url(), dir)
+                    .start());
+        }
+        return INSTANCE.alertmanager;
+    }
+
+    /**
+     * The webhook receiver of {@link #alertmanager()} (started with it): every alert of every notification it got
+     * ({@link AlertReceiver#alerts()}) and its log file, one line per alert ({@link AlertReceiver#lines()}).
+     */
+    public static synchronized AlertReceiver alertReceiver() {
+        alertmanager();
+        return INSTANCE.alertReceiver;
+    }
+
     /** A fresh directory under the services' temporary root. */
     public static Path newDirectory(String prefix) {
         try {
@@ -65,7 +93,7 @@ public final class RealServices {
     }
 
     private synchronized void stopAll() {
-        for (AutoCloseable service : new AutoCloseable[] {influx, kafka, mosquitto}) {
+        for (AutoCloseable service : new AutoCloseable[] {alertmanager, alertReceiver, influx, kafka, mosquitto}) {
             if (service != null) {
                 try {
                     service.close();

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole local stack in one process tree: Mosquitto, Kafka (KRaft), InfluxDB (+ v2 gateway), Prometheus (scraping
- * Flink's Prometheus reporter), the Windrose job in a mini-cluster ({@code java -jar windrose-job.jar}, with its Web UI
+ * The whole local stack in one process tree: Mosquitto, Kafka (KRaft), InfluxDB (+ v2 gateway), Alertmanager (its
+ * notifications to an {@link AlertReceiver} in this process, logged to {@code <dir>/alertmanager/notifications.log}),
+ * Prometheus (scraping Flink's Prometheus reporter, evaluating the health rules {@code deploy/prometheus/*.yml} and
+ * sending their alerts to that Alertmanager), the Windrose job in a mini-cluster ({@code java -jar windrose-job.jar}, with its Web UI
  * and reporter) and, unless {@code --no-simulator}, a sensor simulator. Everything listens on 127.0.0.1, on the ports
  * of {@link StackPorts}: the defaults (a taken one is replaced by a free port) or {@code --ports BASE}; they are written
  * to {@code <dir>/endpoints} before anything starts, and the job is pointed at them with {@code --set} overrides
@@ -38,6 +40,7 @@ public final class LocalStack {
         boolean flinkCluster = false;
         Path clusterJar = Path.of("jobs/target/windrose-job-cluster.jar");
         Path flinkClasspath = Path.of("local-cluster/flink/target/flink.classpath");
+        String rules = "deploy/prometheus/*.yml";
         Integer base = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -50,6 +53,7 @@ public final class LocalStack {
                 case "--cluster-jar" -> clusterJar = Path.of(args[++i]);
                 case "--flink-classpath" -> flinkClasspath = Path.of(args[++i]);
                 case "--ports" -> base = Integer.parseInt(args[++i]);
+                case "--rules" -> rules = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -65,7 +69,7 @@ public final class LocalStack {
                 moved.forEach(line -> log("port " + line));
             }
             stack.start(dir, flinkCluster ? clusterJar : jobJar, config, simulator, fresh, ports,
-                    flinkCluster ? flinkClasspath : null);
+                    flinkCluster ? flinkClasspath : null, rules);
         } catch (Exception e) {
             System.out.println("FAILED: " + e.getMessage());
             System.out.flush();
@@ -75,9 +79,12 @@ public final class LocalStack {
         Thread.currentThread().join();
     }
 
-    /** @param flinkClasspath with a Flink session cluster (its class path), or null for the job's own mini-cluster */
+    /**
+     * @param flinkClasspath with a Flink session cluster (its class path), or null for the job's own mini-cluster
+     * @param rules Prometheus's {@code rule_files} (a glob)
+     */
     private void start(Path dir, Path jobJar, Path config, boolean simulator, boolean fresh, StackPorts ports,
-            Path flinkClasspath) throws IOException {
+            Path flinkClasspath, String rules) throws IOException {
         if (!Files.exists(jobJar)) {
             throw new IllegalStateException("job jar " + jobJar + " not found: build with mvn package first");
         }
@@ -100,13 +107,19 @@ public final class LocalStack {
         if (flinkClasspath == null) {
             reporters = reporters.subList(0, 1); // the mini-cluster is one process: one reporter
         }
+        Path alertDir = dir.resolve("alertmanager");
+        AlertReceiver receiver = track(AlertReceiver.start(0, alertDir.resolve("notifications.log")));
+        log("starting Alertmanager on 127.0.0.1:" + ports.alertmanager() + ", notifying " + receiver.url()
+                + " (this process), which logs each alert to " + receiver.log());
+        AlertmanagerServer alertmanager = track(new AlertmanagerServer(ports.alertmanager(), receiver.url(), alertDir)
+                .start());
         log("starting Prometheus on 127.0.0.1:" + ports.prometheus() + ", scraping Flink's reporter on " + reporters
-                + " every 5 s");
+                + " every 5 s, rules " + rules + ", alerts to Alertmanager");
         PrometheusServer prometheus = track(new PrometheusServer(ports.prometheus(), reporters, Duration.ofSeconds(5),
-                dir.resolve("prometheus")).start());
+                dir.resolve("prometheus")).withAlerting("127.0.0.1:" + ports.alertmanager(), List.of(rules)).start());
 
         List<ManagedProcess> processes = new ArrayList<>(List.of(mosquitto.process(), kafka.process(), influx.process(),
-                prometheus.process()));
+                alertmanager.process(), prometheus.process()));
         ManagedProcess job = null;
         String ready;
         if (flinkClasspath != null) {

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus}) on 127.0.0.1, scraping Flink's Prometheus reporter(s) at the
- * given targets every {@code scrapeInterval}; its data under {@code dir}.
+ * given targets every {@code scrapeInterval} (scrape job {@code flink}) and evaluating rules as often; its data under
+ * {@code dir}. Optionally ({@link #withAlerting}) it loads alerting rule files and sends their alerts to an Alertmanager.
  */
 public final class PrometheusServer implements AutoCloseable {
 
@@ -25,6 +26,8 @@ public final class PrometheusServer implements AutoCloseable {
     private final Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private ManagedProcess process;
+    private String alertmanager;
+    private List<String> ruleFiles = List.of();
 
     /** @param targets host:port of each Flink reporter (one per JobManager / TaskManager process) */
     public PrometheusServer(int port, List<String> targets, Duration scrapeInterval, Path dir) {
@@ -32,6 +35,17 @@ public final class PrometheusServer implements AutoCloseable {
         this.targets = List.copyOf(targets);
         this.scrapeInterval = scrapeInterval;
         this.dir = dir.toAbsolutePath();
+    }
+
+    /**
+     * Loads the rule files ({@code rule_files}: paths or globs such as {@code deploy/prometheus/*.yml}, relative ones
+     * from the working directory) and sends the alerts to the Alertmanager at {@code alertmanager} (host:port); before
+     * {@link #start}.
+     */
+    public PrometheusServer withAlerting(String alertmanager, List<String> ruleFiles) {
+        this.alertmanager = alertmanager;
+        this.ruleFiles = ruleFiles.stream().map(file -> Path.of(file).toAbsolutePath().toString()).toList();
+        return this;
     }
 
     public PrometheusServer start() throws IOException {
@@ -47,6 +61,17 @@ public final class PrometheusServer implements AutoCloseable {
                 "    static_configs:",
                 "      - targets:"));
         targets.forEach(target -> lines.add("          - '" + target + "'"));
+        if (alertmanager != null) {
+            lines.addAll(List.of(
+                    "alerting:",
+                    "  alertmanagers:",
+                    "    - static_configs:",
+                    "        - targets: ['" + alertmanager + "']"));
+        }
+        if (!ruleFiles.isEmpty()) {
+            lines.add("rule_files:");
+            ruleFiles.forEach(file -> lines.add("  - '" + file + "'"));
+        }
         Files.write(conf, lines);
         process = ManagedProcess.start("prometheus", List.of(Executables.find("prometheus", "/usr/bin/prometheus"),
                 "--config.file=" + conf,

@@ -27,16 +27,19 @@ import java.util.function.IntSupplier;
  *   +7  Flink's REST API and Web UI             default 8081
  *   +8  Flink's Prometheus reporter             default 9249 (the job's; with --flink-cluster the JobManager's or a
  *   +9, +10                                     9250, 9251   TaskManager's: each process takes the first free one)
+ *   +11 Alertmanager                            default 9095 (its own default, 9093, is Kafka's controller's)
  * </pre>
+ * Alertmanager's webhook receiver ({@link AlertReceiver}, in the stack's own process) takes a port the system chooses:
+ * only Alertmanager calls it.
  */
 public record StackPorts(int mqtt, int kafka, int kafkaController, int influx, int influxd, int influxdRpc, int prometheus,
-        int flink, List<Integer> reporters) {
+        int flink, List<Integer> reporters, int alertmanager) {
     /** How many ports {@code --ports BASE} takes: BASE to BASE + SPAN - 1. */
-    public static final int SPAN = 11;
+    public static final int SPAN = 12;
     private static final String[] NAMES = {"MQTT", "Kafka", "Kafka controller", "InfluxDB", "influxd HTTP",
         "influxd RPC", "Prometheus", "Flink REST API / Web UI", "Flink's Prometheus reporter",
-        "Flink's Prometheus reporter (2nd)", "Flink's Prometheus reporter (3rd)"};
-    private static final int[] DEFAULTS = {1883, 9092, 9093, 8086, 18086, 18088, 9090, 8081, 9249, 9250, 9251};
+        "Flink's Prometheus reporter (2nd)", "Flink's Prometheus reporter (3rd)", "Alertmanager"};
+    private static final int[] DEFAULTS = {1883, 9092, 9093, 8086, 18086, 18088, 9090, 8081, 9249, 9250, 9251, 9095};
 
     public StackPorts {
         reporters = List.copyOf(reporters);
@@ -46,7 +49,7 @@ public record StackPorts(int mqtt, int kafka, int kafkaController, int influx, i
         return of(DEFAULTS);
     }
 
-    /** BASE..BASE+10; fails naming every port of them that is taken. */
+    /** BASE..BASE+11; fails naming every port of them that is taken. */
     public static StackPorts base(int base, IntPredicate free) {
         if (base < 1024 || base + SPAN - 1 > 65535) {
             throw new IllegalArgumentException("--ports " + base + ": expected a port from 1024 to " + (65535 - SPAN + 1)
@@ -90,7 +93,7 @@ public record StackPorts(int mqtt, int kafka, int kafkaController, int influx, i
     }
 
     private static StackPorts of(int[] p) {
-        return new StackPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], List.of(p[8], p[9], p[10]));
+        return new StackPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], List.of(p[8], p[9], p[10]), p[11]);
     }
 
     private static boolean contains(int[] ports, int port) {
@@ -104,7 +107,7 @@ public record StackPorts(int mqtt, int kafka, int kafkaController, int influx, i
 
     /**
      * The ports of an endpoints file (what {@link #endpoints()} wrote): the ones clients use; the internal ones (Kafka's
-     * controller, influxd's own) are 0.
+     * controller, influxd's own) are 0, and so is Alertmanager's in the file of a stack started before it had one.
      */
     public static StackPorts fromEndpoints(Map<String, String> endpoints) {
         Function<String, Integer> port = key -> {
@@ -119,7 +122,8 @@ public record StackPorts(int mqtt, int kafka, int kafkaController, int influx, i
             reporters.add(Integer.parseInt(p.trim()));
         }
         return new StackPorts(port.apply("MQTT_PORT"), port.apply("KAFKA"), 0, port.apply("INFLUX_PORT"), 0, 0,
-                port.apply("PROMETHEUS_URL"), port.apply("FLINK_URL"), reporters);
+                port.apply("PROMETHEUS_URL"), port.apply("FLINK_URL"), reporters,
+                endpoints.containsKey("ALERTMANAGER_URL") ? port.apply("ALERTMANAGER_URL") : 0);
     }
 
     /** Reads an endpoints file: its KEY=value lines. */
@@ -156,6 +160,7 @@ public record StackPorts(int mqtt, int kafka, int kafkaController, int influx, i
         e.put("INFLUX_PORT", String.valueOf(influx));
         e.put("INFLUX_URL", "http://127.0.0.1:" + influx);
         e.put("PROMETHEUS_URL", "http://127.0.0.1:" + prometheus);
+        e.put("ALERTMANAGER_URL", "http://127.0.0.1:" + alertmanager);
         e.put("FLINK_URL", "http://127.0.0.1:" + flink);
         e.put("METRICS_PORT", String.valueOf(metrics()));
         e.put("METRICS_PORTS", reporterPortList());
@@ -168,6 +173,7 @@ public record StackPorts(int mqtt, int kafka, int kafkaController, int influx, i
         List<Integer> all = new ArrayList<>(List.of(mqtt, kafka, kafkaController, influx, influxd, influxdRpc, prometheus,
                 flink));
         all.addAll(reporters);
+        all.add(alertmanager);
         return all;
     }
 }

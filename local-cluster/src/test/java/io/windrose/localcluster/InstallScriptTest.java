@@ -43,7 +43,7 @@ class InstallScriptTest {
                 echo "apt-get $*" >> "$CALLS"
                 [ "$1" = install ] || exit 0
                 for pkg in "$@"; do
-                  case "$pkg" in mosquitto|influxdb|prometheus)
+                  case "$pkg" in mosquitto|influxdb|prometheus|prometheus-alertmanager)
                     # what dh_installsystemd's postinst does: deb-systemd-invoke asks policy-rc.d first
                     policy="$WINDROSE_INSTALL_ROOT/usr/sbin/policy-rc.d"
                     if [ -x "$policy" ]; then "$policy" "$pkg.service" start; rc=$?; else rc=0; fi
@@ -57,8 +57,8 @@ class InstallScriptTest {
 
     @Test
     void nothingMissingDoesNothingAndSaysNothing() throws Exception {
-        Result result = run("openjdk-17-jdk-headless maven mosquitto mosquitto-clients influxdb influxdb-client kcat prometheus",
-                true);
+        Result result = run("openjdk-17-jdk-headless maven mosquitto mosquitto-clients influxdb influxdb-client kcat prometheus"
+                + " prometheus-alertmanager", true);
         assertThat(result.exit()).isZero();
         assertThat(result.output()).isEmpty();
         assertThat(Files.readString(log)).isEmpty();
@@ -66,16 +66,19 @@ class InstallScriptTest {
 
     @Test
     void theServicesOfPackagesItInstallsDoNotStartAndAreDisabledOnlyThose() throws Exception {
-        // the user had Mosquitto (and its service): only InfluxDB and Prometheus are installed now
+        // the user had Mosquitto (and its service): only InfluxDB, Prometheus and Alertmanager are installed now
         Result result = run("mosquitto mosquitto-clients kcat", true);
         assertThat(result.exit()).as(result.output()).isZero();
         List<String> calls = Files.readAllLines(log);
-        assertThat(calls).contains("apt-get install -y -qq --no-install-recommends influxdb influxdb-client prometheus",
-                "postinst: influxdb denied", "postinst: prometheus denied",
-                "systemctl disable --now influxdb.service", "systemctl disable --now prometheus.service");
+        assertThat(calls).contains("apt-get install -y -qq --no-install-recommends influxdb influxdb-client prometheus"
+                + " prometheus-alertmanager",
+                "postinst: influxdb denied", "postinst: prometheus denied", "postinst: prometheus-alertmanager denied",
+                "systemctl disable --now influxdb.service", "systemctl disable --now prometheus.service",
+                "systemctl disable --now prometheus-alertmanager.service");
         assertThat(calls).noneMatch(call -> call.contains("mosquitto"));
         assertThat(root.resolve("usr/sbin/policy-rc.d")).as("the temporary policy is gone").doesNotExist();
-        assertThat(result.output()).contains("the services of influxdb prometheus are not running and not enabled");
+        assertThat(result.output()).contains(
+                "the services of influxdb prometheus prometheus-alertmanager are not running and not enabled");
     }
 
     @Test
@@ -88,7 +91,19 @@ class InstallScriptTest {
         assertThat(Files.readString(policy)).isEqualTo("#!/bin/sh\n# the machine's own\nexit 0\n");
         assertThat(Files.readAllLines(log)).contains("postinst: mosquitto started",
                 "systemctl disable --now mosquitto.service", "systemctl disable --now influxdb.service",
-                "systemctl disable --now prometheus.service");
+                "systemctl disable --now prometheus.service", "systemctl disable --now prometheus-alertmanager.service");
+    }
+
+    @Test
+    void aMachineWithEverythingButAlertmanagerGetsOnlyAlertmanagerAndItsServiceStaysOff() throws Exception {
+        // an older install: everything but prometheus-alertmanager; Prometheus's service (the user's by now) is untouched
+        Result result = run("mosquitto mosquitto-clients influxdb influxdb-client kcat prometheus", true);
+        assertThat(result.exit()).as(result.output()).isZero();
+        List<String> calls = Files.readAllLines(log);
+        assertThat(calls).contains("apt-get install -y -qq --no-install-recommends prometheus-alertmanager",
+                "postinst: prometheus-alertmanager denied", "systemctl disable --now prometheus-alertmanager.service");
+        assertThat(calls).noneMatch(call -> call.contains("prometheus.service") || call.contains("influxdb"));
+        assertThat(result.output()).contains("the services of prometheus-alertmanager are not running and not enabled");
     }
 
     @Test
@@ -115,7 +130,8 @@ class InstallScriptTest {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isEqualTo(1);
         assertThat(output).contains("no apt-get", "Java 17", "Maven", "Mosquitto's clients", "InfluxDB 1.x (influxd",
-                "InfluxDB 1.x's CLI (influx)", "kcat", "Prometheus");
+                "InfluxDB 1.x's CLI (influx)", "kcat", "Prometheus 2.x (prometheus)",
+                "Prometheus Alertmanager 0.25 or later (alertmanager, with amtool)");
         if (!Files.isExecutable(Path.of("/usr/sbin/mosquitto"))) {
             assertThat(output).contains("Mosquitto 2.x (the broker");
         }

@@ -30,6 +30,7 @@ class StackPortsTest {
                 Map.entry("INFLUX_PORT", "8086"),
                 Map.entry("INFLUX_URL", "http://127.0.0.1:8086"),
                 Map.entry("PROMETHEUS_URL", "http://127.0.0.1:9090"),
+                Map.entry("ALERTMANAGER_URL", "http://127.0.0.1:9095"),
                 Map.entry("FLINK_URL", "http://127.0.0.1:8081"),
                 Map.entry("METRICS_PORT", "9249"),
                 Map.entry("METRICS_PORTS", "9249,9250,9251"),
@@ -54,17 +55,37 @@ class StackPortsTest {
     }
 
     @Test
-    void portsBaseTakesElevenPortsAtFixedOffsetsOrFailsNamingTheTakenOnes() {
+    void portsBaseTakesTwelvePortsAtFixedOffsetsOrFailsNamingTheTakenOnes() {
         StackPorts ports = StackPorts.base(21000, port -> true);
-        assertThat(ports.all()).containsExactly(21000, 21001, 21002, 21003, 21004, 21005, 21006, 21007, 21008, 21009, 21010);
+        assertThat(ports.all()).containsExactly(21000, 21001, 21002, 21003, 21004, 21005, 21006, 21007, 21008, 21009, 21010,
+                21011);
         assertThat(ports.mqtt()).isEqualTo(21000);
         assertThat(ports.influx()).isEqualTo(21003);
         assertThat(ports.flink()).isEqualTo(21007);
         assertThat(ports.metrics()).isEqualTo(21008);
-        assertThatThrownBy(() -> StackPorts.base(21000, port -> port != 21006))
-                .hasMessageContaining("21006 (Prometheus)").hasMessageContaining("21000-21010");
+        assertThat(ports.alertmanager()).isEqualTo(21011);
+        assertThatThrownBy(() -> StackPorts.base(21000, port -> port != 21006 && port != 21011))
+                .hasMessageContaining("21006 (Prometheus)").hasMessageContaining("21011 (Alertmanager)")
+                .hasMessageContaining("21000-21011");
         assertThatThrownBy(() -> StackPorts.base(80, port -> true)).hasMessageContaining("1024");
-        assertThatThrownBy(() -> StackPorts.base(65530, port -> true)).hasMessageContaining("65525");
+        assertThatThrownBy(() -> StackPorts.base(65525, port -> true)).hasMessageContaining("65524");
+    }
+
+    @Test
+    void alertmanagerIsNotOnItsOwnDefaultPortWhichIsKafkasController() {
+        StackPorts ports = StackPorts.defaults();
+        assertThat(ports.alertmanager()).isEqualTo(9095);
+        assertThat(ports.kafkaController()).isEqualTo(9093);
+        assertThat(new HashSet<>(ports.all())).hasSize(StackPorts.SPAN).doesNotContain(9094); // nor its gossip port
+    }
+
+    @Test
+    void theEndpointsFileOfAStackWithoutAlertmanagerStillReads() {
+        Map<String, String> old = new java.util.LinkedHashMap<>(StackPorts.defaults().endpoints());
+        old.remove("ALERTMANAGER_URL");
+        StackPorts read = StackPorts.fromEndpoints(old);
+        assertThat(read.mqtt()).isEqualTo(1883);
+        assertThat(read.alertmanager()).isZero();
     }
 
     @Test

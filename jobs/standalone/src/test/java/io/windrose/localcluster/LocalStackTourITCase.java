@@ -191,7 +191,7 @@ class LocalStackTourITCase {
         // safe by default, while the stack is up
         Map<String, Long> pids = stackProcesses();
         soft.assertThat(pids).as(what + "the stack's processes (run/pids, run/stack.pid)").containsKeys("windrose-job",
-                "mosquitto", "kafka", "influxd", "prometheus", "stack");
+                "mosquitto", "kafka", "influxd", "prometheus", "alertmanager", "stack");
         int flink = port(endpoints.get("FLINK_URL"));
         int metrics = Integer.parseInt(endpoints.get("METRICS_PORT"));
         for (Map.Entry<String, Long> process : pids.entrySet()) {
@@ -211,6 +211,16 @@ class LocalStackTourITCase {
         soft.assertThat(get("http://127.0.0.1:" + flink + "/jars").statusCode()).as(what + "GET /jars").isNotEqualTo(200);
         soft.assertThat(get("http://127.0.0.1:" + metrics + "/metrics").body()).as(what + "the reporter's metrics")
                 .contains("flink_jobmanager_");
+        // Alertmanager on ALERTMANAGER_URL, the health rules loaded by Prometheus, which sends to it
+        String alertmanager = endpoints.get("ALERTMANAGER_URL");
+        soft.assertThat(alertmanager).as(what + "ALERTMANAGER_URL in the endpoints").isNotNull();
+        if (alertmanager != null) {
+            soft.assertThat(get(alertmanager + "/-/ready").statusCode()).as(what + "Alertmanager ready").isEqualTo(200);
+            soft.assertThat(get(endpoints.get("PROMETHEUS_URL") + "/api/v1/alertmanagers").body())
+                    .as(what + "Prometheus sends to the stack's Alertmanager").contains(alertmanager.substring("http://".length()));
+        }
+        soft.assertThat(get(endpoints.get("PROMETHEUS_URL") + "/api/v1/rules").body())
+                .as(what + "Prometheus loaded deploy/prometheus/*.yml").contains("WindroseJobDown", "WindroseNoReadings");
         if (n == 2) {
             soft.assertThat(Files.readString(RUN.resolve("job.log"))).as(what + "the job resumed the first run's state")
                     .contains("Resuming from savepoint");

@@ -44,7 +44,7 @@ public final class JobProcess implements AutoCloseable {
     }
 
     /** SIGKILL: a crash, an out-of-memory kill, a pulled plug. */
-    void kill() {
+    public void kill() {
         process.kill();
     }
 
