@@ -36,6 +36,9 @@ public final class AlertRule implements Serializable {
     final int flappingHistory;
     final double flappingHigh;
     final double flappingLow;
+    /** escalate: after this long raised (event time; 0: never) the alert goes up to level {@code escalateTo} */
+    final long escalateAfterMs;
+    final int escalateTo;
     final String message;
     final String measurement;
     /** deadman: the expected-sensors file, or null. */
@@ -45,7 +48,7 @@ public final class AlertRule implements Serializable {
     AlertRule(String name, RuleKind kind, String field, boolean up, EnumMap<Level, Double> thresholds,
             EnumMap<Level, Double> resets, long holdMs, long clearAfterMs, long overMs, long perMs, long afterMs,
             Level deadmanLevel, double tolerance, long halfLifeMs, long minSamples, RuleInput input, WindowStat stat, RuleScope scope, int flappingHistory,
-            double flappingHigh, double flappingLow, String message, String measurement, String expected,
+            double flappingHigh, double flappingLow, long escalateAfterMs, int escalateTo, String message, String measurement, String expected,
             List<ActionConfig> actions) {
         this.name = name;
         this.kind = kind;
@@ -72,6 +75,8 @@ public final class AlertRule implements Serializable {
         this.flappingHistory = flappingHistory;
         this.flappingHigh = flappingHigh;
         this.flappingLow = flappingLow;
+        this.escalateAfterMs = escalateAfterMs;
+        this.escalateTo = escalateTo;
         this.message = message;
         this.measurement = measurement;
         this.expected = expected;
@@ -139,6 +144,10 @@ public final class AlertRule implements Serializable {
 
     double reset(int level) {
         return resets[level];
+    }
+
+    boolean escalates() {
+        return escalateAfterMs > 0;
     }
 
     boolean flapping() {

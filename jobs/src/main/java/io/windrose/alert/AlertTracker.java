@@ -42,6 +42,7 @@ final class AlertTracker {
         track.setExpectedUntil(0L);
         track.setSeen(false);
         track.setPoints(new ArrayList<>());
+        track.setEscalated(false);
         return track;
     }
 
@@ -79,7 +80,7 @@ final class AlertTracker {
         } else {
             track.setClearingSince(NEVER);
         }
-        return commit(rule, track, next, time);
+        return commit(rule, track, escalate(rule, track, next, time), time);
     }
 
     /** A deadman rule: silent (raised at its level) or not. */
@@ -95,7 +96,25 @@ final class AlertTracker {
     /** A single-level kind (deadman, stuck): its condition holds (raised at the rule's level) or not. */
     private static Change single(AlertRule rule, AlertTrack track, boolean holds, long time) {
         int next = holds ? rule.deadmanLevel.ordinal() : -1;
-        return commit(rule, track, next, time);
+        return commit(rule, track, escalate(rule, track, next, time), time);
+    }
+
+    /**
+     * {@code escalate}: an alert raised {@code after} ago or longer (event time, since its raise) goes up to the rule's
+     * {@code to} and stays at least there until it clears (a level it would go down to is held up); a higher level
+     * that holds still raises it further.
+     */
+    private static int escalate(AlertRule rule, AlertTrack track, int next, long time) {
+        if (!rule.escalates() || next < 0) {
+            track.setEscalated(false);
+            return next;
+        }
+        long raisedAt = track.getLevel() < 0 ? time : track.getRaisedAt();
+        if (track.getEscalated() || time - raisedAt >= rule.escalateAfterMs) {
+            track.setEscalated(true);
+            return Math.max(next, rule.escalateTo);
+        }
+        return next;
     }
 
     /** The rule is deleted or replaced by an incompatible one: a raised alert is cleared. */
@@ -159,6 +178,9 @@ final class AlertTracker {
     }
 
     private static double limit(AlertRule rule, int level, boolean up) {
+        if (rule.escalates() && level == rule.escalateTo && Double.isNaN(rule.threshold(level))) {
+            return rule.escalateAfterMs / 1000.0; // escalated to a level the rule has no threshold for: after, in seconds
+        }
         if (rule.kind == RuleKind.DEADMAN) {
             return rule.afterMs / 1000.0;
         }

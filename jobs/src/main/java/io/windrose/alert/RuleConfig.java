@@ -73,11 +73,28 @@ public final class RuleConfig implements ConfigSection, Serializable {
     public String sensors;
     /** Opt-in: hold a flapping alert RAISED instead of emitting every change. */
     public Flapping flapping;
+    /** Opt-in: an alert still RAISED {@code after} this long (event time) goes up to level {@code to}, with its actions. */
+    public Escalate escalate;
     /** Template of the event's message: {sensor}, {rule}, {level}, {state}, {field}, {value}, {threshold}, {for}, {kind},
      * {score} (anomaly), tags. */
     public String message;
     /** What to do on each change: MQTT commands to devices, webhooks. */
     public List<ActionConfig> actions = new ArrayList<>();
+
+    /** An alert nobody made go away: still RAISED {@code after} its raise (event time), it goes up to {@code to}. */
+    public static final class Escalate implements ConfigSection, Serializable {
+        private static final long serialVersionUID = 1L;
+        /** How long after the raise (event time, as {@code for}). */
+        public Duration after;
+        /** The level it goes up to. */
+        public Level to = Level.CRITICAL;
+
+        @Override
+        public void validate(ConfigCheck check) {
+            check.positive(after, "after");
+            check.require(to != null, "to", "expected a level: info, warning or critical");
+        }
+    }
 
     /** Kapacitor's flapping(low, high) over history(n): the share of state changes among the last evaluations. */
     public static final class Flapping implements ConfigSection, Serializable {
@@ -125,7 +142,8 @@ public final class RuleConfig implements ConfigSection, Serializable {
         return new AlertRule(name, k, field, up, thresholds, resets, holdFor.toMillis(), clearAfter.toMillis(),
                 over == null ? 0 : over.toMillis(), per.toMillis(), after == null ? 0 : after.toMillis(), level,
                 tolerance, halfLife.toMillis(), minSamples, on, stat, new RuleScope(where, sensors), flapping == null ? 0 : flapping.history,
-                flapping == null ? 0 : flapping.high, flapping == null ? 0 : flapping.low, message,
+                flapping == null ? 0 : flapping.high, flapping == null ? 0 : flapping.low,
+                escalate == null ? 0 : escalate.after.toMillis(), escalate == null ? -1 : escalate.to.ordinal(), message,
                 measurement == null ? defaultMeasurement : measurement, expected, actions);
     }
 
@@ -207,6 +225,17 @@ public final class RuleConfig implements ConfigSection, Serializable {
         check.notNegative(clearAfter, "clear-after");
         check.readableFile(expected, "expected");
         check.require(sensors == null || !sensors.isBlank(), "sensors", "expected a sensor id glob such as pump-*");
+        if (escalate != null) {
+            check.section("escalate", escalate);
+            check.require(k != RuleKind.DEADMAN, "escalate", "a deadman rule is judged on the wall clock when the"
+                    + " silence begins, not again while it lasts: give it a second deadman rule with a longer 'after'"
+                    + " and a higher level instead");
+            if (escalate.to != null && k != RuleKind.DEADMAN) {
+                List<Level> raises = levels();
+                check.require(escalate.to.compareTo(raises.get(0)) > 0, "escalate.to", "expected a level above the"
+                        + " rule's lowest (" + raises.get(0) + "), got " + escalate.to);
+            }
+        }
         if (flapping != null) {
             check.section("flapping", flapping);
         }
