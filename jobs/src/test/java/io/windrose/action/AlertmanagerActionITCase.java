@@ -13,12 +13,15 @@ import io.windrose.localcluster.Ports;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.AlertState;
+import io.windrose.schema.DeadLetter;
 import io.windrose.testing.Await;
 import io.windrose.testing.FailOnceAfterCheckpoint;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.RunningJobs;
+import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestMqtt;
 import io.windrose.testing.TestPipelines;
+import io.windrose.testing.TestSubscriber;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -168,6 +171,49 @@ class AlertmanagerActionITCase {
                 .containsExactly("firing", "resolved");
         assertThat(listed("amjob-hot")).isNull();
         assertThat(InMemoryMetrics.count("sent", "alertmanager")).as("resends").isGreaterThan(2);
+    }
+
+    @Test
+    void anAbsentAlertmanagerNeverHoldsUpTheJobAndItsAlertsBecomeActionFailedDeadLetters() throws Exception {
+        MosquittoServer mosquitto = RealServices.mosquitto();
+        String dead = "http://127.0.0.1:" + Ports.free(); // nothing listens there
+        try (TestSubscriber fan = new TestSubscriber(mosquitto.port(), "amdead/+/fan/set")) {
+            jobs.startWithServices("amdead", true, """
+                    routes:
+                      - name: sensors
+                        topic-template: amdead/{site}/{sensor}
+                    rules:
+                      - name: amdead-hot
+                        field: temperature
+                        above: 30
+                        actions:
+                          - alertmanager: {}
+                          - mqtt: {topic: 'amdead/{sensor}/fan/set', raised: 'ON', cleared: 'OFF'}
+                    actions:
+                      alertmanager: {url: '%s', retry-timeout: 2s}
+                      mqtt: {min-interval: 0s}
+                    """.formatted(dead));
+            long now = System.currentTimeMillis();
+            long start = System.nanoTime();
+            try (TestMqtt device = new TestMqtt(mosquitto.port())) {
+                for (int i = 0; i < 3; i++) {
+                    device.publish("amdead/site-a/d-1", reading("d-1", now += 500, 35));
+                    device.publish("amdead/site-a/d-1", reading("d-1", now += 500, 20));
+                }
+            }
+            assertThat(fan.await(6, Duration.ofSeconds(30))).as("the device's commands, while Alertmanager is absent")
+                    .hasSize(6);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not held up by the retries")
+                    .isLessThan(Duration.ofSeconds(10));
+            List<TestKafka.Keyed<DeadLetter>> letters = TestKafka.read(RealServices.kafka().bootstrapServers(),
+                    "amdead.deadletters", DeadLetter.class, 1, Duration.ofSeconds(60));
+            assertThat(letters).isNotEmpty();
+            assertThat(letters.get(0).value().getReason()).isEqualTo("ACTION_FAILED");
+            assertThat(letters.get(0).value().getDetail()).contains("Alertmanager " + dead).contains("rule amdead-hot")
+                    .contains("actions.alertmanager.retry-timeout");
+            assertThat(InMemoryMetrics.count("failed", "alertmanager")).as("retried").isGreaterThan(1);
+            assertThat(InMemoryMetrics.count("deadLetters", "alertmanager")).isGreaterThanOrEqualTo(1);
+        }
     }
 
     /** An alert of rule {@code rule} for s-1 as the notifier posts it. */
