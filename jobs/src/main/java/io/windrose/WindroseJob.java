@@ -49,6 +49,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -231,8 +232,9 @@ public final class WindroseJob {
             // the raised alerts kept (and posted again every resend-interval) by rule and sensor; the sink posts from
             // threads of its own, so that a slow or absent Alertmanager never holds up the alerts
             pipeline.alertmanager().keyBy(AlertmanagerAlert::getKey, Types.STRING)
-                    .process(new AlertmanagerNotifier(config.actions.alertmanager))
-                    .name("alertmanager-notifier").uid("alertmanager-notifier")
+                    .transform("alertmanager-notifier", new AvroTypeInfo<>(AlertmanagerAlert.class),
+                            new AlertmanagerNotifier.Operator(new AlertmanagerNotifier(config.actions.alertmanager)))
+                    .uid("alertmanager-notifier")
                     .sinkTo(new AlertmanagerSink(config.actions.alertmanager, deadLetters))
                     .name("alertmanager").uid("alertmanager");
         }

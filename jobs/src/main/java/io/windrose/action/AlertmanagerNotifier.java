@@ -9,7 +9,12 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
 /**
@@ -17,8 +22,9 @@ import org.apache.flink.util.Collector;
  * {@code actions.alertmanager.resend-interval} while it is raised, so that Alertmanager never resolves it by its
  * {@code resolve_timeout}; a CLEARED ends it (endsAt) and forgets it. A level change while raised is a new alert for
  * Alertmanager (its level label changes): the previous level's alert is ended, the new one started. The alerts and
- * their resend timers (processing time) are in checkpointed state: after a restart the raised ones are posted again
- * when their timers, overdue or not, fire — at the latest one resend interval after the restore.
+ * their resend timers (processing time) are in checkpointed state; run it as {@link Operator}, which posts every raised
+ * alert again as soon as it is restored (an Alertmanager restarted with the job has forgotten them: it keeps alerts in
+ * memory only).
  *
  * <p>Its output is the finished alerts to post: labels tags &lt; default labels &lt; the rule's labels &lt; alertname,
  * sensor, level; the URLs the action's or the defaults'; generatorURL the sensor's Grafana dashboard.
@@ -34,10 +40,47 @@ public final class AlertmanagerNotifier extends KeyedProcessFunction<String, Ale
         this.settings = settings;
     }
 
+    /** The notifier as an operator that, restored from a checkpoint or savepoint, posts every raised alert at once. */
+    public static final class Operator extends KeyedProcessOperator<String, AlertmanagerAlert, AlertmanagerAlert> {
+        private static final long serialVersionUID = 1L;
+        private transient boolean restored;
+
+        public Operator(AlertmanagerNotifier notifier) {
+            super(notifier);
+        }
+
+        @Override
+        public void initializeState(StateInitializationContext context) throws Exception {
+            super.initializeState(context);
+            restored = context.isRestored();
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            if (!restored) {
+                return;
+            }
+            // the timer service KeyedProcessOperator made in open(): a timer due now for each raised alert
+            InternalTimerService<VoidNamespace> timers = getInternalTimerService("user-timers",
+                    VoidNamespaceSerializer.INSTANCE, this);
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, raised(),
+                    (key, state) -> {
+                        if (state.value() != null) {
+                            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now);
+                        }
+                    });
+        }
+    }
+
+    static ValueStateDescriptor<AlertmanagerAlert> raised() {
+        return new ValueStateDescriptor<>("alertmanager-raised", new AvroTypeInfo<>(AlertmanagerAlert.class));
+    }
+
     @Override
     public void open(OpenContext context) {
-        posted = getRuntimeContext().getState(new ValueStateDescriptor<>("alertmanager-raised",
-                new AvroTypeInfo<>(AlertmanagerAlert.class)));
+        posted = getRuntimeContext().getState(raised());
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("alertmanager-resend", Types.LONG));
     }
 
@@ -77,6 +120,10 @@ public final class AlertmanagerNotifier extends KeyedProcessFunction<String, Ale
             return;
         }
         out.collect(AlertmanagerAlert.newBuilder(alert).build());
+        Long next = timer.value();
+        if (next != null && next > timestamp) {
+            return; // the post after a restore: the resends go on as scheduled
+        }
         long at = ctx.timerService().currentProcessingTime() + settings.resendInterval.toMillis();
         ctx.timerService().registerProcessingTimeTimer(at);
         timer.update(at);

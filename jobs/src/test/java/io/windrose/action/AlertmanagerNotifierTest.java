@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -93,15 +92,23 @@ class AlertmanagerNotifierTest {
             harness.getOutput().clear();
             harness.setProcessingTime(90_000);
             assertThat(posts(harness)).isEmpty();
-            snapshot = harness.snapshot(1L, 90_000);
+            snapshot = harness.snapshot(1L, 90_000); // the next resend is due at 120 s
         }
         try (var restored = harness()) {
             restored.setup();
             restored.initializeState(snapshot);
             restored.open();
-            restored.setProcessingTime(200_000); // the restart took a while: the overdue resend fires at once
+            restored.setProcessingTime(90_001); // at once, long before the next resend (at 120 s) is due
             assertThat(posts(restored)).as("the raised alert posted again, the cleared one not")
                     .containsExactly("s-1 warning firing");
+            restored.getOutput().clear();
+            restored.setProcessingTime(119_000);
+            assertThat(posts(restored)).as("no second post before the resend is due").isEmpty();
+            restored.setProcessingTime(120_000);
+            assertThat(posts(restored)).as("the resends go on, once per interval").containsExactly("s-1 warning firing");
+            restored.getOutput().clear();
+            restored.setProcessingTime(180_000);
+            assertThat(posts(restored)).containsExactly("s-1 warning firing");
             restored.getOutput().clear();
             // a level change ends the warning alert and starts the critical one
             restored.processElement(alert(AlertState.RAISED, "critical", "warning", T0 + 300_000), T0 + 300_000);
@@ -122,7 +129,7 @@ class AlertmanagerNotifierTest {
             throws Exception {
         ActionsConfig.Alertmanager settings = defaults();
         settings.resendInterval = Duration.ofMinutes(1);
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertmanagerNotifier(settings)),
+        return new KeyedOneInputStreamOperatorTestHarness<>(new AlertmanagerNotifier.Operator(new AlertmanagerNotifier(settings)),
                 AlertmanagerAlert::getKey, Types.STRING);
     }
 
