@@ -1,9 +1,12 @@
 package io.windrose;
 
 import io.windrose.action.ActionCalls;
+import io.windrose.action.AlertmanagerNotifier;
+import io.windrose.action.AlertmanagerSink;
 import io.windrose.action.CommandThrottle;
 import io.windrose.action.MqttCommandSink;
 import io.windrose.action.WebhookSink;
+import io.windrose.action.state.AlertmanagerAlert;
 import io.windrose.action.state.MqttCommand;
 import io.windrose.action.state.WebhookCall;
 import io.windrose.alert.AlertRule;
@@ -46,6 +49,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -138,7 +142,8 @@ public final class WindroseJob {
     /** The streams the stages produce from the MQTT messages. */
     public record Pipeline(DataStream<SensorReading> readings, DataStream<SensorAggregate> aggregates,
             DataStream<AlertEvent> alerts, DataStream<DeadLetter> deadLetters, DataStream<SensorReading> late,
-            DataStream<MqttCommand> commands, DataStream<WebhookCall> webhooks, DataStream<String> ruleStatus) {}
+            DataStream<MqttCommand> commands, DataStream<WebhookCall> webhooks,
+            DataStream<AlertmanagerAlert> alertmanager, DataStream<String> ruleStatus) {}
 
     /** Decode → event time → windows and alerts, from any stream of MQTT messages. */
     public static Pipeline process(DataStream<MqttMessage> messages, PipelineConfig config) {
@@ -179,6 +184,7 @@ public final class WindroseJob {
         DataStream<AlertEvent> alerts = readingAlerts;
         DataStream<MqttCommand> commands = readingAlerts.getSideOutput(ActionCalls.MQTT);
         DataStream<WebhookCall> webhooks = readingAlerts.getSideOutput(ActionCalls.WEBHOOK);
+        DataStream<AlertmanagerAlert> alertmanager = readingAlerts.getSideOutput(ActionCalls.ALERTMANAGER);
         if (WindowAlertFunction.needed(fileRules) || RuleUpdates.enabled(config.sinks.kafka, config.runtimeRules)) {
             SingleOutputStreamOperator<AlertEvent> windowAlerts = RuleBroadcastOperator.apply(DataStreamUtils
                     .reinterpretAsKeyedStream(aggregates, a -> SensorKey.of(a.getMeasurement(), a.getSensorId()), Types.STRING),
@@ -186,13 +192,14 @@ public final class WindroseJob {
             alerts = alerts.union(windowAlerts);
             commands = commands.union(windowAlerts.getSideOutput(ActionCalls.MQTT));
             webhooks = webhooks.union(windowAlerts.getSideOutput(ActionCalls.WEBHOOK));
+            alertmanager = alertmanager.union(windowAlerts.getSideOutput(ActionCalls.ALERTMANAGER));
         }
 
         DataStream<SensorReading> late = windows.late().map(new LateReadingsCounter()).name("late-readings")
                 .uid("late-readings");
         return new Pipeline(deviceReadings, windows.tiers() == null ? aggregates : aggregates.union(windows.tiers()),
                 alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late, commands, webhooks,
-                readingAlerts.getSideOutput(RuleBook.STATUS));
+                alertmanager, readingAlerts.getSideOutput(RuleBook.STATUS));
     }
 
     /** Writes the pipeline's streams to the sinks the config turns on. */
@@ -222,6 +229,14 @@ public final class WindroseJob {
                     .sinkTo(MqttCommandSink.create(config.mqtt, config.actions.mqtt)).name("mqtt-commands").uid("mqtt-commands");
             pipeline.webhooks().sinkTo(new WebhookSink(config.actions.webhook, deadLetters))
                     .name("webhooks").uid("webhooks");
+            // the raised alerts kept (and posted again every resend-interval) by rule and sensor; the sink posts from
+            // threads of its own, so that a slow or absent Alertmanager never holds up the alerts
+            pipeline.alertmanager().keyBy(AlertmanagerAlert::getKey, Types.STRING)
+                    .transform("alertmanager-notifier", new AvroTypeInfo<>(AlertmanagerAlert.class),
+                            new AlertmanagerNotifier.Operator(new AlertmanagerNotifier(config.actions.alertmanager)))
+                    .uid("alertmanager-notifier")
+                    .sinkTo(new AlertmanagerSink(config.actions.alertmanager, deadLetters))
+                    .name("alertmanager").uid("alertmanager");
         }
         if (kafka.enabled) {
             // each output whose topic the pipeline sets to null is off

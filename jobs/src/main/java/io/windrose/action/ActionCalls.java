@@ -1,6 +1,7 @@
 package io.windrose.action;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windrose.action.state.AlertmanagerAlert;
 import io.windrose.action.state.MqttCommand;
 import io.windrose.action.state.WebhookCall;
 import io.windrose.avro.AvroTrees;
@@ -8,17 +9,22 @@ import io.windrose.schema.AlertEvent;
 import io.windrose.schema.AlertState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
 
-/** What a rule's actions make of one alert change: MQTT commands and webhook calls, on side outputs. */
+/** What a rule's actions make of one alert change: MQTT commands, webhook calls and Alertmanager alerts, on side outputs. */
 public final class ActionCalls {
     /** MQTT commands to devices. */
     public static final OutputTag<MqttCommand> MQTT = new OutputTag<>("mqtt-commands", new AvroTypeInfo<>(MqttCommand.class));
     /** Webhook calls. */
     public static final OutputTag<WebhookCall> WEBHOOK = new OutputTag<>("webhook-calls", new AvroTypeInfo<>(WebhookCall.class));
+    /** Alertmanager alerts (to the notifier that resends them while raised). */
+    public static final OutputTag<AlertmanagerAlert> ALERTMANAGER = new OutputTag<>("alertmanager-alerts",
+            new AvroTypeInfo<>(AlertmanagerAlert.class));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ActionCalls() {}
@@ -66,6 +72,51 @@ public final class ActionCalls {
         return calls;
     }
 
+    /**
+     * The Alertmanager alerts of {@code actions} for {@code event}: labels alertname (the rule), sensor and level over
+     * the action's labels, the tags as labels beneath (the notifier puts the default labels between); the action's
+     * annotations filled in, and {@code message} the event's unless the action has one.
+     */
+    public static List<AlertmanagerAlert> alertmanager(List<ActionConfig> actions, AlertEvent event,
+            Function<String, String> values) {
+        List<AlertmanagerAlert> alerts = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            ActionConfig.Alertmanager action = actions.get(i).alertmanager;
+            if (action == null) {
+                continue;
+            }
+            Map<String, String> labels = new TreeMap<>(action.labels);
+            labels.put("alertname", event.getRule());
+            labels.put("sensor", event.getSensorId());
+            labels.put("level", event.getLevel());
+            Map<String, String> annotations = new TreeMap<>();
+            if (event.getMessage() != null) {
+                annotations.put("message", event.getMessage());
+            }
+            action.annotations.forEach((name, template) -> annotations.put(name, Templates.fill(template, values)));
+            boolean raised = event.getState() == AlertState.RAISED;
+            long time = event.getEventTime().toEpochMilli();
+            boolean levelChange = raised && event.getPreviousLevel() != null;
+            long startsAt = levelChange || event.getStartedAt() == null ? time : event.getStartedAt().toEpochMilli();
+            alerts.add(AlertmanagerAlert.newBuilder()
+                    .setKey(event.getRule() + "\u0000" + event.getSensorId() + "\u0000" + i)
+                    .setRaised(raised)
+                    .setUrls(List.copyOf(action.url))
+                    .setTags(AlertmanagerLabels.fromTags(event.getTags()))
+                    .setLabels(labels)
+                    .setAnnotations(annotations)
+                    .setStartsAt(startsAt)
+                    .setEndsAt(raised ? null : Math.max(time, startsAt))
+                    .setEventTime(time)
+                    .setRule(event.getRule())
+                    .setSensorId(event.getSensorId())
+                    .setMeasurement(event.getMeasurement())
+                    .setField(event.getField())
+                    .build());
+        }
+        return alerts;
+    }
+
     /** Sends the calls of {@code actions} for {@code event} to their side outputs. */
     public static void emit(List<ActionConfig> actions, AlertEvent event, Function<String, String> values,
             BiConsumer<OutputTag<Object>, Object> output) {
@@ -77,6 +128,9 @@ public final class ActionCalls {
         }
         for (WebhookCall call : webhooks(actions, event)) {
             output.accept(untyped(WEBHOOK), call);
+        }
+        for (AlertmanagerAlert alert : alertmanager(actions, event, values)) {
+            output.accept(untyped(ALERTMANAGER), alert);
         }
     }
 

@@ -2,14 +2,20 @@ package io.windrose.action;
 
 import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** One item of a rule's {@code actions} list: an MQTT command or a webhook, on the rule's alert changes. */
+/** One item of a rule's {@code actions} list: an MQTT command, a webhook or an Alertmanager alert, on the rule's alert changes. */
 public final class ActionConfig implements ConfigSection, Serializable {
     private static final long serialVersionUID = 1L;
     public Mqtt mqtt;
     public Webhook webhook;
+    public Alertmanager alertmanager;
 
     /** A command to a device: topic and payloads are templates ({sensor}, {rule}, {level}, {value}, {threshold}, tags). */
     public static final class Mqtt implements ConfigSection, Serializable {
@@ -47,13 +53,54 @@ public final class ActionConfig implements ConfigSection, Serializable {
         }
     }
 
+    /**
+     * The alert posted to Prometheus Alertmanager ({@code /api/v2/alerts}) while it is raised, ended when it clears; the
+     * keys left out come from the {@code actions.alertmanager} section.
+     */
+    public static final class Alertmanager implements ConfigSection, Serializable {
+        private static final long serialVersionUID = 1L;
+        /** One Alertmanager or a list (an HA pair: each gets every alert); none: actions.alertmanager.url. */
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        public List<String> url = new ArrayList<>();
+        /** Added to alertname, sensor, level and the tags (over actions.alertmanager.labels); literal values. */
+        public Map<String, String> labels = new LinkedHashMap<>();
+        /** Templates ({sensor}, {value}, … as for messages); message: the event's message unless given here. */
+        public Map<String, String> annotations = new LinkedHashMap<>();
+
+        @Override
+        public void validate(ConfigCheck check) {
+            for (int i = 0; i < url.size(); i++) {
+                check.httpUrl(url.get(i), url.size() == 1 ? "url" : "url[" + i + "]");
+            }
+            validateLabels(check, "labels", labels);
+            for (String name : annotations.keySet()) {
+                check.require(AlertmanagerLabels.validName(name), "annotations." + name,
+                        "expected an annotation name of letters, digits and _ (not starting with a digit)");
+            }
+        }
+    }
+
+    /** Label names Prometheus accepts, not the ones Windrose sets itself (alertname, sensor, level). */
+    static void validateLabels(ConfigCheck check, String key, Map<String, String> labels) {
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            check.require(AlertmanagerLabels.validName(label.getKey()), key + "." + label.getKey(),
+                    "expected a label name of letters, digits and _ (not starting with a digit or __)");
+            check.require(!AlertmanagerLabels.RESERVED.contains(label.getKey()), key + "." + label.getKey(),
+                    "alertname, sensor and level are set by Windrose (the rule, the sensor, the alert's level)");
+            check.require(!label.getValue().isEmpty(), key + "." + label.getKey(), "expected a label value");
+        }
+    }
+
     @Override
     public void validate(ConfigCheck check) {
-        check.require((mqtt == null) != (webhook == null), "", "expected one of mqtt or webhook");
+        int given = (mqtt == null ? 0 : 1) + (webhook == null ? 0 : 1) + (alertmanager == null ? 0 : 1);
+        check.require(given == 1, "", "expected one of mqtt, webhook or alertmanager");
         if (mqtt != null) {
             check.section("mqtt", mqtt);
-        } else {
+        } else if (webhook != null) {
             check.section("webhook", webhook);
+        } else {
+            check.section("alertmanager", alertmanager);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.windrose.pipeline;
 
+import io.windrose.action.ActionConfig;
 import io.windrose.action.ActionsConfig;
 import io.windrose.alert.RuleConfig;
 import io.windrose.alert.RuntimeRulesConfig;
@@ -57,6 +58,20 @@ public final class PipelineConfig implements ConfigSection, Serializable {
         check.section("runtime-rules", runtimeRules);
         check.section("actions", actions);
         check.section("sinks", sinks);
+        alertmanagerUrls(check);
+    }
+
+    /** An alertmanager action needs a URL: its own or the actions.alertmanager section's. */
+    private void alertmanagerUrls(ConfigCheck check) {
+        for (int i = 0; i < rules.size(); i++) {
+            List<ActionConfig> ruleActions = rules.get(i).actions;
+            for (int j = 0; j < ruleActions.size(); j++) {
+                ActionConfig.Alertmanager action = ruleActions.get(j).alertmanager;
+                check.require(action == null || !action.url.isEmpty() || !actions.alertmanager.url.isEmpty(),
+                        "rules[" + i + "].actions[" + j + "].alertmanager.url", "expected the Alertmanager's URL, e.g."
+                                + " http://127.0.0.1:9093, here or for every rule in actions.alertmanager.url");
+            }
+        }
     }
 
     private static void unique(ConfigCheck check, String key, List<String> names, String what) {

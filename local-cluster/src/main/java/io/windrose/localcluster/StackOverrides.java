@@ -53,6 +53,7 @@ final class StackOverrides {
                 "the stack's InfluxDB", environment, overrides, log);
         service(root.path("sinks"), "kafka", "bootstrap-servers", "127.0.0.1:9092", 9092, "127.0.0.1:" + ports.kafka(),
                 "the stack's Kafka", environment, overrides, log);
+        alertmanager(root.path("actions").path("alertmanager").path("url"), ports, environment, overrides, log);
         if (miniCluster) {
             overrides.add("job.flink-config[rest.bind-port]=" + ports.flink());
             overrides.add("job.flink-config[metrics.reporter.prom.factory.class]=" + FLINK_PROMETHEUS);
@@ -83,6 +84,26 @@ final class StackOverrides {
             log.add(path + ": " + stackValue + " (" + what + ")");
         } else {
             log.add(path + ": " + value + " as the pipeline says (not " + what + ")");
+        }
+    }
+
+    /** The rules' default Alertmanager, when the pipeline names the stack's (this machine, port 9095). */
+    private static void alertmanager(JsonNode url, StackPorts ports, Function<String, String> environment,
+            List<String> overrides, List<String> log) {
+        List<String> given = new ArrayList<>();
+        if (url.isArray()) {
+            url.forEach(u -> given.add(interpolate(u.asText(), environment)));
+        } else if (url.isTextual()) {
+            given.add(interpolate(url.asText(), environment));
+        }
+        if (given.isEmpty()) {
+            return;
+        }
+        if (given.stream().allMatch(u -> isThisMachine(u, 9095, "http"))) {
+            overrides.add("actions.alertmanager.url=http://127.0.0.1:" + ports.alertmanager());
+            log.add("actions.alertmanager.url: http://127.0.0.1:" + ports.alertmanager() + " (the stack's Alertmanager)");
+        } else {
+            log.add("actions.alertmanager.url: " + given + " as the pipeline says (not the stack's Alertmanager)");
         }
     }
 

@@ -38,6 +38,15 @@ class StackOverridesTest {
     }
 
     @Test
+    void theStacksAlertmanagerAsTheRulesDefaultPointsAtItsPort() throws IOException {
+        assertThat(overrides("actions: {alertmanager: {url: http://127.0.0.1:9095}}\n", false))
+                .contains("actions.alertmanager.url=http://127.0.0.1:30011");
+        assertThat(overrides("actions: {alertmanager: {url: [http://alertmanager.example:9093]}}\n", false))
+                .noneMatch(override -> override.startsWith("actions.alertmanager"));
+        assertThat(overrides("routes: []\n", false)).noneMatch(override -> override.startsWith("actions"));
+    }
+
+    @Test
     void yourOwnServicesAndOutputsTurnedOffStayAsThePipelineSays() throws IOException {
         List<String> log = new ArrayList<>();
         assertThat(StackOverrides.of(write("""
