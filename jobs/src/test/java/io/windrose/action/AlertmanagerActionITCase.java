@@ -3,7 +3,7 @@ package io.windrose.action;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.windrose.action.state.AlertmanagerAlert;
 import io.windrose.localcluster.AlertReceiver;
 import io.windrose.localcluster.AlertmanagerServer;
@@ -14,6 +14,7 @@ import io.windrose.pipeline.PipelineConfig;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.AlertState;
 import io.windrose.schema.DeadLetter;
+import io.windrose.testing.AlertmanagerAlerts;
 import io.windrose.testing.Await;
 import io.windrose.testing.FailOnceAfterCheckpoint;
 import io.windrose.testing.RealServices;
@@ -22,8 +23,8 @@ import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestMqtt;
 import io.windrose.testing.TestPipelines;
 import io.windrose.testing.TestSubscriber;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -44,7 +45,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exactly one firing and one resolved notification.
  */
 class AlertmanagerActionITCase {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     final RunningJobs jobs = new RunningJobs();
@@ -63,7 +63,7 @@ class AlertmanagerActionITCase {
             long t0 = Instant.now().minusSeconds(5).toEpochMilli();
             long start = System.nanoTime();
             writer.write(alert(rule, AlertState.RAISED, t0, settings), null);
-            JsonNode listed = Await.until(() -> listed(rule), a -> a != null, Duration.ofSeconds(5));
+            JsonNode listed = Await.until(() -> AlertmanagerAlerts.listed(alertmanager, rule), a -> a != null, Duration.ofSeconds(5));
             assertThat(listed).as("listed within 5 s: " + alertmanager.alerts()).isNotNull();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(listed.path("status").path("state").asText()).isEqualTo("active");
@@ -77,10 +77,10 @@ class AlertmanagerActionITCase {
             writer.write(alert(rule, AlertState.RAISED, t0, settings), null);
 
             writer.write(alert(rule, AlertState.CLEARED, t0 + 2_000, settings), null);
-            assertThat(Await.until(() -> listed(rule), a -> a == null, Duration.ofSeconds(10))).as("resolved").isNull();
-            List<String> got = Await.until(() -> statuses(rule), s -> s.size() >= 2, Duration.ofSeconds(15));
+            assertThat(Await.until(() -> AlertmanagerAlerts.listed(alertmanager, rule), a -> a == null, Duration.ofSeconds(10))).as("resolved").isNull();
+            List<String> got = Await.until(() -> AlertmanagerAlerts.statuses(receiver, rule), s -> s.size() >= 2, Duration.ofSeconds(15));
             Thread.sleep(2_000);
-            assertThat(statuses(rule)).as("receiver log:\n" + String.join("\n", receiver.lines()))
+            assertThat(AlertmanagerAlerts.statuses(receiver, rule)).as("receiver log:\n" + String.join("\n", receiver.lines()))
                     .containsExactly("firing", "resolved");
             assertThat(got).hasSize(2);
             assertThat(metrics.count("sent")).isGreaterThanOrEqualTo(2);
@@ -143,7 +143,7 @@ class AlertmanagerActionITCase {
         try (TestMqtt devices = new TestMqtt(mosquitto.port())) {
             long sent = System.nanoTime();
             devices.publish("amjob/site-a/hot-1", reading("hot-1", now, 40));
-            JsonNode listed = Await.until(() -> listed("amjob-hot"), a -> a != null, Duration.ofSeconds(10));
+            JsonNode listed = Await.until(() -> AlertmanagerAlerts.listed(alertmanager, "amjob-hot"), a -> a != null, Duration.ofSeconds(10));
             assertThat(listed).as("active: " + alertmanager.alerts()).isNotNull();
             assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("within 5 s").isLessThan(Duration.ofSeconds(5));
             assertThat(listed.path("labels").path("alertname").asText()).isEqualTo("amjob-hot");
@@ -160,16 +160,16 @@ class AlertmanagerActionITCase {
             }
             Await.until(FailOnceAfterCheckpoint.FAILED::get, failed -> failed, Duration.ofSeconds(30));
             Thread.sleep(3_000); // restored, resent (resend-interval 1 s)
-            assertThat(listed("amjob-hot")).as("still active after the restore").isNotNull();
+            assertThat(AlertmanagerAlerts.listed(alertmanager, "amjob-hot")).as("still active after the restore").isNotNull();
             devices.publish("amjob/site-a/hot-1", reading("hot-1", now + 10_000, 20));
         }
         assertThat(FailOnceAfterCheckpoint.FAILED).isTrue();
-        assertThat(Await.until(() -> listed("amjob-hot"), a -> a == null, Duration.ofSeconds(10))).as("resolved").isNull();
-        Await.until(() -> statuses("amjob-hot"), s -> s.size() >= 2, Duration.ofSeconds(15));
+        assertThat(Await.until(() -> AlertmanagerAlerts.listed(alertmanager, "amjob-hot"), a -> a == null, Duration.ofSeconds(10))).as("resolved").isNull();
+        Await.until(() -> AlertmanagerAlerts.statuses(receiver, "amjob-hot"), s -> s.size() >= 2, Duration.ofSeconds(15));
         Thread.sleep(3_000); // resends stopped: nothing more
-        assertThat(statuses("amjob-hot")).as("receiver log:\n" + String.join("\n", receiver.lines()))
+        assertThat(AlertmanagerAlerts.statuses(receiver, "amjob-hot")).as("receiver log:\n" + String.join("\n", receiver.lines()))
                 .containsExactly("firing", "resolved");
-        assertThat(listed("amjob-hot")).isNull();
+        assertThat(AlertmanagerAlerts.listed(alertmanager, "amjob-hot")).isNull();
         assertThat(InMemoryMetrics.count("sent", "alertmanager")).as("resends").isGreaterThan(2);
     }
 
@@ -230,23 +230,6 @@ class AlertmanagerActionITCase {
         return AlertmanagerNotifier.finish(alert, settings);
     }
 
-    private JsonNode listed(String alertname) {
-        try {
-            for (JsonNode alert : JSON.readTree(alertmanager.alerts())) {
-                if (alert.path("labels").path("alertname").asText().equals(alertname)) {
-                    return alert;
-                }
-            }
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private List<String> statuses(String alertname) {
-        return receiver.alerts().stream().filter(a -> a.alertname().equals(alertname)).map(AlertReceiver.Alert::status)
-                .toList();
-    }
 
     private static String reading(String sensor, long time, double temperature) {
         return "{\"sensor\":\"" + sensor + "\",\"ts\":" + time + ",\"temperature\":" + temperature + "}";

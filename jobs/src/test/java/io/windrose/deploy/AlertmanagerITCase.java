@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.windrose.localcluster.AlertReceiver;
 import io.windrose.localcluster.AlertmanagerServer;
+import io.windrose.testing.AlertmanagerAlerts;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class AlertmanagerITCase {
         Instant startsAt = Instant.now().minusSeconds(10).truncatedTo(ChronoUnit.MILLIS); // what Alertmanager keeps
         alertmanager.postAlerts(alerts(labels, startsAt, null));
 
-        JsonNode listed = Await.until(() -> listed(name), alert -> alert != null, NOTIFIED);
+        JsonNode listed = Await.until(() -> AlertmanagerAlerts.listed(alertmanager, name), alert -> alert != null, NOTIFIED);
         assertThat(listed).as("GET /api/v2/alerts lists " + name + ": " + alertmanager.alerts()).isNotNull();
         assertThat(listed.path("status").path("state").asText()).isEqualTo("active");
         assertThat(listed.path("labels").path("sensor").asText()).isEqualTo("s-1");
@@ -76,7 +77,7 @@ class AlertmanagerITCase {
         assertThat(Instant.parse(resolved.endsAt())).isEqualTo(endsAt);
         assertThat(receiver.lines()).anySatisfy(line -> assertThat(line).contains(
                 " resolved " + name + " sensor=s-1 level=critical {"));
-        assertThat(Await.until(() -> listed(name), a -> a == null, NOTIFIED)).as("no longer listed as active").isNull();
+        assertThat(Await.until(() -> AlertmanagerAlerts.listed(alertmanager, name), a -> a == null, NOTIFIED)).as("no longer listed as active").isNull();
         Thread.sleep(3_000);
         assertThat(received(name)).as("one firing and one resolved notification, nothing more")
                 .extracting(AlertReceiver.Alert::status).containsExactly("firing", "resolved");
@@ -142,18 +143,6 @@ class AlertmanagerITCase {
     }
 
     /** The alert named so in GET /api/v2/alerts (active ones, the API's default), or null. */
-    private JsonNode listed(String name) {
-        try {
-            for (JsonNode alert : JSON.readTree(alertmanager.alerts())) {
-                if (alert.path("labels").path("alertname").asText().equals(name)) {
-                    return alert;
-                }
-            }
-            return null;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private List<AlertReceiver.Alert> received(String name) {
         return new ArrayList<>(receiver.alerts().stream().filter(a -> a.alertname().equals(name)).toList());

@@ -3,17 +3,18 @@ package io.windrose.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.windrose.localcluster.AlertReceiver;
 import io.windrose.localcluster.AlertmanagerServer;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.MosquittoServer;
+import io.windrose.testing.AlertmanagerAlerts;
 import io.windrose.testing.Await;
 import io.windrose.testing.RealServices;
 import io.windrose.testing.TestMqtt;
 import io.windrose.testing.TestPipelines;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * resolves when a reading below clears it, and the receiver got exactly one firing and one resolved notification.
  */
 class AlertmanagerRestartITCase {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MosquittoServer mosquitto = RealServices.mosquitto();
     private final InfluxServer influx = RealServices.influx();
@@ -61,7 +61,7 @@ class AlertmanagerRestartITCase {
         try (JobProcess first = JobProcess.start(dir, "first", pipeline).awaitSubscribed(1)) {
             long sent = System.nanoTime();
             publish("hot-1", now, 40);
-            JsonNode listed = Await.until(() -> listed(rule), a -> a != null, Duration.ofSeconds(10));
+            JsonNode listed = Await.until(() -> AlertmanagerAlerts.listed(alertmanager, rule), a -> a != null, Duration.ofSeconds(10));
             assertThat(listed).as("active: " + alertmanager.alerts()).isNotNull();
             assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("within 5 s").isLessThan(Duration.ofSeconds(5));
             assertThat(listed.path("labels").path("alertname").asText()).isEqualTo(rule);
@@ -78,18 +78,18 @@ class AlertmanagerRestartITCase {
         // forgotten the alert, and only the job's post after its restore makes it active again
         alertmanager.close();
         alertmanager.start();
-        assertThat(listed(rule)).as("forgotten by the restarted Alertmanager").isNull();
+        assertThat(AlertmanagerAlerts.listed(alertmanager, rule)).as("forgotten by the restarted Alertmanager").isNull();
         try (JobProcess second = JobProcess.start(dir, "second", pipeline).awaitSubscribed(1)) {
             assertThat(second.logged("Resuming from checkpoint")).isTrue();
-            assertThat(Await.until(() -> listed(rule), a -> a != null, Duration.ofSeconds(10)))
+            assertThat(Await.until(() -> AlertmanagerAlerts.listed(alertmanager, rule), a -> a != null, Duration.ofSeconds(10)))
                     .as("active again after the restart, long before a resend is due").isNotNull();
-            assertThat(Instant.parse(listed(rule).path("startsAt").asText()).toEpochMilli()).as("the same startsAt")
+            assertThat(Instant.parse(AlertmanagerAlerts.listed(alertmanager, rule).path("startsAt").asText()).toEpochMilli()).as("the same startsAt")
                     .isEqualTo(now);
             publish("hot-1", now + 10_000, 20);
-            assertThat(Await.until(() -> listed(rule), a -> a == null, Duration.ofSeconds(10))).as("resolved").isNull();
-            Await.until(() -> statuses(rule), s -> s.size() >= 2, Duration.ofSeconds(15));
+            assertThat(Await.until(() -> AlertmanagerAlerts.listed(alertmanager, rule), a -> a == null, Duration.ofSeconds(10))).as("resolved").isNull();
+            Await.until(() -> AlertmanagerAlerts.statuses(receiver, rule), s -> s.size() >= 2, Duration.ofSeconds(15));
             Thread.sleep(5_000); // nothing more
-            assertThat(statuses(rule)).as("receiver log:\n" + String.join("\n", receiver.lines()))
+            assertThat(AlertmanagerAlerts.statuses(receiver, rule)).as("receiver log:\n" + String.join("\n", receiver.lines()))
                     .containsExactly("firing", "resolved");
         }
     }
@@ -101,21 +101,5 @@ class AlertmanagerRestartITCase {
         }
     }
 
-    private JsonNode listed(String alertname) {
-        try {
-            for (JsonNode alert : JSON.readTree(alertmanager.alerts())) {
-                if (alert.path("labels").path("alertname").asText().equals(alertname)) {
-                    return alert;
-                }
-            }
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private List<String> statuses(String alertname) {
-        return receiver.alerts().stream().filter(a -> a.alertname().equals(alertname)).map(AlertReceiver.Alert::status)
-                .toList();
-    }
 }
