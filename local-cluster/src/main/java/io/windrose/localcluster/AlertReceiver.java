@@ -140,19 +140,24 @@ public final class AlertReceiver implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            List<String> lines;
+            JsonNode notification;
             try {
-                lines = received(JSON.readTree(body));
-            } catch (IOException | IllegalArgumentException e) {
+                notification = JSON.readTree(body);
+            } catch (IOException e) {
                 respond(exchange, 400, "not an Alertmanager webhook notification: " + e.getMessage() + "\n");
                 return;
             }
-            Files.write(log, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            try {
+                received(notification);
+            } catch (IllegalArgumentException e) {
+                respond(exchange, 400, "not an Alertmanager webhook notification: " + e.getMessage() + "\n");
+                return;
+            }
             respond(exchange, 200, "");
         }
     }
 
-    private synchronized List<String> received(JsonNode notification) {
+    private synchronized void received(JsonNode notification) throws IOException {
         JsonNode items = notification.path("alerts");
         if (!items.isArray()) {
             throw new IllegalArgumentException("no \"alerts\" array");
@@ -160,14 +165,17 @@ public final class AlertReceiver implements AutoCloseable {
         int number = ++notifications;
         Instant now = Instant.now();
         List<String> lines = new ArrayList<>();
+        List<Alert> parsed = new ArrayList<>();
         for (JsonNode item : items) {
             Alert alert = new Alert(number, now, item.path("status").asText(notification.path("status").asText("-")),
                     strings(item.path("labels")), strings(item.path("annotations")), item.path("startsAt").asText(""),
                     item.path("endsAt").asText(""));
-            alerts.add(alert);
+            parsed.add(alert);
             lines.add(alert.line());
         }
-        return lines;
+        // logged before it is listed: whoever sees an alert in alerts() finds its line in the log
+        Files.write(log, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        alerts.addAll(parsed);
     }
 
     private static Map<String, String> strings(JsonNode object) {
