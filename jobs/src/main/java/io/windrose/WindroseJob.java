@@ -185,6 +185,7 @@ public final class WindroseJob {
         DataStream<MqttCommand> commands = readingAlerts.getSideOutput(ActionCalls.MQTT);
         DataStream<WebhookCall> webhooks = readingAlerts.getSideOutput(ActionCalls.WEBHOOK);
         DataStream<AlertmanagerAlert> alertmanager = readingAlerts.getSideOutput(ActionCalls.ALERTMANAGER);
+        DataStream<String> status = readingAlerts.getSideOutput(RuleBook.STATUS);
         if (WindowAlertFunction.needed(fileRules) || RuleUpdates.enabled(config.sinks.kafka, config.runtimeRules)) {
             SingleOutputStreamOperator<AlertEvent> windowAlerts = RuleBroadcastOperator.apply(DataStreamUtils
                     .reinterpretAsKeyedStream(aggregates, a -> SensorKey.of(a.getMeasurement(), a.getSensorId()), Types.STRING),
@@ -193,13 +194,14 @@ public final class WindroseJob {
             commands = commands.union(windowAlerts.getSideOutput(ActionCalls.MQTT));
             webhooks = webhooks.union(windowAlerts.getSideOutput(ActionCalls.WEBHOOK));
             alertmanager = alertmanager.union(windowAlerts.getSideOutput(ActionCalls.ALERTMANAGER));
+            status = status.union(windowAlerts.getSideOutput(RuleBook.STATUS)); // the alerts an ack found here
         }
 
         DataStream<SensorReading> late = windows.late().map(new LateReadingsCounter()).name("late-readings")
                 .uid("late-readings");
         return new Pipeline(deviceReadings, windows.tiers() == null ? aggregates : aggregates.union(windows.tiers()),
                 alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late, commands, webhooks,
-                alertmanager, readingAlerts.getSideOutput(RuleBook.STATUS));
+                alertmanager, status);
     }
 
     /** Writes the pipeline's streams to the sinks the config turns on. */
@@ -267,7 +269,7 @@ public final class WindroseJob {
             } else {
                 LOG.warn("sinks.kafka.late-topic is null: late readings are counted in metrics, not kept");
             }
-            if (RuleUpdates.enabled(kafka, config.runtimeRules)) {
+            if (RuleUpdates.statusEnabled(kafka, config.runtimeRules)) {
                 pipeline.ruleStatus().sinkTo(sinks.text(config.runtimeRules.statusTopic)).name("kafka-rule-status")
                         .uid("kafka-rule-status");
             }

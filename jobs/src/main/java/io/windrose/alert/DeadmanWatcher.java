@@ -5,7 +5,6 @@ import io.windrose.reading.SensorReadings;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.SensorReading;
 import java.util.List;
-import java.util.function.BiConsumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -66,7 +65,7 @@ final class DeadmanWatcher {
 
     /** A reading of the sensor: the silences it ends are CLEARED (events to {@code emit}). */
     void seen(SensorReading reading, List<AlertRule> deadman, TimerService timers, long now,
-            BiConsumer<AlertRule, AlertEvent> emit) throws Exception {
+            AlertOutput.Emitter emit) throws Exception {
         boolean any = false;
         for (AlertRule rule : deadman) {
             if (!rule.scope.includes(reading.getSensorId(), reading.getTags())) {
@@ -88,7 +87,7 @@ final class DeadmanWatcher {
                 tracks.put(rule.name, track);
             }
             if (change != null) {
-                emit.accept(rule, AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(),
+                emit.emit(rule, AlertEvents.of(rule, change, reading.getSensorId(), reading.getMeasurement(),
                         reading.getTags(), silentFor / 1000.0, reading.getEventTime().toEpochMilli()));
             }
         }
@@ -103,7 +102,7 @@ final class DeadmanWatcher {
     }
 
     /** The sensor's timer fired: raises what has been silent for its {@code after}, and sets the next timer. */
-    void fire(List<AlertRule> deadman, TimerService timers, long now, BiConsumer<AlertRule, AlertEvent> emit)
+    void fire(List<AlertRule> deadman, TimerService timers, long now, AlertOutput.Emitter emit)
             throws Exception {
         deadmanTimer.clear();
         check(deadman, now, emit);
@@ -111,7 +110,7 @@ final class DeadmanWatcher {
     }
 
     /** Raises the deadman rules whose sensor has been silent for their {@code after}; forgets expired expectations. */
-    private void check(List<AlertRule> deadman, long now, BiConsumer<AlertRule, AlertEvent> emit) throws Exception {
+    private void check(List<AlertRule> deadman, long now, AlertOutput.Emitter emit) throws Exception {
         SensorReading sensor = identity.value();
         if (sensor == null) {
             return;
@@ -134,7 +133,7 @@ final class DeadmanWatcher {
                 }
             }
             if (change != null) {
-                emit.accept(rule, AlertEvents.of(rule, change, sensor.getSensorId(), sensor.getMeasurement(),
+                emit.emit(rule, AlertEvents.of(rule, change, sensor.getSensorId(), sensor.getMeasurement(),
                         sensor.getTags(), (now - silentSince) / 1000.0, now));
             }
         }

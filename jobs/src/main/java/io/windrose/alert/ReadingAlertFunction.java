@@ -31,6 +31,8 @@ import org.apache.flink.util.OutputTag;
  *       {@link RuntimeRules}); a rule deleted or replaced by one of another kind, field or input clears its raised alerts
  *       ({@link RuleRetirement}). The first subtask writes each update's outcome to the {@link RuleBook#STATUS} side
  *       output, and the rules in effect when the job starts.</li>
+ *   <li>Alert commands (ack, shelve, see {@link AlertCommands}) come on the broadcast input too; this operator's first
+ *       subtask answers them.</li>
  *   <li>Each reading goes on to the {@link #READINGS} side output after its alerts, for the windows.</li>
  * </ul>
  * Metrics: {@code windrose.alertsRaised}, {@code windrose.alertsCleared}.
@@ -92,8 +94,8 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
             evaluate(byKind.ordered, reading, ctx, out); // behind the watermark already: nothing earlier can still come
         }
         if (!byKind.deadman.isEmpty()) {
-            deadman.seen(reading, byKind.deadman, ctx.timerService(), now,
-                    (rule, event) -> output.emit(rule, event, out, ctx::output));
+            deadman.seen(reading, byKind.deadman, ctx.timerService(), now, (rule, event) -> output.emit(rule, event, out,
+                    ctx::output, ctx.getBroadcastState(AlertCommands.SHELVES), now));
         }
     }
 
@@ -109,8 +111,8 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
         // a timer restored from a checkpoint fires at once, however long ago it was due: now is what counts
         long now = ctx.timerService().currentProcessingTime();
         deadman.started(now);
-        deadman.fire(byKind.deadman, ctx.timerService(), now,
-                (rule, event) -> output.emit(rule, event, out, ctx::output));
+        deadman.fire(byKind.deadman, ctx.timerService(), now, (rule, event) -> output.emit(rule, event, out,
+                ctx::output, ctx.getBroadcastState(AlertCommands.SHELVES), now));
     }
 
     @Override
@@ -120,6 +122,11 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
 
     @Override
     public void processBroadcastElement(RuleUpdate update, Context ctx, Collector<AlertEvent> out) throws Exception {
+        if (update.getCommand() != null) {
+            AlertCommands.apply(update, rules, output, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0,
+                    ctx, out);
+            return;
+        }
         BroadcastState<String, String> topic = ctx.getBroadcastState(RuleBook.TOPIC);
         RuntimeRules.Change change = rules.apply(update, topic);
         if (change == null) {
@@ -139,7 +146,8 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
         for (AlertRule rule : rules) {
             AlertEvent event = ReadingRules.evaluate(rule, reading, tracks);
             if (event != null) {
-                output.emit(rule, event, out, ctx::output);
+                output.emit(rule, event, out, ctx::output, ctx.getBroadcastState(AlertCommands.SHELVES),
+                        ctx.currentProcessingTime());
             }
         }
     }

@@ -104,7 +104,7 @@ public final class RuleBook implements Serializable {
                 rules.remove(entry.getKey());
             } else {
                 try {
-                    rules.put(entry.getKey(), check(new RuleUpdate(entry.getKey(), entry.getValue(), -1L)));
+                    rules.put(entry.getKey(), check(new RuleUpdate(entry.getKey(), entry.getValue(), -1L, null)));
                 } catch (ConfigException e) {
                     // accepted once, refused by this version's checks (e.g. an explicit null an older one skipped):
                     // the job must still start; the rule keeps what the file says of that name, if anything
@@ -129,7 +129,7 @@ public final class RuleBook implements Serializable {
                 rules.remove(entry.getKey());
             } else {
                 try {
-                    check(new RuleUpdate(entry.getKey(), entry.getValue(), -1L));
+                    check(new RuleUpdate(entry.getKey(), entry.getValue(), -1L, null));
                     rules.put(entry.getKey(), mapper.readTree(entry.getValue()));
                 } catch (Exception e) {
                     // not valid in this version: left out, as effective() leaves it out

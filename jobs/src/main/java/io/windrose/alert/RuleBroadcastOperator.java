@@ -26,7 +26,7 @@ public final class RuleBroadcastOperator<IN, OUT> extends CoBroadcastWithKeyedOp
     private static final long serialVersionUID = 1L;
 
     public RuleBroadcastOperator(KeyedBroadcastProcessFunction<String, IN, RuleUpdate, OUT> function) {
-        super(function, List.of(RuleBook.TOPIC));
+        super(function, List.of(RuleBook.TOPIC, AlertCommands.SHELVES));
     }
 
     /** {@code function} on the keyed {@code input} and the rules {@code updates} (see {@link RuleUpdates#stream}). */

@@ -37,7 +37,7 @@ final class RuleRetirement {
                 AlertEvent event = AlertEvents.of(rule, change, key.substring(measurement.length() + 1), measurement,
                         Map.of(), Double.NaN, now);
                 event.setMessage("rule " + rule.name + " was deleted or replaced: alert cleared");
-                output.emit(rule, event, out, ctx::output);
+                output.emit(rule, event, out, ctx::output, ctx.getBroadcastState(AlertCommands.SHELVES), now);
             }
         });
     }

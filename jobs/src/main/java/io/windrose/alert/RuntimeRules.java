@@ -68,6 +68,12 @@ final class RuntimeRules<T> {
         return new Change(update, status, reason, before, named(update.getName()));
     }
 
+    /** The rule of that name in effect, or null. */
+    AlertRule rule(String name, Iterable<Map.Entry<String, String>> topic) {
+        get(topic);
+        return named(name);
+    }
+
     private AlertRule named(String name) {
         return all.stream().filter(rule -> rule.name.equals(name)).findFirst().orElse(null);
     }

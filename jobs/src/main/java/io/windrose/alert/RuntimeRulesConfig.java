@@ -16,14 +16,14 @@ public final class RuntimeRulesConfig implements ConfigSection, Serializable {
     @NullMeansOff
     public String topic = "telemetry.rules";
     /**
-     * The outcome of every rule update (accepted / rejected with its reason) and the rules in effect; required while
-     * {@link #topic} is set.
+     * The outcome of every rule update (accepted / rejected with its reason) and the rules in effect, and the answers
+     * to alert commands; required while {@link #topic} or {@link #commandsTopic} is set.
      */
     @NullMeansOff
     public String statusTopic = "telemetry.rules.status";
     /**
-     * Reserved for alert commands (acknowledge, shelve), which come in a later version: nothing reads or writes this
-     * topic yet, and the job does not create it. Null: alert commands off; like the other topics, off with Kafka off.
+     * Alert commands ({@code windrose alerts ack | shelve | unshelve}, see {@link AlertCommand}), answered on
+     * {@link #statusTopic}; null: alert commands off. Like the other topics, off with Kafka off.
      */
     @NullMeansOff
     public String commandsTopic = "telemetry.alerts.commands";
@@ -35,6 +35,8 @@ public final class RuntimeRulesConfig implements ConfigSection, Serializable {
         check.require(statusTopic != null || topic == null, "status-topic", "expected a topic name while topic is set"
                 + " (the job answers each rule update there), or topic: null as well");
         topic(check, commandsTopic, "commands-topic", "no alert commands");
+        check.require(statusTopic != null || commandsTopic == null, "status-topic", "expected a topic name while"
+                + " commands-topic is set (the job answers each alert command there), or commands-topic: null as well");
     }
 
     private static void topic(ConfigCheck check, String topic, String key, String off) {

@@ -63,13 +63,18 @@ public final class WindowAlertFunction
             tracks.put(rule.name, track);
             if (change != null) {
                 output.emit(rule, AlertEvents.of(rule, change, aggregate.getSensorId(), aggregate.getMeasurement(),
-                        aggregate.getTags(), value, time), out, ctx::output);
+                        aggregate.getTags(), value, time), out, ctx::output, ctx.getBroadcastState(AlertCommands.SHELVES),
+                        ctx.currentProcessingTime());
             }
         }
     }
 
     @Override
     public void processBroadcastElement(RuleUpdate update, Context ctx, Collector<AlertEvent> out) throws Exception {
+        if (update.getCommand() != null) {
+            AlertCommands.apply(update, rules, output, false, ctx, out); // the reading alerts answer
+            return;
+        }
         RuntimeRules.Change change = rules.apply(update, ctx.getBroadcastState(RuleBook.TOPIC));
         if (change == null || change.rejected()) {
             return; // the placeholder of an empty rules stream, or rejected: the reading alert operator reports it

@@ -75,7 +75,7 @@ public final class EffectiveRules {
                 Map.Entry<String, JsonNode> field = fields.next();
                 try {
                     rules.put(field.getKey(), RuleBook.check(new RuleUpdate(field.getKey(), field.getValue().toString(),
-                            -1L)));
+                            -1L, null)));
                 } catch (ConfigException e) {
                     // as RuleBook.effective: the file's rule of that name stays, if any
                 }

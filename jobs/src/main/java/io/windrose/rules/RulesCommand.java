@@ -148,7 +148,7 @@ public final class RulesCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             PipelineConfig config = rules.topics(err);
-            return config == null ? Cli.USAGE : send(List.of(new RuleUpdate(name, null, -1L)), config.sinks.kafka,
+            return config == null ? Cli.USAGE : send(List.of(new RuleUpdate(name, null, -1L, null)), config.sinks.kafka,
                     config.runtimeRules, rules.timeout(), out, err);
         }
     }
@@ -187,7 +187,7 @@ public final class RulesCommand implements Callable<Integer> {
                     err.println("windrose: rule error in " + file + ": expected a rule (a mapping with a name) or a list of them");
                     return Cli.USAGE;
                 }
-                RuleUpdate update = new RuleUpdate(name.asText(), JSON.writeValueAsString(rule), -1L);
+                RuleUpdate update = new RuleUpdate(name.asText(), JSON.writeValueAsString(rule), -1L, null);
                 RuleBook.check(update); // as the job checks it: a bad rule never reaches the topic
                 updates.add(update);
             }

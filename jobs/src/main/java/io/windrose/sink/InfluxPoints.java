@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * {@code window.stats} (by default {@code _count|_min|_max|_mean|_sum|_last}; a stdev of one reading is left out),
  * session windows also {@code window_end} (epoch milliseconds), time = window start.
  * Alerts: measurement {@code alerts}, tags {@code sensor}, {@code rule}, {@code level}, fields {@code state},
- * {@code value}, {@code threshold}, {@code kind}, {@code flapping}, {@code score}, {@code previous_level} and {@code message} when
- * present, time = the reading's event time (a deadman alert's: when the silence was detected). Names and tag values pass through
+ * {@code value}, {@code threshold}, {@code kind}, {@code flapping}, {@code score}, {@code previous_level}, {@code message},
+ * {@code acked} and {@code ack_comment} (an ack writes the alert's point again with them), {@code shelved} when present, time = the reading's event time (a deadman alert's: when the silence was detected). Names and tag values pass through
  * {@link LineProtocolText#safe} so that no input can add tags, fields or points.
  */
 public final class InfluxPoints {
@@ -115,6 +115,15 @@ public final class InfluxPoints {
                 .addField("kind", alert.getKind())
                 .addField("flapping", alert.getFlapping())
                 .time(alert.getEventTime().toEpochMilli());
+        if (alert.getAcked()) {
+            point.addField("acked", true);
+            if (alert.getAckComment() != null) {
+                point.addField("ack_comment", safe(alert.getAckComment().replaceAll("[\\r\\n]+", " ")));
+            }
+        }
+        if (alert.getShelved()) {
+            point.addField("shelved", true);
+        }
         if (alert.getScore() != null) {
             point.addField("score", alert.getScore());
         }

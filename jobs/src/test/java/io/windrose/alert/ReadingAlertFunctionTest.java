@@ -228,7 +228,7 @@ class ReadingAlertFunctionTest {
             assertThat(statuses(h)).singleElement().satisfies(json -> assertThat(json)
                     .contains("\"status\":\"started\"").contains("\"effective\":{\"hot\":{"));
             h.processBroadcastElement(new io.windrose.alert.state.RuleUpdate("humid",
-                    "{\"name\":\"humid\",\"field\":\"humidity\",\"above\":50}", 7L), 1);
+                    "{\"name\":\"humid\",\"field\":\"humidity\",\"above\":50}", 7L, null), 1);
             snapshot = h.snapshot(1L, 1L);
         }
         try (var restored = harness(rules)) {

@@ -15,7 +15,7 @@ class RuleBookTest {
         RuleBook book = AlertHarness.rules("[{name: hot, field: temperature, above: 30}]");
         // accepted by an older version, which skipped explicit nulls; this one refuses them
         String old = "{\"name\":\"hot\",\"field\":\"temperature\",\"above\":40,\"level\":null}";
-        assertThatThrownBy(() -> RuleBook.check(new RuleUpdate("hot", old, -1L))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> RuleBook.check(new RuleUpdate("hot", old, -1L, null))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("key 'level'");
         List<AlertRule> effective = book.effective(List.of(Map.entry("hot", old),
                 Map.entry("humid", "{\"name\":\"humid\",\"field\":\"humidity\",\"above\":50}")));

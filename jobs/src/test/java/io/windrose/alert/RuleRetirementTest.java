@@ -26,7 +26,7 @@ class RuleRetirementTest {
                 new ReadingAlertFunction(book, List.of("plant", "plant/hall"))), new SensorKey(), Types.STRING, 1, 1, 0))) {
             h.processElement(reading("plant/hall", "s/1", 31), 1_000);
             h.processElement(reading("plant", "x", 32), 1_000);
-            h.processBroadcastElement(new RuleUpdate("hot", null, 3L), 1);
+            h.processBroadcastElement(new RuleUpdate("hot", null, 3L, null), 1);
             List<AlertEvent> cleared = h.extractOutputValues().stream()
                     .filter(event -> event.getState() == AlertState.CLEARED).toList();
             assertThat(cleared).extracting(event -> event.getMeasurement() + " | " + event.getSensorId())

@@ -228,7 +228,7 @@ class DocsExamplesTest {
             if (!rule.isObject() || name == null || !name.isTextual()) {
                 throw new AssertionError("expected a rule (a mapping with a name) or a list of them");
             }
-            RuleBook.check(new RuleUpdate(name.asText(), YAML.writeValueAsString(rule), -1L));
+            RuleBook.check(new RuleUpdate(name.asText(), YAML.writeValueAsString(rule), -1L, null));
         }
         return rules.size();
     }

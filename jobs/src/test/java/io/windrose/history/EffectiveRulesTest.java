@@ -52,6 +52,6 @@ class EffectiveRulesTest {
         effective.book().effectiveJson(List.of()).forEach((name, json) -> assertThat(json)
                 .isEqualTo(ConfigFileLoader.mapper().copy().setSerializationInclusion(
                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY).valueToTree(RuleBook.check(
-                                new io.windrose.alert.state.RuleUpdate(name, jobJson.get(name).toString(), -1L)))));
+                                new io.windrose.alert.state.RuleUpdate(name, jobJson.get(name).toString(), -1L, null)))));
     }
 }

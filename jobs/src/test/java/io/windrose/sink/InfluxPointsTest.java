@@ -63,6 +63,17 @@ class InfluxPointsTest {
     }
 
     @Test
+    void anAckedAlertCarriesAckedAndItsCommentAShelvedOneShelved() {
+        AlertEvent alert = AlertEvent.newBuilder().setSensorId("s-1").setMeasurement("m").setRule("too-hot")
+                .setLevel("warning").setState(AlertState.RAISED).setField("t").setValue(31).setThreshold(30)
+                .setEventTime(Instant.ofEpochMilli(1_000)).setAcked(true).setAckComment("on it,\nPat")
+                .setShelved(true).build();
+        assertThat(InfluxPoints.alert(alert).toLineProtocol()).isEqualTo("alerts,level=warning,rule=too-hot,sensor=s-1"
+                + " ack_comment=\"on it, Pat\",acked=true,flapping=false,kind=\"threshold\",shelved=true,state=\"RAISED\","
+                + "threshold=30.0,value=31.0 1000");
+    }
+
+    @Test
     void namesDoNotDependOnTheDefaultLocale() {
         Locale before = Locale.getDefault();
         Locale.setDefault(Locale.forLanguageTag("tr-TR")); // where "MIN".toLowerCase() is "mın"
