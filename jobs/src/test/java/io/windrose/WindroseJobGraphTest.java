@@ -56,7 +56,7 @@ class WindroseJobGraphTest {
                 sinks:
                   influxdb: {enabled: false}
                   kafka: {late-topic: null}
-                runtime-rules: {topic: null, status-topic: null}
+                runtime-rules: {topic: null, status-topic: null, commands-topic: null}
                 """);
         PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
         StreamExecutionEnvironment env = WindroseJob.environment(config);
@@ -67,7 +67,8 @@ class WindroseJobGraphTest {
                 .anyMatch(name -> name.contains("no-rules-topic"))
                 .noneMatch(name -> name.contains("kafka-late"))
                 .noneMatch(name -> name.contains("kafka-rule-status"))
-                .noneMatch(name -> name.equals("Source: rules-topic"));
+                .noneMatch(name -> name.equals("Source: rules-topic"))
+                .noneMatch(name -> name.contains("alert-commands-topic"));
     }
 
     @Test
@@ -81,7 +82,7 @@ class WindroseJobGraphTest {
                     sinks:
                       influxdb: {enabled: false}
                       kafka: {%s}
-                    runtime-rules: {topic: null, status-topic: null}
+                    runtime-rules: {topic: null, status-topic: null, commands-topic: null}
                     """.formatted(readingsTopic == null ? "" : readingsTopic));
             PipelineConfig config = new PipelineConfigLoader().load(file, List.of());
             StreamExecutionEnvironment env = WindroseJob.environment(config);

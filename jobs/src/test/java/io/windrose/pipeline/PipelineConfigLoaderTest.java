@@ -82,6 +82,9 @@ class PipelineConfigLoaderTest {
         // the status topic answers rule updates: it cannot be off while they are on
         assertThatThrownBy(() -> load(MINIMAL + "runtime-rules:\n  status-topic: null\n"))
                 .hasMessageContaining("key 'runtime-rules.status-topic'").hasMessageContaining("while topic is set");
+        // ... nor while alert commands are on (it answers them too)
+        assertThatThrownBy(() -> load(MINIMAL + "runtime-rules:\n  topic: null\n  status-topic: null\n"))
+                .hasMessageContaining("key 'runtime-rules.status-topic'").hasMessageContaining("while commands-topic is set");
     }
 
     @Test

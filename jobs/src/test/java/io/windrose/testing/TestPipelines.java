@@ -27,7 +27,7 @@ public final class TestPipelines {
 
     /**
      * The job, MQTT and sink sections for a test against the real services: job {@code name} (also the MQTT client
-     * id prefix and the Kafka topic prefix {@code <name>.aggregates} etc.), 500 ms checkpoints, 3 restarts 200 ms
+     * id prefix and the Kafka topic prefix {@code <name>.aggregates}, {@code <name>.rules} etc.), 500 ms checkpoints, 3 restarts 200 ms
      * apart, reconnects within 1 s, InfluxDB database {@code db}, Kafka on when {@code kafka} is not null, 10 s windows.
      */
     public static String services(String name, MosquittoServer mosquitto, InfluxServer influx, String db, KafkaServer kafka) {
@@ -38,7 +38,11 @@ public final class TestPipelines {
                     dead-letters-topic: %s.deadletters
                     late-topic: %s.late
                     readings-topic: %s.readings
-                """.formatted(kafka.bootstrapServers(), name, name, name, name, name);
+                runtime-rules:
+                  topic: %s.rules
+                  status-topic: %s.rules.status
+                  commands-topic: %s.alerts.commands
+                """.formatted(kafka.bootstrapServers(), name, name, name, name, name, name, name, name);
         return """
                 job:
                   name: %s
