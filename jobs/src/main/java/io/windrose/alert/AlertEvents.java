@@ -22,6 +22,8 @@ final class AlertEvents {
     /** An anomaly alert cleared because its baseline started again (no score while it warms up), or retired. */
     private static final String ANOMALY_RESTART_MESSAGE = "{rule} {state} ({level}): {sensor} {field} {value}, the"
             + " sensor's baseline starts again";
+    private static final String OFFLINE_MESSAGE = "{rule} {state} ({level}): {sensor} is offline";
+    private static final String ONLINE_MESSAGE = "{rule} {state} ({level}): {sensor} is back online";
     private static final String UNSTUCK_MESSAGE = "{rule} {state} ({level}): {sensor} {field} moved to {value}";
 
     private AlertEvents() {}
@@ -60,6 +62,7 @@ final class AlertEvents {
         String template = rule.message != null ? rule.message
                 : rule.kind == RuleKind.DEADMAN ? DEADMAN_MESSAGE
                 : rule.kind == RuleKind.STUCK ? (change.state() == AlertState.CLEARED ? UNSTUCK_MESSAGE : STUCK_MESSAGE)
+                : rule.kind == RuleKind.OFFLINE ? (change.state() == AlertState.CLEARED ? ONLINE_MESSAGE : OFFLINE_MESSAGE)
                 : rule.kind == RuleKind.ANOMALY ? (event.getScore() == null ? ANOMALY_RESTART_MESSAGE : ANOMALY_MESSAGE)
                 : THRESHOLD_MESSAGE;
         event.setMessage(Templates.fill(template, values(rule, event)));

@@ -93,7 +93,12 @@ final class AlertTracker {
         return single(rule, track, stuck, time);
     }
 
-    /** A single-level kind (deadman, stuck): its condition holds (raised at the rule's level) or not. */
+    /** An offline rule: the sensor is gone (raised at the rule's level) or back. */
+    static Change offline(AlertRule rule, AlertTrack track, boolean offline, long time) {
+        return single(rule, track, offline, time);
+    }
+
+    /** A single-level kind (deadman, stuck, offline): its condition holds (raised at the rule's level) or not. */
     private static Change single(AlertRule rule, AlertTrack track, boolean holds, long time) {
         int next = holds ? rule.deadmanLevel.ordinal() : -1;
         return commit(rule, track, escalate(rule, track, next, time), time);
@@ -186,6 +191,9 @@ final class AlertTracker {
         }
         if (rule.kind == RuleKind.STUCK) {
             return rule.holdMs / 1000.0;
+        }
+        if (rule.kind == RuleKind.OFFLINE) {
+            return Double.NaN; // no limit: the sensor said so
         }
         return up ? rule.threshold(level) : rule.reset(level);
     }

@@ -27,6 +27,7 @@ import org.apache.flink.util.OutputTag;
  *   <li>Rules with {@code for}, {@code clear-after} or a rate, stuck and anomaly rules, wait for the watermark ({@link OrderedReadings}), so
  *       out-of-order readings give the in-order outcome; a reading already behind the watermark is taken at once.</li>
  *   <li>Deadman rules use the wall clock ({@link DeadmanWatcher}), with the expected sensors' markers.</li>
+ *   <li>Offline rules take the state markers a decoder sends when a sensor says it is gone or back, on arrival.</li>
  *   <li>The rules are the pipeline file's, changed at runtime by the rules topic (the broadcast input, see
  *       {@link RuntimeRules}); a rule deleted or replaced by one of another kind, field or input clears its raised alerts
  *       ({@link RuleRetirement}). The first subtask writes each update's outcome to the {@link RuleBook#STATUS} side
@@ -87,6 +88,15 @@ public final class ReadingAlertFunction extends KeyedBroadcastProcessFunction<St
         if (SensorReadings.isExpectedMarker(reading)) {
             deadman.expected(reading, byKind.deadman, ctx.timerService(), now);
             return;
+        }
+        if (SensorReadings.isStateMarker(reading)) {
+            for (AlertRule rule : byKind.offline) {
+                AlertEvent event = ReadingRules.offline(rule, reading, tracks);
+                if (event != null) {
+                    output.emit(rule, event, out, ctx::output, ctx.getBroadcastState(AlertCommands.SHELVES), now);
+                }
+            }
+            return; // a state marker is no reading: nothing else sees it
         }
         evaluate(byKind.onArrival, reading, ctx, out);
         if (!byKind.ordered.isEmpty() && byKind.orderedInScope(reading)

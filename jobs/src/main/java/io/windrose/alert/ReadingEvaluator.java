@@ -31,6 +31,7 @@ interface ReadingEvaluator {
             case STUCK -> StuckEvaluator.INSTANCE;
             case ANOMALY -> AnomalyEvaluator.INSTANCE;
             case DEADMAN -> throw new IllegalArgumentException("deadman rules are watched over time, not per reading");
+            case OFFLINE -> throw new IllegalArgumentException("offline rules are judged on state markers, not readings");
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.windrose.alert;
 
 import io.windrose.alert.state.AlertTrack;
+import io.windrose.reading.SensorReadings;
 import io.windrose.schema.AlertEvent;
 import io.windrose.schema.SensorReading;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ final class ReadingRules {
     final List<AlertRule> onArrival = new ArrayList<>();
     final List<AlertRule> ordered = new ArrayList<>();
     final List<AlertRule> deadman = new ArrayList<>();
+    final List<AlertRule> offline = new ArrayList<>();
 
     ReadingRules(List<AlertRule> rules) {
         for (AlertRule rule : rules) {
@@ -24,6 +26,8 @@ final class ReadingRules {
             }
             if (rule.kind == RuleKind.DEADMAN) {
                 deadman.add(rule);
+            } else if (rule.kind == RuleKind.OFFLINE) {
+                offline.add(rule);
             } else if (rule.ordered()) {
                 ordered.add(rule);
             } else {
@@ -40,6 +44,26 @@ final class ReadingRules {
             }
         }
         return false;
+    }
+
+    /**
+     * An offline rule on a state marker ({@link io.windrose.reading.SensorReadings#stateMarker}): RAISED when the sensor
+     * says it is gone, CLEARED when it is back; the event, or null (no change, or out of the rule's scope).
+     */
+    static AlertEvent offline(AlertRule rule, SensorReading marker, MapState<String, AlertTrack> tracks) throws Exception {
+        if (!rule.scope.includes(marker.getSensorId(), marker.getTags())) {
+            return null;
+        }
+        AlertTrack track = tracks.get(rule.name);
+        if (track == null) {
+            track = AlertTracker.fresh();
+        }
+        boolean offline = SensorReadings.isOffline(marker);
+        long time = marker.getEventTime().toEpochMilli();
+        AlertTracker.Change change = AlertTracker.offline(rule, track, offline, time);
+        tracks.put(rule.name, track);
+        return change == null ? null : AlertEvents.of(rule, change, marker.getSensorId(), marker.getMeasurement(),
+                marker.getTags(), offline ? 1 : 0, time);
     }
 
     /**

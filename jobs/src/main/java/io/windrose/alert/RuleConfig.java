@@ -20,14 +20,15 @@ import java.util.Map;
  * hysteresis), {@code rate} (a field's change per unit of time over a span), {@code deadman} (no reading for a while,
  * also from expected sensors never seen), {@code stuck} (a field repeating one value, within {@code tolerance}, for
  * {@code for}), {@code anomaly} (a field far from the sensor's own recent behaviour: {@code sigma} per level against
- * an {@link AnomalyBaseline} of {@code half-life}, after {@code min-samples}). Any kind: {@code for} / {@code clear-after}, {@code where} / {@code sensors}
+ * an {@link AnomalyBaseline} of {@code half-life}, after {@code min-samples}), {@code offline} (a device said it is
+ * gone, until it is back: state markers from a decoder such as Sparkplug B's). Any kind: {@code for} / {@code clear-after}, {@code where} / {@code sensors}
  * scope, {@code flapping}, a {@code message} template.
  */
 public final class RuleConfig implements ConfigSection, Serializable {
     private static final long serialVersionUID = 2L;
 
     public String name;
-    /** threshold | rate | deadman | stuck | anomaly; absent: deadman with after, rate with over, else threshold. */
+    /** threshold | rate | deadman | stuck | anomaly | offline; absent: deadman with after, rate with over, else threshold. */
     public RuleKind kind;
     /** The field the rule watches (threshold, rate, stuck, anomaly). */
     public String field;
@@ -43,7 +44,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
     /** Hysteresis: a level is left only when the value (an anomaly's score) is back past its reset value (default:
      * the threshold). */
     public Thresholds reset;
-    /** The level of a single-number threshold, and of a deadman or stuck alert. */
+    /** The level of a single-number threshold, and of a deadman, stuck or offline alert. */
     public Level level = Level.WARNING;
     /** The condition must hold this long (event time) before the alert is raised or goes up a level. */
     @JsonProperty("for")
@@ -124,8 +125,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
 
     /** The levels the rule can raise, lowest first: those its thresholds (an anomaly's sigmas) name, else its level. */
     public List<Level> levels() {
-        Thresholds written = kind() == RuleKind.ANOMALY ? sigma : kind() == RuleKind.DEADMAN || kind() == RuleKind.STUCK
-                ? null : above != null ? above : below;
+        Thresholds written = kind() == RuleKind.ANOMALY ? sigma : single(kind()) ? null : above != null ? above : below;
         return written == null ? List.of(level) : List.copyOf(written.byLevel(level).keySet());
     }
 
@@ -133,7 +133,7 @@ public final class RuleConfig implements ConfigSection, Serializable {
     public AlertRule compile(String defaultMeasurement) {
         RuleKind k = kind();
         boolean up = below == null;
-        EnumMap<Level, Double> thresholds = k == RuleKind.DEADMAN || k == RuleKind.STUCK ? new EnumMap<>(Level.class)
+        EnumMap<Level, Double> thresholds = single(k) ? new EnumMap<>(Level.class)
                 : k == RuleKind.ANOMALY ? sigma.byLevel(level) : (up ? above : below).byLevel(level);
         EnumMap<Level, Double> resets = new EnumMap<>(thresholds);
         if (reset != null) {
@@ -147,11 +147,25 @@ public final class RuleConfig implements ConfigSection, Serializable {
                 measurement == null ? defaultMeasurement : measurement, expected, actions);
     }
 
+    /** Kinds with one level, the rule's {@code level}, and no thresholds. */
+    private static boolean single(RuleKind kind) {
+        return kind == RuleKind.DEADMAN || kind == RuleKind.STUCK || kind == RuleKind.OFFLINE;
+    }
+
     @Override
     public void validate(ConfigCheck check) {
         check.notBlank(name, "name", "expected a rule name");
         RuleKind k = kind();
-        if (k == RuleKind.DEADMAN) {
+        if (k == RuleKind.OFFLINE) {
+            check.require(field == null, "field", "an offline rule watches no field: it raises when a device or node"
+                    + " says it is gone (a Sparkplug DEATH) and clears when it is back (its BIRTH)");
+            check.require(above == null && below == null && reset == null, "",
+                    "an offline rule has no above, below or reset: it raises when a device says it is gone");
+            check.require(holdFor.isZero() && clearAfter.isZero(), "", "an offline rule has no for or clear-after: it"
+                    + " raises at the death and clears at the birth, at once");
+            check.require(after == null && expected == null, "", "after and expected belong to deadman rules");
+            check.require(on == RuleInput.READING, "on", "an offline rule watches what devices say, not windows");
+        } else if (k == RuleKind.DEADMAN) {
             check.positive(after, "after");
             check.require(above == null && below == null && reset == null, "",
                     "a deadman rule has no above, below or reset: it fires after 'after' without a reading");
@@ -230,6 +244,8 @@ public final class RuleConfig implements ConfigSection, Serializable {
             check.require(k != RuleKind.DEADMAN, "escalate", "a deadman rule is judged on the wall clock when the"
                     + " silence begins, not again while it lasts: give it a second deadman rule with a longer 'after'"
                     + " and a higher level instead");
+            check.require(k != RuleKind.OFFLINE, "escalate", "an offline rule is judged when the device says it is"
+                    + " gone, and a device that is gone says nothing more: give it a higher level instead");
             if (escalate.to != null && k != RuleKind.DEADMAN) {
                 List<Level> raises = levels();
                 check.require(escalate.to.compareTo(raises.get(0)) > 0, "escalate.to", "expected a level above the"
