@@ -23,5 +23,14 @@ public enum DeadLetterReason {
     /** InfluxDB refused the point (e.g. a field type conflict); the detail is the server's message. */
     REJECTED_BY_INFLUXDB,
     /** A rule's webhook kept failing for actions.webhook.retry-timeout; the payload is the call's JSON body. */
-    ACTION_FAILED
+    ACTION_FAILED,
+    /** A Sparkplug B payload that is not valid protobuf, or breaks the specification (a value of the wrong type, an
+     * alias or name twice in a birth, a birth metric without a name or datatype, a seq outside 0..255). */
+    SPARKPLUG_BAD_PAYLOAD,
+    /** Sparkplug B data that no current birth defines (an unknown alias or name, no NBIRTH or DBIRTH seen), or data
+     * of a node waiting for its rebirth since; a rebirth is requested. */
+    SPARKPLUG_UNKNOWN_ALIAS,
+    /** Sparkplug B data after a gap in the node's seq (0..255, wrapping): messages were lost, so the aliases may have
+     * changed; dead letters until the rebirth that is requested. */
+    SPARKPLUG_SEQUENCE_GAP
 }
