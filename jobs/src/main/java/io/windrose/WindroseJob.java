@@ -5,6 +5,7 @@ import io.windrose.action.AlertmanagerNotifier;
 import io.windrose.action.AlertmanagerSink;
 import io.windrose.action.CommandThrottle;
 import io.windrose.action.MqttCommandSink;
+import io.windrose.action.RebirthCommand;
 import io.windrose.action.WebhookSink;
 import io.windrose.action.state.AlertmanagerAlert;
 import io.windrose.action.state.MqttCommand;
@@ -20,8 +21,11 @@ import io.windrose.alert.state.RuleUpdate;
 import io.windrose.deadletter.DeadLetterProducer;
 import io.windrose.decode.DecodeFunction;
 import io.windrose.decode.MessageDecoder;
+import io.windrose.decode.PayloadFormat;
 import io.windrose.decode.Route;
 import io.windrose.decode.Routes;
+import io.windrose.decode.sparkplug.SparkplugFunction;
+import io.windrose.decode.sparkplug.SparkplugRoute;
 import io.windrose.dedup.DeduplicateReadings;
 import io.windrose.flink.connector.mqtt.source.MqttSource;
 import io.windrose.history.ArchiveRecords;
@@ -153,10 +157,27 @@ public final class WindroseJob {
                         config.eventTime.maxFutureSkew), config.decode.deadLetterPayloadBytes))
                 .name("decode").uid("decode");
 
+        DataStream<SensorReading> all = decoded;
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        DataStream<MqttCommand> rebirths = null;
+        List<SparkplugRoute> sparkplugRoutes = SparkplugRoute.of(config.routes, config.decode.maxPayloadBytes);
+        if (!sparkplugRoutes.isEmpty()) {
+            // Sparkplug B needs the edge node's births to read its data: keyed by node, its state checkpointed; its
+            // readings and the state markers of births and deaths join the others before event time
+            SingleOutputStreamOperator<SensorReading> sparkplug = decoded.getSideOutput(DecodeFunction.SPARKPLUG)
+                    .keyBy(SparkplugFunction.KEY)
+                    .process(new SparkplugFunction(sparkplugRoutes, config.decode.deadLetterPayloadBytes))
+                    .name("sparkplug").uid("sparkplug");
+            all = all.union(sparkplug);
+            deadLetters = deadLetters.union(sparkplug.getSideOutput(SparkplugFunction.DEAD_LETTERS));
+            rebirths = sparkplug.getSideOutput(SparkplugFunction.REBIRTH_REQUESTS).map(new RebirthCommand())
+                    .name("sparkplug-rebirth-requests").uid("sparkplug-rebirth-requests");
+        }
+
         RuleBook rules = new RuleBook(config.rules, routes.get(0).measurement());
         List<AlertRule> fileRules = rules.effective(List.of());
         // the sensors deadman rules expect join the readings before their one shuffle (as markers the stages skip)
-        KeyedStream<SensorReading, String> readings = decoded
+        KeyedStream<SensorReading, String> readings = all
                 .assignTimestampsAndWatermarks(config.eventTime.watermarks())
                 .name("event-time").uid("event-time")
                 .union(ExpectedSensors.stream(messages.getExecutionEnvironment(), fileRules))
@@ -183,6 +204,9 @@ public final class WindroseJob {
         DataStream<SensorAggregate> aggregates = windows.windows();
         DataStream<AlertEvent> alerts = readingAlerts;
         DataStream<MqttCommand> commands = readingAlerts.getSideOutput(ActionCalls.MQTT);
+        if (rebirths != null) {
+            commands = commands.union(rebirths);
+        }
         DataStream<WebhookCall> webhooks = readingAlerts.getSideOutput(ActionCalls.WEBHOOK);
         DataStream<AlertmanagerAlert> alertmanager = readingAlerts.getSideOutput(ActionCalls.ALERTMANAGER);
         DataStream<String> status = readingAlerts.getSideOutput(RuleBook.STATUS);
@@ -200,7 +224,7 @@ public final class WindroseJob {
         DataStream<SensorReading> late = windows.late().map(new LateReadingsCounter()).name("late-readings")
                 .uid("late-readings");
         return new Pipeline(deviceReadings, windows.tiers() == null ? aggregates : aggregates.union(windows.tiers()),
-                alerts, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS), late, commands, webhooks,
+                alerts, deadLetters, late, commands, webhooks,
                 alertmanager, status);
     }
 
@@ -224,7 +248,8 @@ public final class WindroseJob {
                     .name("influxdb-alerts").uid("influxdb-alerts").disableChaining();
         }
         if (config.rules.stream().anyMatch(rule -> !rule.actions.isEmpty())
-                || RuleUpdates.enabled(kafka, config.runtimeRules)) {
+                || RuleUpdates.enabled(kafka, config.runtimeRules)
+                || config.routes.stream().anyMatch(route -> route.format == PayloadFormat.SPARKPLUG_B)) {
             pipeline.commands().keyBy(MqttCommand::getTopic)
                     .process(new CommandThrottle(config.actions.mqtt.minInterval.toMillis()))
                     .name("command-throttle").uid("command-throttle")

@@ -3,6 +3,7 @@ package io.windrose.action;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windrose.action.state.AlertmanagerAlert;
 import io.windrose.action.state.MqttCommand;
+import io.windrose.action.state.SparkplugWrite;
 import io.windrose.action.state.WebhookCall;
 import io.windrose.avro.AvroTrees;
 import io.windrose.schema.AlertEvent;
@@ -15,8 +16,13 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** What a rule's actions make of one alert change: MQTT commands, webhook calls and Alertmanager alerts, on side outputs. */
+/**
+ * What a rule's actions make of one alert change: MQTT commands, webhook calls, Alertmanager alerts and Sparkplug B
+ * writes, on side outputs.
+ */
 public final class ActionCalls {
     /** MQTT commands to devices. */
     public static final OutputTag<MqttCommand> MQTT = new OutputTag<>("mqtt-commands", new AvroTypeInfo<>(MqttCommand.class));
@@ -25,7 +31,11 @@ public final class ActionCalls {
     /** Alertmanager alerts (to the notifier that resends them while raised). */
     public static final OutputTag<AlertmanagerAlert> ALERTMANAGER = new OutputTag<>("alertmanager-alerts",
             new AvroTypeInfo<>(AlertmanagerAlert.class));
+    /** Sparkplug B metric writes (to the stage that knows the births' aliases and datatypes). */
+    public static final OutputTag<SparkplugWrite> SPARKPLUG = new OutputTag<>("sparkplug-writes",
+            new AvroTypeInfo<>(SparkplugWrite.class));
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ActionCalls.class);
 
     private ActionCalls() {}
 
@@ -117,6 +127,44 @@ public final class ActionCalls {
         return alerts;
     }
 
+    /**
+     * The Sparkplug B writes of {@code actions} for {@code event}: the raised value on RAISED (also a level change), the
+     * cleared one on CLEARED, to the device (or edge node) its tags {@code group}, {@code edge_node}, {@code device}
+     * name; none for an event without them (logged: the rule watches sensors that are not Sparkplug devices).
+     */
+    public static List<SparkplugWrite> sparkplug(List<ActionConfig> actions, AlertEvent event) {
+        List<SparkplugWrite> writes = new ArrayList<>();
+        for (ActionConfig action : actions) {
+            if (action.sparkplug == null) {
+                continue;
+            }
+            Object value = event.getState() == AlertState.RAISED ? action.sparkplug.raised : action.sparkplug.cleared;
+            if (value == null) {
+                continue;
+            }
+            String group = event.getTags().get("group");
+            String edgeNode = event.getTags().get("edge_node");
+            if (group == null || edgeNode == null) {
+                LOG.warn("Rule {}: no Sparkplug write for sensor {}: its readings have no group and edge_node tags (not"
+                        + " from a sparkplug-b route)", event.getRule(), event.getSensorId());
+                continue;
+            }
+            writes.add(SparkplugWrite.newBuilder()
+                    .setGroup(group)
+                    .setEdgeNode(edgeNode)
+                    .setDevice(event.getTags().get("device"))
+                    .setMetric(action.sparkplug.metric)
+                    .setValue(String.valueOf(value))
+                    .setValueType(value instanceof Boolean ? "boolean" : value instanceof Number ? "number" : "text")
+                    .setExpirySeconds(action.sparkplug.expiry.toSeconds())
+                    .setEventTime(event.getEventTime().toEpochMilli())
+                    .setRule(event.getRule())
+                    .setSensorId(event.getSensorId())
+                    .build());
+        }
+        return writes;
+    }
+
     /** Sends the calls of {@code actions} for {@code event} to their side outputs. */
     public static void emit(List<ActionConfig> actions, AlertEvent event, Function<String, String> values,
             BiConsumer<OutputTag<Object>, Object> output) {
@@ -131,6 +179,9 @@ public final class ActionCalls {
         }
         for (AlertmanagerAlert alert : alertmanager(actions, event, values)) {
             output.accept(untyped(ALERTMANAGER), alert);
+        }
+        for (SparkplugWrite write : sparkplug(actions, event)) {
+            output.accept(untyped(SPARKPLUG), write);
         }
     }
 

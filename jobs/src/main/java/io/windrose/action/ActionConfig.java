@@ -10,12 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One item of a rule's {@code actions} list: an MQTT command, a webhook or an Alertmanager alert, on the rule's alert changes. */
+/**
+ * One item of a rule's {@code actions} list: an MQTT command, a webhook, an Alertmanager alert or a Sparkplug B command,
+ * on the rule's alert changes.
+ */
 public final class ActionConfig implements ConfigSection, Serializable {
     private static final long serialVersionUID = 1L;
     public Mqtt mqtt;
     public Webhook webhook;
     public Alertmanager alertmanager;
+    public Sparkplug sparkplug;
 
     /** A command to a device: topic and payloads are templates ({sensor}, {rule}, {level}, {value}, {threshold}, tags). */
     public static final class Mqtt implements ConfigSection, Serializable {
@@ -39,6 +43,36 @@ public final class ActionConfig implements ConfigSection, Serializable {
             check.require(raised != null || cleared != null, "", "expected the payload to send when raised, cleared or both");
             check.require(qos >= 0 && qos <= 2, "qos", "expected 0, 1 or 2, got " + qos);
             check.positive(expiry, "expiry");
+        }
+    }
+
+    /**
+     * A Sparkplug B command (DCMD to the alert's device, NCMD to an edge node's own metric) that writes one metric, by
+     * the alias and datatype its birth gave; the device is the alert's: its tags {@code group}, {@code edge_node},
+     * {@code device} (a {@code sparkplug-b} route's readings carry them).
+     */
+    public static final class Sparkplug implements ConfigSection, Serializable {
+        private static final long serialVersionUID = 1L;
+        /** The metric's name in the birth, e.g. Fan or Outputs/Fan. */
+        public String metric;
+        /** The value written on RAISED (also a level change): true/false, a number or a text, as the metric's datatype takes. */
+        public Object raised;
+        /** The value written on CLEARED; none: nothing is written when the alert clears. */
+        public Object cleared;
+        /** An alert older than this is never acted on (replays, backfills, late data). */
+        public Duration expiry = Duration.ofMinutes(5);
+
+        @Override
+        public void validate(ConfigCheck check) {
+            check.notBlank(metric, "metric", "expected the name of a metric in the device's birth, e.g. Fan");
+            check.require(raised != null || cleared != null, "", "expected the value to write when raised, cleared or both");
+            check.require(scalar(raised), "raised", "expected true, false, a number or a text, got " + raised);
+            check.require(scalar(cleared), "cleared", "expected true, false, a number or a text, got " + cleared);
+            check.positive(expiry, "expiry");
+        }
+
+        private static boolean scalar(Object value) {
+            return value == null || value instanceof Boolean || value instanceof Number || value instanceof String;
         }
     }
 
@@ -93,12 +127,15 @@ public final class ActionConfig implements ConfigSection, Serializable {
 
     @Override
     public void validate(ConfigCheck check) {
-        int given = (mqtt == null ? 0 : 1) + (webhook == null ? 0 : 1) + (alertmanager == null ? 0 : 1);
-        check.require(given == 1, "", "expected one of mqtt, webhook or alertmanager");
+        int given = (mqtt == null ? 0 : 1) + (webhook == null ? 0 : 1) + (alertmanager == null ? 0 : 1)
+                + (sparkplug == null ? 0 : 1);
+        check.require(given == 1, "", "expected one of mqtt, webhook, alertmanager or sparkplug");
         if (mqtt != null) {
             check.section("mqtt", mqtt);
         } else if (webhook != null) {
             check.section("webhook", webhook);
+        } else if (sparkplug != null) {
+            check.section("sparkplug", sparkplug);
         } else {
             check.section("alertmanager", alertmanager);
         }

@@ -29,6 +29,9 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
 
     /** Dead letters, one per unusable message. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+    /** The messages of Sparkplug B routes, as they came: decoded with their edge node's state (SparkplugFunction). */
+    public static final OutputTag<MqttMessage> SPARKPLUG = new OutputTag<>("sparkplug-messages",
+            TypeInformation.of(MqttMessage.class));
 
     private final MessageDecoder decoder;
     private final int deadLetterPayloadBytes;
@@ -65,6 +68,8 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
         if (result.reading() != null) {
             out.collect(result.reading());
             decoded.inc();
+        } else if (result.sparkplug()) {
+            ctx.output(SPARKPLUG, message);
         } else {
             deadLetters.get(result.reason()).inc();
             log.record(result.reason(), message.topic, result.detail());

@@ -28,6 +28,14 @@ public final class MessageDecoder implements Serializable {
         static Result dead(DeadLetterReason reason, String detail, String sensorId) {
             return new Result(null, reason, detail, sensorId);
         }
+
+        /** The message is for a Sparkplug B route: decoded later, with its edge node's state. */
+        static final Result SPARKPLUG = new Result(null, null, null, null);
+
+        /** Whether the message is for a Sparkplug B route (see {@link #SPARKPLUG}). */
+        public boolean sparkplug() {
+            return this == SPARKPLUG;
+        }
     }
 
     public MessageDecoder(List<Route> routes, int maxPayloadBytes, Duration maxFutureSkew) {
@@ -45,7 +53,7 @@ public final class MessageDecoder implements Serializable {
         for (Route route : routes) {
             Optional<Map<String, String>> captured = route.accept(message.topic);
             if (captured.isPresent()) {
-                return decode(route, message, payload, captured.get());
+                return route.sparkplug() ? Result.SPARKPLUG : decode(route, message, payload, captured.get());
             }
         }
         return Result.dead(DeadLetterReason.UNROUTED, "no route takes topic " + message.topic, null);

@@ -36,6 +36,11 @@ public final class Route implements Serializable {
         this.templateFilterOnly = template != null && this.topicFilters.equals(List.of(template.toFilter()));
     }
 
+    /** Whether its messages are Sparkplug B, decoded by a stage with state (no decoder here). */
+    public boolean sparkplug() {
+        return decoder == null;
+    }
+
     public String name() {
         return name;
     }

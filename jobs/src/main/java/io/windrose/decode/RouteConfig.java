@@ -7,6 +7,7 @@ import io.windrose.config.RelativePath;
 import io.windrose.flink.connector.mqtt.common.TopicFilter;
 import java.io.Serializable;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ public final class RouteConfig implements ConfigSection, Serializable {
     public Fields fields = new Fields();
     public Timestamp timestamp = new Timestamp();
     public Avro avro = new Avro();
+    public Sparkplug sparkplug = new Sparkplug();
 
     /** Which payload values become numeric fields, and their names. */
     public static final class Fields implements ConfigSection, Serializable {
@@ -77,6 +79,35 @@ public final class RouteConfig implements ConfigSection, Serializable {
         public TimestampFormat format;
         /** Zone of ISO-8601 times written without an offset (local device time), e.g. Europe/Berlin. */
         public String zone = "UTC";
+    }
+
+    /** Sparkplug B payloads ({@code format: sparkplug-b}). */
+    public static final class Sparkplug implements ConfigSection, Serializable {
+        private static final long serialVersionUID = 1L;
+        /** A device's sensor id: {group}, {edge_node}, {device}. */
+        public String sensorId = "{edge_node}/{device}";
+        /** The sensor id of an edge node's own metrics: {group}, {edge_node}. */
+        public String nodeSensorId = "{edge_node}";
+        /** At most one rebirth request (NCMD Node Control/Rebirth) per edge node within this time. */
+        public Duration rebirthInterval = Duration.ofSeconds(10);
+        /** More devices on one edge node make its next DBIRTH a TOO_LARGE dead letter. */
+        public int maxDevices = 1_000;
+        /** More metrics in one message make it a TOO_LARGE dead letter. */
+        public int maxMetrics = 10_000;
+        /** After a sequence gap, decode with the birth in hand (still asking for a rebirth) instead of dead letters. */
+        public boolean decodeAfterGap = false;
+
+        @Override
+        public void validate(ConfigCheck check) {
+            check.require(sensorId != null && sensorId.contains("{edge_node}") && sensorId.contains("{device}"),
+                    "sensor-id", "expected a template with {edge_node} and {device} (and {group} if you like), got '"
+                            + sensorId + "'");
+            check.require(nodeSensorId != null && nodeSensorId.contains("{edge_node}") && !nodeSensorId.contains("{device}"),
+                    "node-sensor-id", "expected a template with {edge_node} and no {device}, got '" + nodeSensorId + "'");
+            check.positive(rebirthInterval, "rebirth-interval");
+            check.require(maxDevices >= 1, "max-devices", "expected a whole number of at least 1, got " + maxDevices);
+            check.require(maxMetrics >= 1, "max-metrics", "expected a whole number of at least 1, got " + maxMetrics);
+        }
     }
 
     /** Avro payloads. */
@@ -148,6 +179,15 @@ public final class RouteConfig implements ConfigSection, Serializable {
         }
         if (format == PayloadFormat.AVRO) {
             validateAvro(check.at("avro"));
+        }
+        if (format == PayloadFormat.SPARKPLUG_B) {
+            check.require(topicTemplate == null, "topic-template", "a sparkplug-b route takes its sensor ids from the"
+                    + " Sparkplug topic namespace: expected topics, e.g. ['spBv1.0/#'] or ['spBv1.0/plant-1/#']");
+            for (int i = 0; i < topics.size(); i++) {
+                check.require(topics.get(i).startsWith("spBv1.0/") || topics.get(i).equals("#"), "topics[" + i + "]",
+                        "expected a filter in the Sparkplug B namespace, spBv1.0/…, got '" + topics.get(i) + "'");
+            }
+            check.section("sparkplug", sparkplug);
         }
     }
 

@@ -23,6 +23,7 @@ public final class Routes {
             case JSON -> new JsonPayloadDecoder(treeMapping(r));
             case AVRO -> new AvroPayloadDecoder(r.avro.encoding == AvroEncoding.SINGLE_OBJECT, r.avroSchemas(), treeMapping(r));
             case VALUE -> new ValuePayloadDecoder(r.valueField, r.fields.booleans);
+            case SPARKPLUG_B -> null; // decoded with the edge node's state, by SparkplugFunction
         };
         return new Route(r.name, r.measurementName(), r.topicFilters(), r.template(), decoder, r.format == PayloadFormat.VALUE);
     }

@@ -99,7 +99,7 @@ class AlertmanagerActionConfigTest {
         assertError("rules: [{name: hot, field: t, above: 1, actions: [{alertmanager: {url: http://a:1, annotations: {1x: y}}}]}]",
                 "rules[0].actions[0].alertmanager.annotations.1x", "annotation name");
         assertError("rules: [{name: hot, field: t, above: 1, actions: [{alertmanager: {url: http://a:1}, webhook: {url: http://b:1}}]}]",
-                "rules[0].actions[0]", "one of mqtt, webhook or alertmanager");
+                "rules[0].actions[0]", "one of mqtt, webhook, alertmanager or sparkplug");
         assertError("actions: {alertmanager: {resend-interval: null}}", "actions.alertmanager.resend-interval", "null");
     }
 

@@ -9,7 +9,12 @@ import io.windrose.decode.sparkplug.SparkplugResult.Offline;
 import io.windrose.decode.sparkplug.SparkplugResult.Readings;
 import io.windrose.decode.sparkplug.SparkplugResult.Rejected;
 import io.windrose.decode.sparkplug.state.SparkplugNodeState;
+import io.windrose.decode.FieldMapping;
+import io.windrose.decode.PayloadFormat;
+import io.windrose.decode.RouteConfig;
+import io.windrose.decode.Routes;
 import io.windrose.mqtt.MqttMessage;
+import io.windrose.reading.SensorReadings;
 import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorReading;
@@ -17,7 +22,9 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -53,8 +60,7 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
     /** The key: {@code <group>/<edge node>}; a topic outside the namespace keys by itself (it is a dead letter). */
     public static final KeySelector<MqttMessage, String> KEY = new NodeKey();
 
-    private final String measurement;
-    private final SparkplugDecoder decoder;
+    private final List<SparkplugRoute> routes;
     private final int deadLetterPayloadBytes;
     private transient ValueState<SparkplugNodeState> state;
     private transient Counter readings;
@@ -64,10 +70,25 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
     private transient Map<DeadLetterReason, Counter> deadLetters;
     private transient DeadLetterLog log;
 
-    public SparkplugFunction(String measurement, SparkplugOptions options, int deadLetterPayloadBytes) {
-        this.measurement = measurement;
-        this.decoder = new SparkplugDecoder(options);
+    /** @param routes the Sparkplug B routes, in the pipeline file's order (the first that takes a topic decodes it) */
+    public SparkplugFunction(List<SparkplugRoute> routes, int deadLetterPayloadBytes) {
+        this.routes = List.copyOf(routes);
         this.deadLetterPayloadBytes = deadLetterPayloadBytes;
+    }
+
+    /** One route, {@code measurement}, of every Sparkplug B topic ({@code spBv1.0/#}) with the default sensor ids. */
+    public SparkplugFunction(String measurement, SparkplugOptions options, int deadLetterPayloadBytes) {
+        this(List.of(defaultRoute(measurement, options)), deadLetterPayloadBytes);
+    }
+
+    private static SparkplugRoute defaultRoute(String measurement, SparkplugOptions options) {
+        RouteConfig config = new RouteConfig();
+        config.name = measurement;
+        config.format = PayloadFormat.SPARKPLUG_B;
+        config.topics = List.of("spBv1.0/#");
+        return new SparkplugRoute(Routes.of(config), measurement, config.sparkplug.sensorId,
+                config.sparkplug.nodeSensorId, new FieldMapping(List.of(), "_", List.of(), List.of(), Map.of(), false,
+                        false, Set.of()), options);
     }
 
     @Override
@@ -106,8 +127,13 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
             ignored.inc();
             return;
         }
+        SparkplugRoute route = route(message.topic);
+        if (route == null) {
+            deadLetter(ctx, message, DeadLetterReason.UNROUTED, "no sparkplug-b route takes topic " + message.topic, null);
+            return;
+        }
         NodeSession session = NodeSession.fromAvro(state.value());
-        SparkplugResult result = decoder.decode(topic, message.payload, message.receivedAt, session);
+        SparkplugResult result = route.decoder().decode(topic, message.payload, message.receivedAt, session);
         state.update(session.toAvro());
         if (result.requestRebirth()) {
             SparkplugCommands.Command c = SparkplugCommands.rebirth(topic.group(), topic.edgeNode(), message.receivedAt);
@@ -115,47 +141,79 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
             rebirths.inc();
         }
         if (result instanceof Readings r) {
-            emit(r, message, ctx, out);
+            emit(route, r, message, ctx, out);
         } else if (result instanceof Offline off) {
             if (off.node()) {
-                ctx.output(STATUS, new SparkplugStatus(topic.group(), topic.edgeNode(), null, false, message.receivedAt));
+                state(route, topic, null, false, message.receivedAt, ctx, out);
             }
             for (String device : off.devices()) {
-                ctx.output(STATUS, new SparkplugStatus(topic.group(), topic.edgeNode(), device, false, message.receivedAt));
+                state(route, topic, device, false, message.receivedAt, ctx, out);
             }
         } else if (result instanceof Rejected rej) {
-            deadLetter(ctx, message, rej.reason(), rej.detail(), sensorId(topic.edgeNode(), topic.device()));
+            deadLetter(ctx, message, rej.reason(), rej.detail(),
+                    route.sensorId(topic.group(), topic.edgeNode(), topic.device()));
         } else if (result instanceof Ignored) {
             ignored.inc();
         }
     }
 
-    private void emit(Readings r, MqttMessage message, Context ctx, Collector<SensorReading> out) {
+    /** The first route that takes {@code topic}, or null. */
+    private SparkplugRoute route(String topic) {
+        for (SparkplugRoute route : routes) {
+            if (route.takes(topic)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A node or device went online or offline: on {@link #STATUS}, and as a state marker among the readings (for
+     * {@code kind: offline} rules; see {@link SensorReadings#stateMarker}).
+     */
+    private void state(SparkplugRoute route, SparkplugTopic topic, String device, boolean online, long time, Context ctx,
+            Collector<SensorReading> out) {
+        ctx.output(STATUS, new SparkplugStatus(topic.group(), topic.edgeNode(), device, online, time));
+        out.collect(SensorReadings.stateMarker(route.measurement(), route.sensorId(topic.group(), topic.edgeNode(), device),
+                tags(topic, device), time, !online));
+    }
+
+    private static Map<String, String> tags(SparkplugTopic topic, String device) {
+        Map<String, String> tags = new HashMap<>();
+        tags.put("group", topic.group());
+        tags.put("edge_node", topic.edgeNode());
+        if (device != null) {
+            tags.put("device", device);
+        }
+        return tags;
+    }
+
+    private void emit(SparkplugRoute route, Readings r, MqttMessage message, Context ctx, Collector<SensorReading> out) {
         SparkplugTopic topic = r.topic();
-        String sensorId = sensorId(topic.edgeNode(), r.device());
+        String sensorId = route.sensorId(topic.group(), topic.edgeNode(), r.device());
         skipped.inc(r.skipped().size());
         if (r.birth()) {
-            ctx.output(STATUS, new SparkplugStatus(topic.group(), topic.edgeNode(), r.device(), true, message.receivedAt));
+            state(route, topic, r.device(), true, message.receivedAt, ctx, out);
         } else if (r.readings().isEmpty()) {
             deadLetter(ctx, message, DeadLetterReason.NO_FIELDS, topic.type() + ": no numeric metric"
                     + (r.skipped().isEmpty() ? "" : " (skipped: " + r.skipped().get(0).name() + ": "
                     + r.skipped().get(0).why() + (r.skipped().size() > 1 ? ", …)" : ")")), sensorId);
             return;
         }
-        Map<String, String> tags = new HashMap<>();
-        tags.put("group", topic.group());
-        tags.put("edge_node", topic.edgeNode());
-        if (r.device() != null) {
-            tags.put("device", r.device());
-        }
+        Map<String, String> tags = tags(topic, r.device());
         // one reading per event time: a message may carry metrics of several times (historical data)
         Map<Long, Map<String, Double>> byTime = new LinkedHashMap<>();
         for (MetricReading m : r.readings()) {
-            byTime.computeIfAbsent(m.timestamp(), t -> new HashMap<>()).put(m.name(), m.value());
+            String field = route.field(m.name());
+            if (field == null) {
+                skipped.inc();
+            } else {
+                byTime.computeIfAbsent(m.timestamp(), t -> new HashMap<>()).put(field, m.value());
+            }
         }
         for (Map.Entry<Long, Map<String, Double>> e : byTime.entrySet()) {
             out.collect(SensorReading.newBuilder()
-                    .setMeasurement(measurement)
+                    .setMeasurement(route.measurement())
                     .setSensorId(sensorId)
                     .setTags(tags)
                     .setEventTime(Instant.ofEpochMilli(e.getKey()))

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.windrose.decode.sparkplug.proto.SparkplugBProto.Payload;
 import io.windrose.mqtt.MqttMessage;
 import io.windrose.schema.DeadLetter;
+import io.windrose.reading.SensorReadings;
 import io.windrose.schema.SensorReading;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,11 @@ class SparkplugFunctionTest {
             h.open();
             send(h, "spBv1.0/plant-1/NBIRTH/edge-a", Payloads.nbirth(T0, 3), T0);
             send(h, "spBv1.0/plant-1/DBIRTH/edge-a/pump", Payloads.dbirth(T0, 1), T0);
-            assertThat(h.extractOutputValues()).extracting(SensorReading::getSensorId, SensorReading::getFields)
+            assertThat(h.extractOutputValues()).filteredOn(SensorReadings::isStateMarker)
+                    .extracting(r -> r.getSensorId() + " " + (SensorReadings.isOffline(r) ? "offline" : "online"))
+                    .as("births as state markers among the readings").containsExactly("edge-a online", "edge-a/pump online");
+            assertThat(h.extractOutputValues()).filteredOn(SensorReadings::isDeviceReading)
+                    .extracting(SensorReading::getSensorId, SensorReading::getFields)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("edge-a", Map.of("Temperature", 20.5, "Running", 1.0)),
                             org.assertj.core.groups.Tuple.tuple("edge-a/pump", Map.of("Pressure", 1.5, "Count", 7.0)));
@@ -60,7 +65,8 @@ class SparkplugFunctionTest {
             byte[] ddata = payload(T0 + 1_000, 2).addMetrics(byAlias(10).setDoubleValue(2.25))
                     .addMetrics(byAlias(11).setIntValue(9).setTimestamp(T0 + 500)).build().toByteArray();
             send(restored, "spBv1.0/plant-1/DDATA/edge-a/pump", ddata, T0 + 1_100);
-            List<SensorReading> out = restored.extractOutputValues();
+            List<SensorReading> out = restored.extractOutputValues().stream()
+                    .filter(SensorReadings::isDeviceReading).toList();
             assertThat(out).hasSize(2); // two event times in one message
             SensorReading first = out.get(0);
             assertThat(first.getMeasurement()).isEqualTo("plant");
