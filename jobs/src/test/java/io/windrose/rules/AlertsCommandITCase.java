@@ -172,6 +172,8 @@ class AlertsCommandITCase {
                 silent   s-3     critical  2026-12-05T10:00:02Z  120    no     no
                 too-hot  s-1     critical  2026-12-05T10:00:00Z  41.5   yes    no
                 """);
+        // the docs show this table as the command's output
+        assertThat(Files.readString(Path.of("../docs/alerts.md"))).contains("```text\n" + table.out() + "```\n");
         assertThat(alerts("list", "--rule", "too-hot").out()).contains("too-hot  s-1").doesNotContain("silent");
         assertThat(alerts("list", "--sensor", "s-2").out()).isEqualTo("no raised alerts\n");
 
