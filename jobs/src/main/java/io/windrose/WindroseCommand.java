@@ -10,6 +10,7 @@ import io.windrose.history.BacktestCommand;
 import io.windrose.history.ReplayCommand;
 import io.windrose.pipeline.PipelineConfig;
 import io.windrose.restore.RestoreCheck;
+import io.windrose.rules.AlertsCommand;
 import io.windrose.rules.RulesCommand;
 import io.windrose.sql.SqlCommand;
 import io.windrose.standalone.StandaloneJob;
@@ -30,14 +31,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code windrose} command line: {@code run} (the default), {@code check}, {@code consume}, {@code rules},
- * {@code sql}, {@code replay}, {@code backtest}. Without a
+ * {@code alerts}, {@code sql}, {@code replay}, {@code backtest}. Without a
  * command it runs the job: {@code windrose --config F} is {@code windrose run --config F}, as {@code java -jar},
  * {@code flink run} and Flink's REST API pass it.
  */
 @Command(name = "windrose", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         subcommands = {WindroseCommand.Run.class, CheckCommand.class, ConsumeCommand.class, RulesCommand.class,
-            SqlCommand.class, ReplayCommand.class, BacktestCommand.class},
+            AlertsCommand.class, SqlCommand.class, ReplayCommand.class, BacktestCommand.class},
         description = {
             "Windrose: IoT telemetry on Apache Flink. The job reads sensor readings from MQTT, computes windows and"
                     + " alerts, and writes them to InfluxDB and Kafka, as a pipeline file describes. Without a"
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
             "  windrose check --config pipeline.yaml       check a pipeline file",
             "  windrose consume --topic telemetry.alerts   print a topic's records",
             "  windrose rules list                         the rules in effect",
+            "  windrose alerts list                        the alerts raised now (ack, shelve them)",
             "  windrose sql fan.sql                        run a Flink SQL script",
             "  windrose replay --config F --from T --to T  recompute the windows of an interval",
             "  windrose backtest --config F --rules R --from T --to T",

@@ -26,15 +26,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +63,8 @@ import picocli.CommandLine.Spec;
             "2:a bad rule, a usage or a configuration error", "3:no answer in time (is the job running?)"})
 public final class RulesCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Records read back at first when looking for the newest with {@code effective}; eight times more each time. */
+    private static final int LOOK_BACK = 64;
     /** Rules as a user writes them: quotes only where YAML needs them ('ON', "30" stay strings), no document marker. */
     private static final YAMLMapper RULES_YAML = YAMLMapper.builder()
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES, YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
@@ -208,8 +207,8 @@ public final class RulesCommand implements Callable<Integer> {
     private static int send(List<RuleUpdate> updates, KafkaSinkConfig kafka, RuntimeRulesConfig topics,
             Duration timeout, PrintWriter out, PrintWriter err) {
         TopicPartition status = new TopicPartition(topics.statusTopic, 0);
-        try (KafkaConsumer<String, String> consumer = consumer(kafka);
-                KafkaProducer<String, String> producer = producer(kafka)) {
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(kafka);
+                KafkaProducer<String, String> producer = KafkaClients.producer(kafka)) {
             consumer.assign(List.of(status));
             consumer.seekToEnd(List.of(status));
             consumer.position(status); // from here on: answers to what is sent now
@@ -224,6 +223,9 @@ public final class RulesCommand implements Callable<Integer> {
             while (!waiting.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode answer = JSON.readTree(record.value());
+                    if (!isRuleStatus(answer)) {
+                        continue; // an answer to an alert command (windrose alerts), which shares the status topic
+                    }
                     String rule = answer.path("rule").asText();
                     Long offset = waiting.get(rule);
                     if (offset == null || answer.path("offset").asLong() != offset) {
@@ -271,58 +273,73 @@ public final class RulesCommand implements Callable<Integer> {
     }
 
     /**
-     * The rules a job has in effect, as its newest record on {@code runtime-rules.status-topic} says: its
-     * {@code effective} object, rule name to the rule's JSON; null when no record came within {@code timeout}.
+     * The rules a job has in effect, as its newest record on {@code runtime-rules.status-topic} that says so: its
+     * {@code effective} object, rule name to the rule's JSON; null when no such record came within {@code timeout}.
+     * Answers to alert commands share the topic and are passed over.
      *
-     * @throws Exception when Kafka cannot be read, or the record is not JSON
+     * @throws Exception when Kafka cannot be read, or a record is not JSON
      */
     public static JsonNode effective(KafkaSinkConfig kafka, RuntimeRulesConfig topics, Duration timeout)
             throws Exception {
         TopicPartition status = new TopicPartition(topics.statusTopic, 0);
-        try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(kafka)) {
             consumer.assign(List.of(status));
-            // the job writes a record when it starts (and one per update): the newest says what is in effect; a job
-            // just started may not have written its first yet
+            // the job writes a record with effective when it starts and after each rule update; answers to alert
+            // commands come between them: look back over ever more records, down to the first if need be
             long end = consumer.endOffsets(List.of(status)).get(status);
-            consumer.seek(status, Math.max(0, end - 1));
-            String last = null;
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (last == null && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    last = record.value();
+            long from = end;
+            for (long back = LOOK_BACK; from > 0; back *= 8) {
+                long until = from;
+                from = Math.max(0, end - back);
+                consumer.seek(status, from);
+                JsonNode effective = null;
+                while (consumer.position(status) < until && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        if (record.offset() < until) {
+                            JsonNode found = effectiveOf(record.value());
+                            effective = found == null ? effective : found;
+                        }
+                    }
+                }
+                if (effective != null || System.nanoTime() >= deadline) {
+                    return effective; // null when the time ran out before the records were read back
                 }
             }
-            return last == null ? null : JSON.readTree(last).path("effective");
+            // none yet: a job just started may not have written its first
+            consumer.seek(status, end);
+            while (System.nanoTime() < deadline) {
+                JsonNode effective = null;
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode found = effectiveOf(record.value());
+                    effective = found == null ? effective : found;
+                }
+                if (effective != null) {
+                    return effective;
+                }
+            }
+            return null;
         }
+    }
+
+    /** Whether a status record is about a rule update (not an answer to an alert command, which has a command). */
+    static boolean isRuleStatus(JsonNode record) {
+        return record.isObject() && !record.has("command");
+    }
+
+    /** The {@code effective} of a rule update's status record; null for other records. */
+    private static JsonNode effectiveOf(String value) throws IOException {
+        if (value == null) {
+            return null;
+        }
+        JsonNode record = JSON.readTree(value);
+        JsonNode effective = record == null || !isRuleStatus(record) ? null : record.get("effective");
+        return effective != null && effective.isObject() ? effective : null;
     }
 
     private static List<JsonNode> toList(JsonNode effective) {
         List<JsonNode> rules = new ArrayList<>();
         effective.forEach(rules::add);
         return rules;
-    }
-
-    private static KafkaConsumer<String, String> consumer(KafkaSinkConfig kafka) {
-        Properties properties = properties(kafka);
-        properties.put("key.deserializer", StringDeserializer.class.getName());
-        properties.put("value.deserializer", StringDeserializer.class.getName());
-        properties.put("enable.auto.commit", "false");
-        properties.put("isolation.level", "read_committed");
-        return new KafkaConsumer<>(properties);
-    }
-
-    private static KafkaProducer<String, String> producer(KafkaSinkConfig kafka) {
-        Properties properties = properties(kafka);
-        properties.put("key.serializer", StringSerializer.class.getName());
-        properties.put("value.serializer", StringSerializer.class.getName());
-        properties.put("acks", "all");
-        return new KafkaProducer<>(properties);
-    }
-
-    private static Properties properties(KafkaSinkConfig kafka) {
-        Properties properties = new Properties();
-        properties.putAll(kafka.properties);
-        properties.put("bootstrap.servers", kafka.bootstrapServers);
-        return properties;
     }
 }
