@@ -2,8 +2,7 @@ package io.windrose.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windrose.WindroseCommand;
 import io.windrose.localcluster.InfluxServer;
 import io.windrose.localcluster.KafkaServer;
 import io.windrose.localcluster.MosquittoServer;
@@ -15,29 +14,24 @@ import io.windrose.testing.RunningJobs;
 import io.windrose.testing.TestKafka;
 import io.windrose.testing.TestMqtt;
 import io.windrose.testing.TestSubscriber;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Ack and shelve through real Mosquitto, Kafka and InfluxDB: the commands travel on the job's commands topic and are
- * answered on its status topic; an acknowledged alert's later raises send no MQTT command while its records carry
+ * {@code windrose alerts ack | shelve | list} beside a job, through real Mosquitto, Kafka and InfluxDB: the commands
+ * travel on the job's commands topic and are answered on its status topic; an acknowledged alert's later raises send no MQTT command while its records carry
  * {@code acked}; a shelf silences a sensor's commands and ends by itself.
  */
 class AlertCommandsITCase {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @RegisterExtension
     final RunningJobs jobs = new RunningJobs();
 
@@ -70,10 +64,9 @@ class AlertCommandsITCase {
             assertThat(fan.await(1, Duration.ofSeconds(30))).extracting(Object::toString)
                     .containsExactly(name + "/s-1/fan/set warning");
 
-            AlertCommand ack = AlertCommand.ack("too-hot", "s-1", "on my way");
-            List<JsonNode> answers = send(name, ack, 2);
-            assertThat(answers).extracting(a -> a.get("status").asText() + " " + a.path("level").asText())
-                    .containsExactlyInAnyOrder("accepted ", "acked warning");
+            Cli ack = windrose(name, "alerts", "ack", "too-hot", "s-1", "--comment", "on my way");
+            assertThat(ack.exit()).as(ack.err()).isZero();
+            assertThat(ack.out()).startsWith("acked too-hot s-1 (warning since ");
 
             device.publish(name + "/site-a/s-1", reading("s-1", now + 1_000, 32)); // critical: acked, no command
             device.publish(name + "/site-a/s-2", reading("s-2", now + 1_000, 32)); // another sensor's: commands flow
@@ -94,6 +87,10 @@ class AlertCommandsITCase {
             assertThat(points).extracting(p -> p.get("state") + " " + p.get("level") + " " + p.get("acked") + " "
                     + p.get("ack_comment")).as("the raise's own point, acked").containsExactly(
                     "RAISED warning true on my way", "RAISED critical true on my way", "CLEARED critical true on my way");
+            Cli list = windrose(name, "alerts", "list");
+            assertThat(list.out()).as("s-1 cleared, s-2 raised and not acked").contains("s-2").doesNotContain("s-1");
+            Cli none = windrose(name, "alerts", "ack", "too-hot", "s-1");
+            assertThat(none.exit()).as("nothing raised to acknowledge").isEqualTo(1);
         }
     }
 
@@ -103,17 +100,21 @@ class AlertCommandsITCase {
         try (TestSubscriber fan = new TestSubscriber(mosquitto.port(), name + "/+/fan/set");
                 TestMqtt device = new TestMqtt(mosquitto.port())) {
             jobs.startWithServices(name, true, RULES.formatted(name, name));
-            AlertCommand shelve = AlertCommand.shelve("too-hot", "s-3", Duration.ofSeconds(5), "maintenance");
-            List<JsonNode> answers = send(name, shelve, 1);
-            assertThat(answers.get(0).get("status").asText()).isEqualTo("accepted");
-            assertThat(answers.get(0).get("until").asLong()).isEqualTo(shelve.until());
+            long sent = System.currentTimeMillis();
+            Cli shelve = windrose(name, "alerts", "shelve", "too-hot", "--sensor", "s-3", "--for", "5s", "--comment",
+                    "maintenance");
+            assertThat(shelve.exit()).as(shelve.err()).isZero();
+            assertThat(shelve.out()).startsWith("shelved too-hot for s-3 until ");
+            long until = Instant.parse(shelve.out().strip().substring(shelve.out().strip().lastIndexOf(' ') + 1))
+                    .toEpochMilli();
+            assertThat(until - sent).isBetween(4_000L, 6_000L);
 
             long now = System.currentTimeMillis();
             device.publish(name + "/site-a/s-3", reading("s-3", now, 32)); // shelved: no command
             device.publish(name + "/site-a/s-4", reading("s-4", now, 32)); // not shelved
             assertThat(fan.await(1, Duration.ofSeconds(30))).extracting(Object::toString)
                     .containsExactly(name + "/s-4/fan/set critical");
-            Thread.sleep(Math.max(0, shelve.until() - System.currentTimeMillis() + 500));
+            Thread.sleep(Math.max(0, until - System.currentTimeMillis() + 500));
             device.publish(name + "/site-a/s-3", reading("s-3", now + 1_000, 20)); // its clear: raised shelved, nothing
             device.publish(name + "/site-a/s-3", reading("s-3", now + 2_000, 29)); // after the shelf: a command
             assertThat(fan.await(2, Duration.ofSeconds(30))).extracting(Object::toString)
@@ -128,33 +129,24 @@ class AlertCommandsITCase {
         }
     }
 
-    /** Sends {@code command} to the job's commands topic; its first {@code count} answers on the status topic. */
-    private List<JsonNode> send(String name, AlertCommand command, int count) throws Exception {
-        Properties producerProperties = new Properties();
-        producerProperties.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties, new StringSerializer(),
-                new StringSerializer())) {
-            producer.send(new ProducerRecord<>(name + ".alerts.commands", command.rule(), command.toJson())).get();
-        }
-        Properties consumerProperties = new Properties();
-        consumerProperties.put("bootstrap.servers", kafka.bootstrapServers());
-        List<JsonNode> answers = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(),
-                new StringDeserializer())) {
-            TopicPartition status = new TopicPartition(name + ".rules.status", 0);
-            consumer.assign(List.of(status));
-            consumer.seekToBeginning(List.of(status));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (answers.size() < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    JsonNode answer = JSON.readTree(record.value());
-                    if (command.id().equals(answer.path("command").asText())) {
-                        answers.add(answer);
-                    }
-                }
-            }
-        }
-        return answers;
+    private record Cli(int exit, String out, String err) {}
+
+    /** {@code windrose ARGS} with a pipeline file naming the job's Kafka topics, as a user runs it beside the job. */
+    private Cli windrose(String name, String... args) throws Exception {
+        Path config = RealServices.newDirectory(name + "-cli").resolve("pipeline.yaml");
+        Files.writeString(config, """
+                routes: [{name: sensors, topic-template: 'x/{sensor}'}]
+                sinks:
+                  influxdb: {enabled: false}
+                  kafka: {bootstrap-servers: '%s', alerts-topic: %s.alerts}
+                runtime-rules: {topic: %s.rules, status-topic: %s.rules.status, commands-topic: %s.alerts.commands}
+                """.formatted(kafka.bootstrapServers(), name, name, name, name));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--config", config.toString(), "--timeout", "30s"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = WindroseCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Cli(exit, out.toString(), err.toString());
     }
 
     private static String reading(String sensor, long time, double temperature) {
