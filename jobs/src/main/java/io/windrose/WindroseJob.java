@@ -9,6 +9,7 @@ import io.windrose.action.RebirthCommand;
 import io.windrose.action.WebhookSink;
 import io.windrose.action.state.AlertmanagerAlert;
 import io.windrose.action.state.MqttCommand;
+import io.windrose.action.state.SparkplugWrite;
 import io.windrose.action.state.WebhookCall;
 import io.windrose.alert.AlertRule;
 import io.windrose.alert.ExpectedSensors;
@@ -26,6 +27,7 @@ import io.windrose.decode.Route;
 import io.windrose.decode.Routes;
 import io.windrose.decode.sparkplug.SparkplugFunction;
 import io.windrose.decode.sparkplug.SparkplugRoute;
+import io.windrose.decode.sparkplug.SparkplugWriteFunction;
 import io.windrose.dedup.DeduplicateReadings;
 import io.windrose.flink.connector.mqtt.source.MqttSource;
 import io.windrose.history.ArchiveRecords;
@@ -160,11 +162,13 @@ public final class WindroseJob {
         DataStream<SensorReading> all = decoded;
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
         DataStream<MqttCommand> rebirths = null;
+        DataStream<MqttMessage> sparkplugMessages = null;
         List<SparkplugRoute> sparkplugRoutes = SparkplugRoute.of(config.routes, config.decode.maxPayloadBytes);
         if (!sparkplugRoutes.isEmpty()) {
             // Sparkplug B needs the edge node's births to read its data: keyed by node, its state checkpointed; its
             // readings and the state markers of births and deaths join the others before event time
-            SingleOutputStreamOperator<SensorReading> sparkplug = decoded.getSideOutput(DecodeFunction.SPARKPLUG)
+            sparkplugMessages = decoded.getSideOutput(DecodeFunction.SPARKPLUG);
+            SingleOutputStreamOperator<SensorReading> sparkplug = sparkplugMessages
                     .keyBy(SparkplugFunction.KEY)
                     .process(new SparkplugFunction(sparkplugRoutes, config.decode.deadLetterPayloadBytes))
                     .name("sparkplug").uid("sparkplug");
@@ -209,6 +213,7 @@ public final class WindroseJob {
         }
         DataStream<WebhookCall> webhooks = readingAlerts.getSideOutput(ActionCalls.WEBHOOK);
         DataStream<AlertmanagerAlert> alertmanager = readingAlerts.getSideOutput(ActionCalls.ALERTMANAGER);
+        DataStream<SparkplugWrite> sparkplugWrites = readingAlerts.getSideOutput(ActionCalls.SPARKPLUG);
         DataStream<String> status = readingAlerts.getSideOutput(RuleBook.STATUS);
         if (WindowAlertFunction.needed(fileRules) || RuleUpdates.enabled(config.sinks.kafka, config.runtimeRules)) {
             SingleOutputStreamOperator<AlertEvent> windowAlerts = RuleBroadcastOperator.apply(DataStreamUtils
@@ -218,7 +223,19 @@ public final class WindroseJob {
             commands = commands.union(windowAlerts.getSideOutput(ActionCalls.MQTT));
             webhooks = webhooks.union(windowAlerts.getSideOutput(ActionCalls.WEBHOOK));
             alertmanager = alertmanager.union(windowAlerts.getSideOutput(ActionCalls.ALERTMANAGER));
+            sparkplugWrites = sparkplugWrites.union(windowAlerts.getSideOutput(ActionCalls.SPARKPLUG));
             status = status.union(windowAlerts.getSideOutput(RuleBook.STATUS)); // the alerts an ack found here
+        }
+
+        if (sparkplugMessages != null) {
+            // the sparkplug action: writes by the alias and datatype of the births, which this stage keeps per node
+            SingleOutputStreamOperator<MqttCommand> writes = sparkplugMessages.filter(SparkplugWriteFunction::birthOrDeath)
+                    .name("sparkplug-births").uid("sparkplug-births")
+                    .keyBy(SparkplugFunction.KEY)
+                    .connect(sparkplugWrites.keyBy(SparkplugWriteFunction.WRITE_KEY))
+                    .process(new SparkplugWriteFunction(sparkplugRoutes)).name("sparkplug-writes").uid("sparkplug-writes");
+            commands = commands.union(writes);
+            deadLetters = deadLetters.union(writes.getSideOutput(SparkplugWriteFunction.DEAD_LETTERS));
         }
 
         DataStream<SensorReading> late = windows.late().map(new LateReadingsCounter()).name("late-readings")

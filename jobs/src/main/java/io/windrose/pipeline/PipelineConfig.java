@@ -8,6 +8,7 @@ import io.windrose.config.ConfigCheck;
 import io.windrose.config.ConfigSection;
 import io.windrose.config.MovedKey;
 import io.windrose.decode.DecodeConfig;
+import io.windrose.decode.PayloadFormat;
 import io.windrose.decode.RouteConfig;
 import io.windrose.dedup.DedupConfig;
 import io.windrose.eventtime.EventTimeConfig;
@@ -59,6 +60,20 @@ public final class PipelineConfig implements ConfigSection, Serializable {
         check.section("actions", actions);
         check.section("sinks", sinks);
         alertmanagerUrls(check);
+        sparkplugActions(check);
+    }
+
+    /** A sparkplug action writes to devices a sparkplug-b route has seen born: without such a route it could not. */
+    private void sparkplugActions(ConfigCheck check) {
+        boolean sparkplug = routes.stream().anyMatch(route -> route.format == PayloadFormat.SPARKPLUG_B);
+        for (int i = 0; i < rules.size(); i++) {
+            List<ActionConfig> ruleActions = rules.get(i).actions;
+            for (int j = 0; j < ruleActions.size(); j++) {
+                check.require(sparkplug || ruleActions.get(j).sparkplug == null, "rules[" + i + "].actions[" + j
+                        + "].sparkplug", "expected a route with format: sparkplug-b (the action writes by the alias and"
+                        + " datatype of the device's birth, which such a route reads)");
+            }
+        }
     }
 
     /** An alertmanager action needs a URL: its own or the actions.alertmanager section's. */
