@@ -352,7 +352,7 @@ class PipelineConfigLoaderTest {
         assertThat(config.sinks.influxdb.api).isEqualTo(InfluxApi.V1);
         assertThat(config.sinks.kafka.deliveryGuarantee).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThatThrownBy(() -> load("routes:\n  - name: a\n    topic-template: a/{sensor}\n    format: xml\n"))
-                .hasMessageContaining("key 'routes[0].format'").hasMessageContaining("expected one of [json, value, avro]")
+                .hasMessageContaining("key 'routes[0].format'").hasMessageContaining("expected one of [json, value, avro, sparkplug-b]")
                 .hasMessageContaining("got 'xml'");
         assertThatThrownBy(() -> load("routes:\n  - name: a\n    topic-template: a/{sensor}\n    timestamp: {format: epoch-h}\n"))
                 .hasMessageContaining("key 'routes[0].timestamp.format'").hasMessageContaining("epoch-ms");
