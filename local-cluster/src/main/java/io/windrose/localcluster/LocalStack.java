@@ -30,6 +30,7 @@ public final class LocalStack {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Path pidFile;
+    private volatile boolean stopping;
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of("local-cluster/run");
@@ -141,9 +142,22 @@ public final class LocalStack {
             ManagedProcess standalone = ManagedProcess.start("windrose-job", command, Path.of("."), dir.resolve("job.log"),
                     Map.of("WINDROSE_STATE_ROOT", state.toString()));
             track(() -> {
+                if (!standalone.isAlive()) {
+                    log("the Windrose job was not running (exit code " + standalone.awaitExit(Duration.ZERO)
+                            + "): the next up resumes it from its last checkpoint");
+                    return;
+                }
                 log("stopping the Windrose job with a savepoint (log: " + standalone.log() + ")");
                 standalone.stop(JOB_STOP_GRACE);
                 log("the Windrose job stopped");
+            });
+            // a kill -9 or a crash of the job leaves the services running: say so, and how to get the job back
+            standalone.onExit(code -> {
+                if (!stopping) {
+                    log("the Windrose job (pid " + standalone.pid() + ") exited with " + code + "; log "
+                            + standalone.log() + ". local-cluster/down, then local-cluster/up: it resumes from its last"
+                            + " checkpoint");
+                }
             });
             processes.add(standalone);
             job = standalone;
@@ -278,6 +292,7 @@ public final class LocalStack {
     }
 
     private synchronized void stopAll() {
+        stopping = true;
         while (!started.isEmpty()) {
             AutoCloseable service = started.pop();
             try {

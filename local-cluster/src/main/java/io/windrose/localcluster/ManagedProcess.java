@@ -81,6 +81,11 @@ public final class ManagedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Calls {@code then} with the exit code when the process ends (at once if it has), on a thread of the JDK's. */
+    public void onExit(java.util.function.IntConsumer then) {
+        process.onExit().thenAccept(ended -> then.accept(ended.exitValue()));
+    }
+
     /** Waits until a line of the log matches, failing early (with the log's tail) if the process dies. */
     public void awaitLog(Predicate<String> line, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
