@@ -32,7 +32,8 @@ import java.util.List;
  *   <li>seq (0..255, wrapping) is checked on every message of the node but NBIRTH (which sets it) and NDEATH (which
  *       has none). A gap makes the node stale: messages were lost, maybe a birth that changed the aliases, so data
  *       is SPARKPLUG_SEQUENCE_GAP dead letters until the next NBIRTH (unless {@link SparkplugOptions#decodeAfterGap()}),
- *       and a rebirth is asked for. A repeated seq is a redelivery and ignored.
+ *       and a rebirth is asked for. A repeated seq, or one a little behind the last ({@link #REDELIVERY_WINDOW}), is a
+ *       redelivery and ignored.
  *   <li>Data that no current birth defines (unknown alias, no NBIRTH, no DBIRTH) makes the node stale too:
  *       SPARKPLUG_UNKNOWN_ALIAS. Such data is not kept for later, because the rebirth may define other aliases.
  *   <li>NDEATH ends the session only if its bdSeq is the NBIRTH's (else it is the will of an earlier session), and
@@ -49,6 +50,11 @@ public final class SparkplugDecoder implements Serializable {
     /** Templates nest metrics in templates; deeper than this is hostile, not a plant model. */
     private static final int MAX_NESTING = 32;
     static final String BD_SEQ = "bdSeq";
+    /**
+     * A seq at most this far behind the last one is a redelivery, not a gap (a gap this large the other way round,
+     * 193 and more messages lost, is taken for one).
+     */
+    static final int REDELIVERY_WINDOW = 64;
     /** The metric a rebirth request sets to true. */
     public static final String REBIRTH_METRIC = "Node Control/Rebirth";
 
@@ -341,6 +347,14 @@ public final class SparkplugDecoder implements Serializable {
         if (s.lastSeq >= 0) {
             if (seq == s.lastSeq) {
                 c.repeated = new Ignored(topic, "seq " + seq + " again: a repeated message");
+                return c;
+            }
+            int behind = (s.lastSeq - seq) & 0xFF;
+            if (behind < REDELIVERY_WINDOW) {
+                // a message taken already, delivered again: after a restore, the broker sends again what the job took
+                // before its checkpoint but had not yet acknowledged (acks go out when the checkpoint completes)
+                c.repeated = new Ignored(topic, "seq " + seq + " is " + behind + " behind the last, " + s.lastSeq
+                        + ": a message delivered again");
                 return c;
             }
             int expected = (s.lastSeq + 1) & 0xFF;

@@ -297,6 +297,21 @@ class SparkplugDecoderTest {
     }
 
     @Test
+    void messagesALittleBehindTheLastAreRedeliveriesAfterARestoreAndFarBehindIsAGap() {
+        born();
+        for (int seq = 2; seq <= 6; seq++) {
+            readings(send("spBv1.0/g/NDATA/n", Payloads.ndata(T0, seq, 1f)));
+        }
+        // the broker delivers 3..6 again (taken before the checkpoint, not yet acknowledged when the job failed)
+        for (int seq = 3; seq <= 6; seq++) {
+            assertThat(send("spBv1.0/g/NDATA/n", Payloads.ndata(T0, seq, 1f))).as("seq " + seq).isInstanceOf(Ignored.class);
+        }
+        readings(send("spBv1.0/g/NDATA/n", Payloads.ndata(T0, 7, 1f)));
+        // 100 behind is 156 ahead: messages were lost
+        rejected(send("spBv1.0/g/NDATA/n", Payloads.ndata(T0, (7 - 100) & 0xFF, 1f)), DeadLetterReason.SPARKPLUG_SEQUENCE_GAP);
+    }
+
+    @Test
     void seqOutsideItsRangeIsABadPayload() {
         born();
         byte[] big = Payload.newBuilder().setSeq(256).setTimestamp(T0).build().toByteArray();
