@@ -81,6 +81,9 @@ public final class PlantEdgeNode {
         if (started < 0) {
             started = now;
         }
+        // the births carry the current values: the next data in the next period
+        lastDataSlot = Math.floorDiv(now, DATA_PERIOD_MS);
+        lastNdataSlot = Math.floorDiv(now, NDATA_PERIOD_MS);
         node.set(null, "Uptime", (now - started) / 1000);
         List<SparkplugMessage> births = new ArrayList<>();
         births.add(node.nbirth(now));
