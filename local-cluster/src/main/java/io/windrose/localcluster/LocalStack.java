@@ -37,6 +37,7 @@ public final class LocalStack {
         Path jobJar = Path.of("jobs/target/windrose-job.jar");
         Path config = Path.of("local-cluster/pipeline.yaml");
         boolean simulator = true;
+        boolean sparkplug = true;
         boolean fresh = false;
         boolean flinkCluster = false;
         Path clusterJar = Path.of("jobs/target/windrose-job-cluster.jar");
@@ -49,6 +50,7 @@ public final class LocalStack {
                 case "--job-jar" -> jobJar = Path.of(args[++i]);
                 case "--config" -> config = Path.of(args[++i]);
                 case "--no-simulator" -> simulator = false;
+                case "--no-sparkplug" -> sparkplug = false;
                 case "--fresh" -> fresh = true;
                 case "--flink-cluster" -> flinkCluster = true;
                 case "--cluster-jar" -> clusterJar = Path.of(args[++i]);
@@ -69,7 +71,7 @@ public final class LocalStack {
                 ports = StackPorts.freeDefaults(Ports::canBind, Ports::free, moved);
                 moved.forEach(line -> log("port " + line));
             }
-            stack.start(dir, flinkCluster ? clusterJar : jobJar, config, simulator, fresh, ports,
+            stack.start(dir, flinkCluster ? clusterJar : jobJar, config, simulator, sparkplug, fresh, ports,
                     flinkCluster ? flinkClasspath : null, rules);
         } catch (Exception e) {
             System.out.println("FAILED: " + e.getMessage());
@@ -84,7 +86,8 @@ public final class LocalStack {
      * @param flinkClasspath with a Flink session cluster (its class path), or null for the job's own mini-cluster
      * @param rules Prometheus's {@code rule_files} (a glob)
      */
-    private void start(Path dir, Path jobJar, Path config, boolean simulator, boolean fresh, StackPorts ports,
+    private void start(Path dir, Path jobJar, Path config, boolean simulator, boolean sparkplug, boolean fresh,
+            StackPorts ports,
             Path flinkClasspath, String rules) throws IOException {
         if (!Files.exists(jobJar)) {
             throw new IllegalStateException("job jar " + jobJar + " not found: build with mvn package first");
@@ -170,8 +173,11 @@ public final class LocalStack {
         if (simulator) {
             log("starting the simulator: 12 sensors, one reading/s each, on sensors/<site>/<sensor> (s-10 pauses,"
                     + " s-11 is quiet and steps away, s-12 freezes, now and then), and 1 message/s from example devices"
-                    + " (zigbee2mqtt/, tele/, shellies/, plant/)");
-            Simulator sim = new Simulator("127.0.0.1", mqttPort, 12, 12, new DevicePayloads(DevicePayloads.GATEWAY_SCHEMA));
+                    + " (zigbee2mqtt/, tele/, shellies/, plant/)" + (sparkplug ? "; a Sparkplug B edge node on spBv1.0/plant-1/"
+                    + "…/edge-1 with devices press-1 and oven-1 (data every 2 s, oven-1 dies at 2:30 of every five minutes"
+                    + " and is born again 20 s later; rebirth on NCMD, oven-1's Fan by DCMD)" : ""));
+            Simulator sim = new Simulator("127.0.0.1", mqttPort, 12, 12, new DevicePayloads(DevicePayloads.GATEWAY_SCHEMA),
+                    sparkplug);
             Thread thread = new Thread(sim, "simulator");
             thread.setDaemon(true);
             thread.start();

@@ -3,6 +3,7 @@ package io.windrose.localcluster;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.windrose.localcluster.sparkplug.PlantEdgeNodeRunner;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Random;
@@ -20,6 +21,11 @@ import java.util.Random;
  * freezing one repeats its last reading in minutes 1 and 2, the quiet one steps 3 °C away in minute 3, the pausing one
  * is silent in minute 4. The noise comes from one generator seeded with 42: the same clock and fan commands give the
  * same readings.
+ *
+ * <p>With {@code sparkplug}, also a Sparkplug B edge node ({@link io.windrose.localcluster.sparkplug.PlantEdgeNode}: group {@code plant-1}, edge node
+ * {@code edge-1}, devices {@code press-1} and {@code oven-1}) on a connection and thread of its own, so the sensors'
+ * schedule is untouched: births, data by alias every two seconds, a death and birth of {@code oven-1} every five
+ * minutes, rebirths on request and {@code oven-1}'s Fan switched by DCMD.
  */
 public final class Simulator implements Runnable, AutoCloseable {
     /** The length of the cycle of the special sensors' behaviour, in minutes of the wall clock. */
@@ -57,6 +63,8 @@ public final class Simulator implements Runnable, AutoCloseable {
     private final int sensors;
     private final double readingsPerSecond;
     private final DevicePayloads devices;
+    private final boolean sparkplug;
+    private volatile PlantEdgeNodeRunner edgeNode;
     private volatile boolean running = true;
     private final java.util.Map<String, Boolean> fans = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, Double> coolings = new java.util.HashMap<>();
@@ -70,6 +78,16 @@ public final class Simulator implements Runnable, AutoCloseable {
      * @param devices device-shaped payloads to mix in, or null for canonical readings only
      */
     public Simulator(String host, int port, int sensors, double readingsPerSecond, DevicePayloads devices) {
+        this(host, port, sensors, readingsPerSecond, devices, false);
+    }
+
+    /**
+     * @param sparkplug whether {@link #run} also runs the Sparkplug B edge node {@code plant-1/edge-1}
+     *     ({@link PlantEdgeNodeRunner}, its own MQTT connection)
+     */
+    public Simulator(String host, int port, int sensors, double readingsPerSecond, DevicePayloads devices,
+            boolean sparkplug) {
+        this.sparkplug = sparkplug;
         this.host = host;
         this.port = port;
         this.sensors = sensors;
@@ -94,6 +112,13 @@ public final class Simulator implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        if (sparkplug) {
+            PlantEdgeNodeRunner runner = new PlantEdgeNodeRunner(host, port);
+            Thread thread = new Thread(runner, "simulator-sparkplug");
+            thread.setDaemon(true);
+            edgeNode = runner;
+            thread.start();
+        }
         Mqtt5BlockingClient client = Mqtt5Client.builder()
                 .identifier("windrose-simulator")
                 .serverHost(host)
@@ -202,5 +227,9 @@ public final class Simulator implements Runnable, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        PlantEdgeNodeRunner runner = edgeNode;
+        if (runner != null) {
+            runner.close();
+        }
     }
 }
