@@ -86,8 +86,8 @@ class WindroseCommandTest {
         Result result = windrose("check", "--config", SHIPPED);
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.err()).isEmpty();
-        assertThat(result.out()).isEqualTo("windrose check: " + SHIPPED + " is valid: MQTT tcp://127.0.0.1:1883, 5 routes,"
-                + " 5 rules, window 10s (tiers 1m, 1h), InfluxDB http://127.0.0.1:8086 bucket telemetry/autogen,"
+        assertThat(result.out()).isEqualTo("windrose check: " + SHIPPED + " is valid: MQTT tcp://127.0.0.1:1883, 6 routes,"
+                + " 7 rules, window 10s (tiers 1m, 1h), InfluxDB http://127.0.0.1:8086 bucket telemetry/autogen,"
                 + " Kafka 127.0.0.1:9092\n");
     }
 

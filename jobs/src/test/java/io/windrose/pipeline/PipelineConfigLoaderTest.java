@@ -398,7 +398,7 @@ class PipelineConfigLoaderTest {
     @Test
     void theLocalStackPipelineLoadsFromAnyDirectory() {
         PipelineConfig config = new PipelineConfigLoader().load(Path.of("../local-cluster/pipeline.yaml"), List.of());
-        assertThat(config.routes).extracting(r -> r.name).containsExactly("sensors", "zigbee", "tasmota", "shelly", "gateway");
+        assertThat(config.routes).extracting(r -> r.name).containsExactly("sensors", "zigbee", "tasmota", "shelly", "gateway", "plant");
         assertThat(Path.of(config.routes.get(4).avro.schemas.get(0))).as("relative to the file").isAbsolute()
                 .endsWith(Path.of("local-cluster/examples/schemas/GatewayReading.avsc")).exists();
     }
