@@ -27,7 +27,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The alert engine through real Mosquitto, Kafka and InfluxDB. */
 class AlertsITCase {
-    private static final long T0 = 1764144000000L;
+    /**
+     * The first reading's event time: ten minutes ago, on a whole minute. Not a fixed date: the readings' event time is
+     * the Kafka records' timestamp (CreateTime), and the broker's time-based retention (7 days for the auto-created
+     * alerts topic) deletes a segment whose newest timestamp is older than that at its next check (30 s after the
+     * broker starts, then every 5 minutes) — records of a fixed date more than 7 days back could vanish before they
+     * were read (an exactly-once RAISED sits alone in its segment until its checkpoint commits it).
+     */
+    private static final long T0 = (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis()) / 60_000 * 60_000;
 
     @RegisterExtension
     final RunningJobs jobs = new RunningJobs();
