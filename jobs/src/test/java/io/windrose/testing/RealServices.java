@@ -46,7 +46,8 @@ public final class RealServices {
 
     public static synchronized KafkaServer kafka() {
         if (INSTANCE.kafka == null) {
-            INSTANCE.kafka = start(() -> new KafkaServer(Ports.free(), Ports.free(), INSTANCE.root.resolve("kafka")).start());
+            INSTANCE.kafka = start(() -> new KafkaServer(Ports.free(), Ports.free(), INSTANCE.root.resolve("kafka"))
+                    .keepingRecordsForever().start());
         }
         return INSTANCE.kafka;
     }

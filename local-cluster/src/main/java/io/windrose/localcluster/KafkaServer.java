@@ -20,11 +20,21 @@ public final class KafkaServer implements AutoCloseable {
     private final int controllerPort;
     private final Path dir;
     private ManagedProcess process;
+    private boolean keepForever;
 
     public KafkaServer(int port, int controllerPort, Path dir) {
         this.port = port;
         this.controllerPort = controllerPort;
         this.dir = dir.toAbsolutePath();
+    }
+
+    /**
+     * No time-based retention: for tests, whose records carry fixed event times from the past as their Kafka timestamps
+     * (a 7-day retention deleted a year-old record while its transaction was still open: a lost alert in a test).
+     */
+    public KafkaServer keepingRecordsForever() {
+        keepForever = true;
+        return this;
     }
 
     public KafkaServer start() throws IOException {
@@ -50,7 +60,8 @@ public final class KafkaServer implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "min.insync.replicas=1",
                 "group.initial.rebalance.delay.ms=0",
-                "transaction.max.timeout.ms=3600000"));
+                "transaction.max.timeout.ms=3600000",
+                "log.retention.ms=" + (keepForever ? -1 : 7L * 24 * 3600 * 1000)));
         Path log4j = dir.resolve("log4j2.properties");
         Files.write(log4j, List.of(
                 "rootLogger.level=INFO",
