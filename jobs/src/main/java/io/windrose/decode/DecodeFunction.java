@@ -1,14 +1,10 @@
 package io.windrose.decode;
 
-import io.windrose.deadletter.DeadLetterLog;
-import io.windrose.deadletter.DeadLetterReason;
-import io.windrose.deadletter.DeadLetters;
+import io.windrose.deadletter.DeadLetterCounters;
 import io.windrose.mqtt.MqttMessage;
 import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorReading;
-import java.util.EnumMap;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
@@ -36,8 +32,7 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
     private final MessageDecoder decoder;
     private final int deadLetterPayloadBytes;
     private transient Counter decoded;
-    private transient Map<DeadLetterReason, Counter> deadLetters;
-    private transient DeadLetterLog log;
+    private transient DeadLetterCounters deadLetters;
 
     /** @param deadLetterPayloadBytes how much of a payload a dead letter keeps */
     public DecodeFunction(MessageDecoder decoder, int deadLetterPayloadBytes) {
@@ -49,12 +44,7 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
     public void open(OpenContext openContext) {
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("windrose");
         decoded = group.counter("readingsDecoded");
-        deadLetters = new EnumMap<>(DeadLetterReason.class);
-        MetricGroup dead = group.addGroup("deadLetters");
-        for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetters.put(reason, dead.counter(reason.name()));
-        }
-        log = new DeadLetterLog(60_000, System::currentTimeMillis);
+        deadLetters = new DeadLetterCounters(group, deadLetterPayloadBytes);
     }
 
     @Override
@@ -71,10 +61,7 @@ public final class DecodeFunction extends ProcessFunction<MqttMessage, SensorRea
         } else if (result.sparkplug()) {
             ctx.output(SPARKPLUG, message);
         } else {
-            deadLetters.get(result.reason()).inc();
-            log.record(result.reason(), message.topic, result.detail());
-            ctx.output(DEAD_LETTERS, DeadLetters.of(message, result.reason(), result.detail(), result.sensorId(),
-                    deadLetterPayloadBytes));
+            ctx.output(DEAD_LETTERS, deadLetters.of(message, result.reason(), result.detail(), result.sensorId()));
         }
     }
 }

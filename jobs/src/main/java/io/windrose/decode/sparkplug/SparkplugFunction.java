@@ -1,8 +1,7 @@
 package io.windrose.decode.sparkplug;
 
-import io.windrose.deadletter.DeadLetterLog;
+import io.windrose.deadletter.DeadLetterCounters;
 import io.windrose.deadletter.DeadLetterReason;
-import io.windrose.deadletter.DeadLetters;
 import io.windrose.decode.sparkplug.SparkplugResult.Ignored;
 import io.windrose.decode.sparkplug.SparkplugResult.MetricReading;
 import io.windrose.decode.sparkplug.SparkplugResult.Offline;
@@ -19,7 +18,6 @@ import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorReading;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,8 +65,7 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
     private transient Counter skipped;
     private transient Counter rebirths;
     private transient Counter ignored;
-    private transient Map<DeadLetterReason, Counter> deadLetters;
-    private transient DeadLetterLog log;
+    private transient DeadLetterCounters deadLetters;
 
     /** @param routes the Sparkplug B routes, in the pipeline file's order (the first that takes a topic decodes it) */
     public SparkplugFunction(List<SparkplugRoute> routes, int deadLetterPayloadBytes) {
@@ -100,12 +97,7 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
         skipped = group.counter("skippedMetrics");
         rebirths = group.counter("rebirthRequests");
         ignored = group.counter("ignored");
-        deadLetters = new EnumMap<>(DeadLetterReason.class);
-        MetricGroup dead = group.addGroup("deadLetters");
-        for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetters.put(reason, dead.counter(reason.name()));
-        }
-        log = new DeadLetterLog(60_000, System::currentTimeMillis);
+        deadLetters = new DeadLetterCounters(group, deadLetterPayloadBytes);
     }
 
     @Override
@@ -225,9 +217,7 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
     }
 
     private void deadLetter(Context ctx, MqttMessage message, DeadLetterReason reason, String detail, String sensorId) {
-        deadLetters.get(reason).inc();
-        log.record(reason, message.topic, detail);
-        ctx.output(DEAD_LETTERS, DeadLetters.of(message, reason, detail, sensorId, deadLetterPayloadBytes));
+        ctx.output(DEAD_LETTERS, deadLetters.of(message, reason, detail, sensorId));
     }
 
     static String sensorId(String edgeNode, String device) {
