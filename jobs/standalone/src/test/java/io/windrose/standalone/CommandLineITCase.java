@@ -54,7 +54,7 @@ class CommandLineITCase {
         Result check = windrose("check", "--config", "local-cluster/pipeline.yaml");
         assertThat(check.exit()).as(check.err()).isZero();
         assertThat(check.out()).startsWith("windrose check: local-cluster/pipeline.yaml is valid: ")
-                .contains("5 routes, 5 rules, window 10s (tiers 1m, 1h)");
+                .contains("6 routes, 7 rules, window 10s (tiers 1m, 1h)");
         assertThat(check.out().lines()).hasSize(1);
     }
 
