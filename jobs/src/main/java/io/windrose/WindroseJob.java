@@ -170,7 +170,8 @@ public final class WindroseJob {
             sparkplugMessages = decoded.getSideOutput(DecodeFunction.SPARKPLUG);
             SingleOutputStreamOperator<SensorReading> sparkplug = sparkplugMessages
                     .keyBy(SparkplugFunction.KEY)
-                    .process(new SparkplugFunction(sparkplugRoutes, config.decode.deadLetterPayloadBytes))
+                    .process(new SparkplugFunction(sparkplugRoutes, config.eventTime.maxFutureSkew,
+                            config.decode.deadLetterPayloadBytes))
                     .name("sparkplug").uid("sparkplug");
             all = all.union(sparkplug);
             deadLetters = deadLetters.union(sparkplug.getSideOutput(SparkplugFunction.DEAD_LETTERS));

@@ -12,11 +12,13 @@ import io.windrose.decode.FieldMapping;
 import io.windrose.decode.PayloadFormat;
 import io.windrose.decode.RouteConfig;
 import io.windrose.decode.Routes;
+import io.windrose.eventtime.EventTimeConfig;
 import io.windrose.mqtt.MqttMessage;
 import io.windrose.reading.SensorReadings;
 import io.windrose.reading.SensorReadingTypeInfo;
 import io.windrose.schema.DeadLetter;
 import io.windrose.schema.SensorReading;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
 
     private final List<SparkplugRoute> routes;
     private final int deadLetterPayloadBytes;
+    private final long maxFutureSkewMs;
     private transient ValueState<SparkplugNodeState> state;
     private transient Counter readings;
     private transient Counter skipped;
@@ -67,15 +70,20 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
     private transient Counter ignored;
     private transient DeadLetterCounters deadLetters;
 
-    /** @param routes the Sparkplug B routes, in the pipeline file's order (the first that takes a topic decodes it) */
-    public SparkplugFunction(List<SparkplugRoute> routes, int deadLetterPayloadBytes) {
+    /**
+     * @param routes the Sparkplug B routes, in the pipeline file's order (the first that takes a topic decodes it)
+     * @param maxFutureSkew {@code event-time.max-future-skew}: a message with a metric time further ahead of its
+     *     arrival is a FUTURE_TIMESTAMP dead letter, as for every route, so one node's clock cannot move the watermark
+     */
+    public SparkplugFunction(List<SparkplugRoute> routes, Duration maxFutureSkew, int deadLetterPayloadBytes) {
         this.routes = List.copyOf(routes);
+        this.maxFutureSkewMs = maxFutureSkew.toMillis();
         this.deadLetterPayloadBytes = deadLetterPayloadBytes;
     }
 
     /** One route, {@code measurement}, of every Sparkplug B topic ({@code spBv1.0/#}) with the default sensor ids. */
     public SparkplugFunction(String measurement, SparkplugOptions options, int deadLetterPayloadBytes) {
-        this(List.of(defaultRoute(measurement, options)), deadLetterPayloadBytes);
+        this(List.of(defaultRoute(measurement, options)), new EventTimeConfig().maxFutureSkew, deadLetterPayloadBytes);
     }
 
     private static SparkplugRoute defaultRoute(String measurement, SparkplugOptions options) {
@@ -202,6 +210,14 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
             } else {
                 byTime.computeIfAbsent(m.timestamp(), t -> new HashMap<>()).put(field, m.value());
             }
+        }
+        long latest = byTime.keySet().stream().mapToLong(Long::longValue).max().orElse(message.receivedAt);
+        if (latest - message.receivedAt > maxFutureSkewMs) {
+            // the births' definitions stand (the decoder took them); their values, like data, are not read
+            deadLetter(ctx, message, DeadLetterReason.FUTURE_TIMESTAMP, topic.type() + ": metric time "
+                    + Instant.ofEpochMilli(latest) + " is " + (latest - message.receivedAt) + " ms ahead of its arrival,"
+                    + " more than event-time.max-future-skew (" + maxFutureSkewMs + " ms)", sensorId);
+            return;
         }
         for (Map.Entry<Long, Map<String, Double>> e : byTime.entrySet()) {
             out.collect(SensorReading.newBuilder()

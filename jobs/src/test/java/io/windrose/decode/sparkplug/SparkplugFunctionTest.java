@@ -122,6 +122,30 @@ class SparkplugFunctionTest {
     }
 
     @Test
+    void metricTimesFurtherAheadOfTheArrivalThanTheMaxFutureSkewAreADeadLetterAsForEveryRoute() throws Exception {
+        try (var h = harness()) { // the default event-time.max-future-skew: 1 minute
+            h.open();
+            send(h, "spBv1.0/g/NBIRTH/n", Payloads.nbirth(T0, 3), T0);
+            send(h, "spBv1.0/g/DBIRTH/n/d", Payloads.dbirth(T0, 1), T0);
+            send(h, "spBv1.0/g/DDATA/n/d", Payloads.ddata(T0 + 60_000, 2, 2.0), T0); // a minute ahead: still fine
+            // a node whose clock is an hour ahead would move the watermark for everyone: its data cannot be read
+            byte[] ahead = payload(T0, 3).addMetrics(byAlias(10).setDoubleValue(3.0))
+                    .addMetrics(byAlias(11).setIntValue(8).setTimestamp(T0 + 3_600_000)).build().toByteArray();
+            send(h, "spBv1.0/g/DDATA/n/d", ahead, T0);
+            send(h, "spBv1.0/g/DDATA/n/d", Payloads.ddata(T0 + 1_000, 4, 4.0), T0 + 1_000);
+            assertThat(h.extractOutputValues()).filteredOn(SensorReadings::isDeviceReading)
+                    .filteredOn(r -> r.getSensorId().equals("n/d"))
+                    .extracting(r -> r.getEventTime().toEpochMilli() - T0 + " " + r.getFields().get("Pressure"))
+                    .containsExactly("0 1.5", "60000 2.0", "1000 4.0");
+            List<DeadLetter> dead = side(h, SparkplugFunction.DEAD_LETTERS);
+            assertThat(dead).extracting(DeadLetter::getReason, DeadLetter::getSensorId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("FUTURE_TIMESTAMP", "n/d"));
+            assertThat(dead.get(0).getDetail()).contains("3600000 ms ahead", "event-time.max-future-skew");
+            assertThat(side(h, SparkplugFunction.REBIRTH_REQUESTS)).as("not the node's session's fault").isEmpty();
+        }
+    }
+
+    @Test
     void sideOutputsAreNotSerializedAsGenericTypes() {
         // Kryo (the generic fallback) is slow and breaks on upgrades: POJOs and Avro only
         assertThat(SparkplugFunction.STATUS.getTypeInfo()).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);

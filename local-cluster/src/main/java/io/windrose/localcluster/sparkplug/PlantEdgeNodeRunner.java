@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a {@link PlantEdgeNode} on a broker: one MQTT connection of its own ({@link SparkplugClient}, client id
  * {@code windrose-simulator-sparkplug}, NDEATH as the will, reconnecting with the next bdSeq), the births after each
  * connection, a {@link PlantEdgeNode#tick} every second of the clock, and each command in between as it comes — all
  * from the thread that runs this, so the node's state has one writer. {@link #close()} publishes the NDEATH and
- * disconnects.
+ * disconnects. The clock is the wall clock, or one a test gives (e.g. the wall clock moved to just before oven-1's death
+ * in the cycle): the schedule is {@link PlantEdgeNode}'s either way.
  */
 public final class PlantEdgeNodeRunner implements Runnable, AutoCloseable {
     public static final String CLIENT_ID = "windrose-simulator-sparkplug";
@@ -20,11 +22,18 @@ public final class PlantEdgeNodeRunner implements Runnable, AutoCloseable {
     private final int port;
     private final PlantEdgeNode plant = new PlantEdgeNode();
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final LongSupplier clock;
     private volatile boolean running = true;
 
     public PlantEdgeNodeRunner(String host, int port) {
+        this(host, port, System::currentTimeMillis);
+    }
+
+    /** @param clock the time in epoch ms the node lives by (its schedule, timestamps and ticks: one per second of it) */
+    public PlantEdgeNodeRunner(String host, int port, LongSupplier clock) {
         this.host = host;
         this.port = port;
+        this.clock = clock;
     }
 
     @Override
@@ -33,9 +42,9 @@ public final class PlantEdgeNodeRunner implements Runnable, AutoCloseable {
                 () -> events.add(CONNECTED));
         try {
             while (running) {
-                long now = System.currentTimeMillis();
-                Object event = events.poll(1000 - now % 1000, TimeUnit.MILLISECONDS);
-                now = System.currentTimeMillis();
+                long now = clock.getAsLong();
+                Object event = events.poll(1000 - Math.floorMod(now, 1000L), TimeUnit.MILLISECONDS);
+                now = clock.getAsLong();
                 List<SparkplugMessage> messages;
                 if (event == CONNECTED) {
                     messages = plant.births(now);
