@@ -237,7 +237,7 @@ class GrafanaDashboardsITCase {
             }
             for (int i = 0; i < instances.size(); i++) {
                 Map<String, Selection> instance = instances.get(i);
-                boolean hasData = !pass.noData().contains(repeatedValues.get(i));
+                boolean hasData = repeatedValues.get(i) == null || !pass.noData().contains(repeatedValues.get(i));
                 String where = title + " / " + query.panel() + " (" + selection + ")";
                 if (ds.type().equals("influxdb")) {
                     String influxql = GrafanaTemplating.influxql(query.text(), instance, range);
