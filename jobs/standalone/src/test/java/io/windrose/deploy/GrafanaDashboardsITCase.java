@@ -42,7 +42,10 @@ import org.junit.jupiter.api.Test;
  * simulator writes to a real influxd, a real Prometheus scrapes the job's reporter; then every variable's, panel's and
  * annotation's query of the dashboard files is expanded as Grafana expands it and run against those servers — for All
  * selected and for two values of each multi-value variable, repeated panels once per value — and must answer without
- * error, with data (for All) and with the columns and labels the panel uses.
+ * error, with data (for All) and with the columns and labels the panel uses. The sensors dashboard is run twice: with its
+ * default measurement {@code sensors}, and with {@code plant}, what the route {@code plant} makes of the simulator's
+ * Sparkplug B edge node (sensor ids {@code edge-1/press-1}, {@code edge-1/oven-1} and {@code edge-1}, no {@code site}
+ * tag: the site variable is empty, so Grafana selects All, {@code .*}).
  */
 class GrafanaDashboardsITCase {
     private static final Path GRAFANA = Path.of("../../deploy/grafana");
@@ -50,6 +53,25 @@ class GrafanaDashboardsITCase {
     /** What Grafana sends as maxDataPoints for a panel about 1000 pixels wide. */
     private static final int MAX_DATA_POINTS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One pass over a dashboard: the variables {@code set} as a user would set them (the others at the dashboard's
+     * current value, or the first), the variables whose query must answer with no values in this pass ({@code empty}:
+     * Grafana then selects All, its all value), values that variables must offer ({@code offered}), and the values of
+     * a repeated panel's variable that have no data for the field (their panels show "No data", as they should).
+     */
+    private record Pass(String name, Map<String, String> set, Set<String> empty, Map<String, List<String>> offered,
+            Set<String> noData) {}
+
+    /** The dashboards as they open: measurement {@code sensors}. */
+    private static final Pass DEFAULT = new Pass("default", Map.of(), Set.of(), Map.of(), Set.of());
+    /**
+     * The sensors dashboard on the Sparkplug edge node's measurement: no site tag (the site variable empty), the field
+     * Pressure, which only {@code edge-1/press-1} has (not the oven, not the node's own sensor {@code edge-1}).
+     */
+    private static final Pass PLANT = new Pass("measurement plant", Map.of("measurement", "plant", "field", "Pressure"),
+            Set.of("site"), Map.of("sensor", List.of("edge-1/press-1", "edge-1/oven-1", "edge-1")),
+            Set.of("edge-1", "edge-1/oven-1"));
 
     private final MosquittoServer mosquitto = RealServices.mosquitto();
     private final InfluxServer influx = RealServices.influx();
@@ -71,6 +93,7 @@ class GrafanaDashboardsITCase {
                         """.formatted(webUi, reporter)) + """
                 routes:
                   - {name: sensors, topic-template: "sensors/{site}/{sensor}", format: json}
+                  - {name: plant, format: sparkplug-b, topics: ['spBv1.0/#']}
                 rules:
                   - name: too-hot
                     field: temperature
@@ -81,7 +104,7 @@ class GrafanaDashboardsITCase {
         try (JobProcess job = JobProcess.start(dir, "dashboards", file).awaitSubscribed(1);
                 PrometheusServer prometheus = new PrometheusServer(Ports.free(), List.of("127.0.0.1:" + reporter),
                         Duration.ofSeconds(1), dir.resolve("prometheus")).start();
-                Simulator simulator = new Simulator("127.0.0.1", mosquitto.port(), 6, 20, null);
+                Simulator simulator = new Simulator("127.0.0.1", mosquitto.port(), 6, 20, null, true);
                 TestMqtt device = new TestMqtt(mosquitto.port())) {
             // the mini-cluster serves Flink's Web UI (flink-runtime-web in windrose-job.jar) and its REST API
             assertThat(get("http://127.0.0.1:" + webUi + "/")).contains("Apache Flink Web Dashboard");
@@ -101,6 +124,15 @@ class GrafanaDashboardsITCase {
             // of the simulator's six sensors s-4 pauses one minute in five (for deadman rules): five of six at least
             int sensors = Await.until(() -> sensorsWithWindows(3), n -> n >= 5, Duration.ofSeconds(90));
             assertThat(sensors).as("simulated sensors with 3 windows in InfluxDB").isGreaterThanOrEqualTo(5);
+            // the edge node (started with the sensors): the press's windows, and the oven's (dead 20 s in five minutes)
+            Map<String, Integer> plant = Await.until(() -> windows("plant", "Pressure"),
+                    w -> w.getOrDefault("edge-1/press-1", 0) >= 3, Duration.ofSeconds(60));
+            assertThat(plant).as("Pressure windows of the edge node's press").containsKey("edge-1/press-1");
+            assertThat(plant.get("edge-1/press-1")).as("Pressure windows of edge-1/press-1").isGreaterThanOrEqualTo(3);
+            assertThat(Await.until(() -> windows("plant", "Temperature"), w -> w.containsKey("edge-1/oven-1"),
+                    Duration.ofSeconds(60))).as("Temperature windows of edge-1/oven-1").containsKey("edge-1/oven-1");
+            assertThat(influx.query(DB, "SHOW TAG KEYS FROM \"plant\"")).as("the plant's tags")
+                    .contains("\"edge_node\"", "\"device\"", "\"group\"", "\"sensor\"").doesNotContain("\"site\"");
             assertThat(influx.query(DB, "SELECT * FROM sensors WHERE sensor = 's-hot'")).contains("35.5");
             assertThat(influx.query(DB, "SELECT * FROM alerts WHERE sensor = 's-hot'")).contains("RAISED");
             String malformed = "sum(flink_taskmanager_job_task_operator_windrose_deadLetters_MALFORMED)";
@@ -111,11 +143,16 @@ class GrafanaDashboardsITCase {
             long to = System.currentTimeMillis();
             long from = to - Duration.ofMinutes(15).toMillis();
             List<String> checked = new ArrayList<>();
+            int passes = 0;
             for (Map.Entry<Path, JsonNode> entry : grafana.dashboards().entrySet()) {
-                for (boolean all : List.of(true, false)) {
-                    checked.addAll(runDashboard(entry.getValue(), prometheus, from, to, all));
+                for (Pass pass : passes(entry.getValue())) {
+                    for (boolean all : List.of(true, false)) {
+                        checked.addAll(runDashboard(entry.getValue(), prometheus, from, to, all, pass));
+                    }
+                    passes += pass == PLANT ? 1 : 0;
                 }
             }
+            assertThat(passes).as("dashboards run with measurement plant (the sensors dashboard)").isEqualTo(1);
             // every query of both dashboards ran (some more than once: repeats, both selections)
             Set<String> distinct = new TreeSet<>(checked);
             int queries = grafana.dashboards().values().stream().mapToInt(d -> grafana.queries(d).size()).sum();
@@ -123,9 +160,20 @@ class GrafanaDashboardsITCase {
         }
     }
 
+    /** The default pass, and for a dashboard with a measurement variable (the sensors dashboard) the plant's. */
+    private static List<Pass> passes(JsonNode dashboard) {
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            if (variable.path("name").asText().equals("measurement")) {
+                return List.of(DEFAULT, PLANT);
+            }
+        }
+        return List.of(DEFAULT);
+    }
+
     /** Resolves the variables of {@code dashboard}, then runs every query; returns "dashboard / panel / query" run. */
-    private List<String> runDashboard(JsonNode dashboard, PrometheusServer prometheus, long from, long to, boolean all) {
-        String title = dashboard.path("title").asText();
+    private List<String> runDashboard(JsonNode dashboard, PrometheusServer prometheus, long from, long to, boolean all,
+            Pass pass) {
+        String title = dashboard.path("title").asText() + (pass == DEFAULT ? "" : " [" + pass.name() + "]");
         String selection = all ? "All" : "two values";
         Map<String, Selection> variables = new LinkedHashMap<>();
         Range variableRange = new Range(from, to, Duration.ofSeconds(10), Duration.ofSeconds(5));
@@ -138,9 +186,22 @@ class GrafanaDashboardsITCase {
                     ? influxVariable(GrafanaTemplating.influxql(query, variables, variableRange))
                     : prometheusVariable(prometheus, GrafanaTemplating.promql(query, variables, variableRange), from, to);
             values = GrafanaTemplating.applyRegex(values, variable.path("regex").asText(""));
-            assertThat(values).as(title + ": values of variable " + name + " (" + query + ")").isNotEmpty();
             boolean multi = variable.path("multi").asBoolean() || variable.path("includeAll").asBoolean();
-            if (!multi) {
+            if (pass.empty().contains(name)) {
+                // Grafana: a variable whose query answers nothing selects All if it has All (else nothing)
+                assertThat(values).as(title + ": values of variable " + name + " (" + query + ")").isEmpty();
+                assertThat(variable.path("includeAll").asBoolean()).as(title + ": " + name + " has All").isTrue();
+                variables.put(name, new Selection(List.of(), variable.path("multi").asBoolean(), true, true,
+                        variable.path("allValue").asText(null)));
+                continue;
+            }
+            assertThat(values).as(title + ": values of variable " + name + " (" + query + ")").isNotEmpty()
+                    .containsAll(pass.offered().getOrDefault(name, List.of()));
+            if (pass.set().containsKey(name)) {
+                assertThat(values).as(title + ": values of variable " + name + " (" + query + ")")
+                        .contains(pass.set().get(name));
+                variables.put(name, Selection.single(pass.set().get(name)));
+            } else if (!multi) {
                 String current = variable.path("current").path("value").asText();
                 variables.put(name, Selection.single(values.contains(current) ? current : values.get(0)));
             } else {
@@ -156,8 +217,10 @@ class GrafanaDashboardsITCase {
             Range range = new Range(from, to, GrafanaTemplating.interval(from, to, MAX_DATA_POINTS, minInterval),
                     ds.timeInterval());
             List<Map<String, Selection>> instances = new ArrayList<>();
+            List<String> repeatedValues = new ArrayList<>();
             if (query.repeat() == null) {
                 instances.add(variables);
+                repeatedValues.add(null);
             } else { // Grafana repeats the panel once per selected value, the variable bound to that value
                 for (String value : variables.get(query.repeat()).values()) {
                     Map<String, Selection> one = new LinkedHashMap<>(variables);
@@ -165,15 +228,22 @@ class GrafanaDashboardsITCase {
                     one.put(query.repeat(), new Selection(List.of(value), repeated.multi(), repeated.includeAll(), false,
                             repeated.allValue()));
                     instances.add(one);
+                    repeatedValues.add(value);
+                }
+                if (all) { // with All: at least one repeated panel with data
+                    assertThat(repeatedValues).as(title + " / " + query.panel() + ": repeated for")
+                            .anyMatch(value -> !pass.noData().contains(value));
                 }
             }
-            for (Map<String, Selection> instance : instances) {
+            for (int i = 0; i < instances.size(); i++) {
+                Map<String, Selection> instance = instances.get(i);
+                boolean hasData = repeatedValues.get(i) == null || !pass.noData().contains(repeatedValues.get(i));
                 String where = title + " / " + query.panel() + " (" + selection + ")";
                 if (ds.type().equals("influxdb")) {
                     String influxql = GrafanaTemplating.influxql(query.text(), instance, range);
                     Answer answer = influx(influxql);
                     assertThat(answer.error()).as(where + ": error of " + influxql).isNull();
-                    if (all) {
+                    if (all && hasData) {
                         assertThat(answer.rows()).as(where + ": rows of " + influxql).isPositive();
                         assertThat(answer.columns()).as(where + ": columns of " + influxql)
                                 .containsAll(query.columnsUsed());
@@ -182,7 +252,7 @@ class GrafanaDashboardsITCase {
                     String promql = GrafanaTemplating.promql(query.text(), instance, range);
                     Answer answer = prometheus(prometheus, promql, query.instant(), range);
                     assertThat(answer.error()).as(where + ": error of " + promql).isNull();
-                    if (all) {
+                    if (all && hasData) {
                         assertThat(answer.rows()).as(where + ": series of " + promql).isPositive();
                         assertThat(answer.columns()).as(where + ": labels of " + promql).containsAll(query.labelsUsed());
                     }
@@ -275,6 +345,21 @@ class GrafanaDashboardsITCase {
 
     private static String seconds(long ms) {
         return String.format(Locale.ROOT, "%.3f", ms / 1000.0);
+    }
+
+    /** How many 10 s windows with {@code field} each sensor of {@code measurement} has in InfluxDB. */
+    private Map<String, Integer> windows(String measurement, String field) {
+        try {
+            JsonNode answer = JSON.readTree(influx.query(DB, "SELECT count(\"" + field + "_count\") FROM \""
+                    + measurement + "\" WHERE \"window\" = '10s' GROUP BY \"sensor\""));
+            Map<String, Integer> windows = new LinkedHashMap<>();
+            for (JsonNode series : answer.path("results").path(0).path("series")) {
+                windows.put(series.path("tags").path("sensor").asText(), series.path("values").path(0).path(1).asInt());
+            }
+            return windows;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** How many sensors have at least {@code windows} 10 s windows in InfluxDB. */
