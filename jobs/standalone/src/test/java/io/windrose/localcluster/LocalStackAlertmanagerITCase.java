@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 31's first "done when", through the local stack as a user runs it: {@code local-cluster/up} (simulator on)
+ * Alerts that reach people, through the local stack as a user runs it: {@code local-cluster/up} (simulator on)
  * with its shipped {@code local-cluster/pipeline.yaml}, whose rule {@code too-hot} has an {@code alertmanager} action
  * with the label {@code team: facilities}. A reading of 35 °C from a sensor of the test's own, {@code x-1} (the
  * simulator never publishes it: its own too-hot alerts are left aside), is active in the stack's Alertmanager
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * the user's restart — {@code local-cluster/down}, then {@code local-cluster/up} — resumes the job from its checkpoint:
  * the alert is active again in the restarted Alertmanager (which kept nothing in memory) with its first startsAt; a
  * reading of 20 °C resolves it; and the receiver's log {@code local-cluster/run/alertmanager/notifications.log} has
- * exactly one firing and one resolved notification for x-1.
+ * exactly one firing and one resolved notification for x-1. On the way, the simulator's Sparkplug B edge node shows
+ * in InfluxDB through the shipped route {@code plant}: press-1's aggregates with the tags group, edge_node, device.
  *
  * <p>Like {@link LocalStackTourITCase} it uses the checkout's {@code local-cluster/run}: it refuses to run while a
  * stack is up there, and moves what is there aside and back afterwards (the test's own is kept in
@@ -155,6 +156,17 @@ class LocalStackAlertmanagerITCase {
         Thread.sleep(5_000); // nothing more comes
         assertThat(notified(log)).as("x-1's notifications in " + log + ":\n" + read(log)).containsExactly("firing critical",
                 "resolved critical");
+
+        // the simulator's Sparkplug B edge node, read by the shipped route plant: aggregates of the data it sent by alias,
+        // under the metrics' names, with the tags group, edge_node and device
+        String query = endpoints.get("INFLUX_URL") + "/query?db=telemetry&q=" + java.net.URLEncoder.encode(
+                "SELECT \"Pressure_mean\" FROM plant WHERE sensor = 'edge-1/press-1' GROUP BY \"group\", edge_node, device",
+                java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode plant = Await.until(() -> json(query), answer -> answer.path("results").path(0).has("series"),
+                Duration.ofSeconds(60));
+        assertThat(plant.path("results").path(0).path("series").path(0).path("tags").toString())
+                .as("the plant's aggregates in InfluxDB: " + plant).contains("\"group\":\"plant-1\"")
+                .contains("\"edge_node\":\"edge-1\"").contains("\"device\":\"press-1\"");
 
         Bash last = bash("local-cluster/down", "down-2");
         assertThat(last.exit()).as("down:\n" + last.output()).isZero();
