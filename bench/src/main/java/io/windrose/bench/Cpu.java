@@ -70,11 +70,21 @@ final class Cpu {
      * done), at most {@code timeout}.
      */
     static void awaitCompilerQuiet(java.time.Duration timeout) throws InterruptedException {
+        awaitCompilerQuiet(Cpu::compilerNanos, timeout);
+    }
+
+    /** As {@link #awaitCompilerQuiet(java.time.Duration)}, for another JVM. */
+    static void awaitCompilerQuiet(long pid, java.time.Duration timeout) throws InterruptedException {
+        awaitCompilerQuiet(() -> compilerNanos(threadNanosByName(pid)), timeout);
+    }
+
+    private static void awaitCompilerQuiet(java.util.function.LongSupplier compilerNanos, java.time.Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long before = compilerNanos();
+        long before = compilerNanos.getAsLong();
         while (System.nanoTime() < deadline) {
             Thread.sleep(250);
-            long now = compilerNanos();
+            long now = compilerNanos.getAsLong();
             if (now - before < 5_000_000) {
                 return;
             }
