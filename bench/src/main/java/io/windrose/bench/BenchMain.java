@@ -15,7 +15,8 @@ import org.apache.flink.util.FileUtils;
  * Runs the benchmarks: starts its own Mosquitto, Kafka and InfluxDB on free loopback ports, measures each scenario
  * against a baseline in the same run, prints one JSON line per figure and a summary table, and draws a PNG chart.
  * {@code --quick}: a smaller load, under 3 minutes on 2 cores. {@code --profile}: a flight recording and flame graph of
- * each e2e Windrose run at parallelism 1 ({@link Profiler}).
+ * each e2e Windrose run at parallelism 1 ({@link Profiler}). {@code --repeat N}: the peer and Windrose in turn N times,
+ * the median ratio with its spread ({@link Repeats}). The scenarios and options: {@code bench/run --help}.
  */
 public final class BenchMain {
     static final List<String> SCENARIOS = List.of("e2e", "e2e-kafka", "e2e-archive", "startup", "waiting", "in-job",
