@@ -22,7 +22,16 @@ final class BenchConfig {
 
     static PipelineConfig pipeline(int mqttPort, int qos, int parallelism, String clientPrefix, String influxUrl,
             String database, String kafkaBootstrap, String topicPrefix) {
-        String yaml = """
+        return load(yaml(mqttPort, qos, parallelism, clientPrefix, influxUrl, database, kafkaBootstrap, topicPrefix, false));
+    }
+
+    /**
+     * The pipeline file's text; {@code archive}: with the archive of readings ({@code sinks.kafka.readings-topic}
+     * {@code <topicPrefix>.readings}; needs {@code kafkaBootstrap}).
+     */
+    static String yaml(int mqttPort, int qos, int parallelism, String clientPrefix, String influxUrl,
+            String database, String kafkaBootstrap, String topicPrefix, boolean archive) {
+        return """
                 job:
                   parallelism: %d
                   checkpoint-interval: 1s
@@ -61,11 +70,16 @@ final class BenchConfig {
                     alerts-topic: %s.alerts
                     dead-letters-topic: %s.deadletters
                     late-topic: %s.late
-                    readings-topic: null   # the figures measure the pipeline without the archive of readings
+                    readings-topic: %s
                 """.formatted(parallelism, mqttPort, clientPrefix, clientPrefix, qos, qos == 0 ? "at-most-once" : "at-least-once",
                 influxUrl != null,
                 influxUrl == null ? "http://127.0.0.1:1" : influxUrl, database, kafkaBootstrap != null,
-                kafkaBootstrap == null ? "127.0.0.1:1" : kafkaBootstrap, topicPrefix, topicPrefix, topicPrefix, topicPrefix);
+                kafkaBootstrap == null ? "127.0.0.1:1" : kafkaBootstrap, topicPrefix, topicPrefix, topicPrefix, topicPrefix,
+                // without the archive unless asked: the e2e figures measure the pipeline as the peer runs it
+                archive ? topicPrefix + ".readings" : "null");
+    }
+
+    static PipelineConfig load(String yaml) {
         try {
             Path file = Files.createTempFile("bench-pipeline", ".yaml");
             Files.writeString(file, yaml);

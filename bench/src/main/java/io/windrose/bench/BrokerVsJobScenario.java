@@ -95,26 +95,68 @@ final class BrokerVsJobScenario {
         }
         String database = "peer" + (++run);
         try (SeedPeer peer = new SeedPeer(script, mosquitto.port(), influx.port(), qos, load.count, database)) {
+            long influxd0 = quietInfluxd();
             long start = System.nanoTime();
             publish(load, qos);
             SeedPeer.Result result = peer.await();
+            long influxdNanos = Cpu.processNanos(influx.process().pid()) - influxd0;
             double seconds = (result.endNanos() - start) / 1e9;
             double rate = result.received() / seconds;
             double cpuPerReading = result.cpuSeconds() * 1e6 / result.received();
+            double influxdPerReading = Stats.cpuMicrosPerReading(influxdNanos, result.received());
             results.add("peer-qos" + qos, "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate, "messages",
                     result.received(), "published", load.count, "counted_in_influxdb", countedInInflux(database, "count"),
                     "seconds", seconds, "cpu_us_per_reading", cpuPerReading,
+                    "influxd_cpu_us_per_reading", influxdPerReading,
                     "peer", "seed_pipeline.py (paho-mqtt, json.loads, one field's 10 s window, InfluxDB batches of 5000)");
-            return new Peer(rate, cpuPerReading);
+            return new Peer(rate, cpuPerReading, influxdPerReading);
         }
     }
 
     /** The peer's figures of the same QoS, for the ratios. */
-    record Peer(double rate, double cpuPerReading) {}
+    record Peer(double rate, double cpuPerReading, double influxdCpuPerReading) {}
+
+    /** The figures of one Windrose run, for the ratios of the runs after it. */
+    record Run(double rate, double cpuPerReading, double influxdCpuPerReading) {}
+
+    /** What the job writes besides InfluxDB. */
+    enum Sinks {
+        /** InfluxDB only, as the peer writes. */
+        OFF("", "InfluxDB; Kafka off"),
+        /** InfluxDB and the Kafka sinks (aggregates, alerts, dead letters, late readings), without the archive. */
+        KAFKA("-kafka", "InfluxDB and Kafka (aggregates, alerts, dead letters, late); archive off"),
+        /** As KAFKA, with the archive of readings ({@code sinks.kafka.readings-topic}). */
+        ARCHIVE("-archive", "InfluxDB and Kafka with the archive of readings (readings-topic)");
+
+        final String suffix;
+        final String description;
+
+        Sinks(String suffix, String description) {
+            this.suffix = suffix;
+            this.description = description;
+        }
+    }
 
     /** Messages per second through the whole Windrose job, and the ratio to the broker's limit and the peer. */
-    double windrose(Load load, int qos, int parallelism, double brokerRate, Peer peer) throws Exception {
-        return run(load, qos, parallelism, brokerRate, peer, "e2e-qos" + qos + (parallelism > 1 ? "-p" + parallelism : ""));
+    Run windrose(Load load, int qos, int parallelism, double brokerRate, Peer peer) throws Exception {
+        return windrose(load, qos, parallelism, brokerRate, peer, Sinks.OFF, null, null);
+    }
+
+    /**
+     * As {@link #windrose(Load, int, int, double, Peer)} with other sinks; {@code kafkaOff}: the same run's figures with
+     * Kafka off, for the ratio and the CPU the sinks add; {@code repeat}: the run's number in a --repeat series.
+     */
+    Run windrose(Load load, int qos, int parallelism, double brokerRate, Peer peer, Sinks sinks, Run kafkaOff,
+            Integer repeat) throws Exception {
+        return run(load, qos, parallelism, brokerRate, peer, sinks, kafkaOff, repeat,
+                "e2e-qos" + qos + (parallelism > 1 ? "-p" + parallelism : "") + sinks.suffix);
+    }
+
+    /** influxd's CPU now, after waiting (up to 10 s) for its work of an earlier run (compactions) to end. */
+    private long quietInfluxd() throws InterruptedException {
+        long pid = influx.process().pid();
+        Cpu.awaitProcessQuiet(pid, 10_000_000, Duration.ofSeconds(10));
+        return Cpu.processNanos(pid);
     }
 
     /**
@@ -126,21 +168,29 @@ final class BrokerVsJobScenario {
      * code that runs per checkpoint, per InfluxDB write over the JDK's HTTP client or per Netty buffer rather than per
      * reading).
      */
-    void warmUp(Load load) throws Exception {
+    void warmUp(Load load, boolean kafkaSinks) throws Exception {
         warmUpReadings = load.count;
         for (int qos = 0; qos <= 1; qos++) {
-            run(load, qos, 1, 1, null, null);
+            run(load, qos, 1, 1, null, Sinks.OFF, null, null, null);
+        }
+        if (kafkaSinks) {
+            // the Kafka producers, the sinks' Avro and the archive compiled too (their code does not depend on the QoS)
+            run(load, 0, 1, 1, null, Sinks.ARCHIVE, null, null, null);
         }
     }
 
     /** One run of the job over the load; its figures are added under {@code scenario} (not when it is null). */
-    private double run(Load load, int qos, int parallelism, double brokerRate, Peer peer, String scenario)
-            throws Exception {
+    private Run run(Load load, int qos, int parallelism, double brokerRate, Peer peer, Sinks sinks, Run kafkaOff,
+            Integer repeat, String scenario) throws Exception {
         int id = ++run;
         String database = "bench" + id;
         influx.createDatabase(database);
-        PipelineConfig config = BenchConfig.pipeline(mosquitto.port(), qos, parallelism, "bench-" + id, influx.v1Url(),
-                database, null, "bench" + id);
+        PipelineConfig config = BenchConfig.load(BenchConfig.yaml(mosquitto.port(), qos, parallelism, "bench-" + id,
+                influx.v1Url(), database, sinks == Sinks.OFF ? null : kafka.bootstrapServers(), "bench" + id,
+                sinks == Sinks.ARCHIVE));
+        if (sinks != Sinks.OFF) {
+            Topics.create(kafka.bootstrapServers(), config.sinks.kafka);
+        }
         InMemoryMetrics.reset();
         StreamExecutionEnvironment env = WindroseJob.environment(config);
         WindroseJob.build(env, config);
@@ -152,6 +202,8 @@ final class BrokerVsJobScenario {
             }
             // the compilations the job's start queued are not the readings' cost
             Cpu.awaitCompilerQuiet(Duration.ofSeconds(20));
+            long influxd0 = quietInfluxd();
+            long kafka0 = Cpu.processNanos(kafka.process().pid());
             long brokerCpu0 = Cpu.processNanos(mosquitto.process().pid());
             long jvmCpu0 = Cpu.thisProcessNanos();
             long benchThreadCpu0 = Cpu.thisThreadNanos(); // the publisher and the polling run on this thread
@@ -183,22 +235,39 @@ final class BrokerVsJobScenario {
             long end = awaitCount(() -> InMemoryMetrics.count("pointsWritten", "influxdb-aggregates"), windows,
                     Duration.ofSeconds(180));
             double jobCpuSeconds = (Cpu.thisProcessNanos() - jvmCpu0 - (Cpu.thisThreadNanos() - benchThreadCpu0)) / 1e9;
+            long influxdNanos = Cpu.processNanos(influx.process().pid()) - influxd0;
+            long kafkaNanos = Cpu.processNanos(kafka.process().pid()) - kafka0;
             java.util.Map<String, Long> threads1 = Cpu.threadNanosByName();
             sampler.join();
             double seconds = (end - start) / 1e9;
             long decoded = InMemoryMetrics.count("readingsDecoded") - 2 * parallelism; // without the closers
             long counted = countedInInflux(database, "temperature_count");
             double rate = counted / seconds;
+            double cpuPerReading = jobCpuSeconds * 1e6 / counted;
+            double influxdPerReading = Stats.cpuMicrosPerReading(influxdNanos, counted);
             java.util.List<Object> figure = new java.util.ArrayList<>(java.util.List.of(
                     "msgs_per_s", rate, "ratio_to_broker", rate / brokerRate));
+            if (repeat != null) {
+                figure.addAll(java.util.List.of("repeat", repeat));
+            }
+            if (kafkaOff != null) {
+                figure.addAll(java.util.List.of("ratio_to_kafka_off", rate / kafkaOff.rate(),
+                        "cpu_us_per_reading_over_kafka_off", cpuPerReading - kafkaOff.cpuPerReading()));
+            }
             if (peer != null) {
                 figure.addAll(java.util.List.of("ratio_to_peer", rate / peer.rate(), "peer_msgs_per_s", peer.rate(),
                         "peer_cpu_us_per_reading", peer.cpuPerReading(),
                         // the job's CPU per reading against the peer's in the same run: absolute µs move with the
                         // machine (the peer itself took 14.6 µs per reading where issue 17 was measured, 30-43 here)
-                        "cpu_ratio_to_peer", jobCpuSeconds * 1e6 / counted / peer.cpuPerReading()));
+                        "cpu_ratio_to_peer", cpuPerReading / peer.cpuPerReading(),
+                        "influxd_cpu_ratio_to_peer", influxdPerReading / peer.influxdCpuPerReading()));
             }
-            figure.addAll(java.util.List.of("cpu_us_per_reading", jobCpuSeconds * 1e6 / counted,
+            figure.addAll(java.util.List.of("cpu_us_per_reading", cpuPerReading,
+                    "influxd_cpu_us_per_reading", influxdPerReading, "sinks", sinks.description));
+            if (sinks != Sinks.OFF) {
+                figure.addAll(java.util.List.of("kafka_cpu_us_per_reading", Stats.cpuMicrosPerReading(kafkaNanos, counted)));
+            }
+            figure.addAll(java.util.List.of(
                     "messages", decoded, "counted_in_influxdb", counted, "published", load.count,
                     "lost", load.count - counted, "late", InMemoryMetrics.count("lateReadings"), "parallelism", parallelism, "seconds", seconds,
                     "broker_cpu_cores", (Cpu.processNanos(mosquitto.process().pid()) - brokerCpu0) / 1e9 / seconds,
@@ -214,14 +283,14 @@ final class BrokerVsJobScenario {
             if (scenario != null) {
                 results.add(scenario, figure.toArray());
             }
-            return rate;
+            return new Run(rate, cpuPerReading, influxdPerReading);
         } finally {
             job.cancel().get();
         }
     }
 
     /** Sum of a count field over the database's points, except the closer's: the readings InfluxDB holds. */
-    private long countedInInflux(String database, String countField) {
+    long countedInInflux(String database, String countField) {
         try {
             JsonNode series = JSON.readTree(influx.query(database, "SELECT sum(\"" + countField + "\") FROM /.*/ WHERE "
                     + "sensor != 'closer'")).path("results").path(0).path("series");
@@ -235,7 +304,7 @@ final class BrokerVsJobScenario {
         }
     }
 
-    private void publish(Load load, int qos) throws Exception {
+    void publish(Load load, int qos) throws Exception {
         publish(load, qos, 0);
     }
 
@@ -244,7 +313,7 @@ final class BrokerVsJobScenario {
      * every window of the load (several, so that each reader of a shared subscription gets one: Mosquitto deals them
      * round-robin).
      */
-    private void publish(Load load, int qos, int closers) throws Exception {
+    void publish(Load load, int qos, int closers) throws Exception {
         try (RawMqtt.Publisher publisher = new RawMqtt.Publisher(mosquitto.port(), "bench-publisher-" + (++run), qos, 1000)) {
             for (int i = 0; i < load.count + closers; i++) {
                 byte[] frame = i < load.count ? RawMqtt.publishFrame(load.topic(i), load.payloads[i], qos)

@@ -10,8 +10,6 @@ import java.util.TreeMap;
 
 /** CPU time of this JVM and of other processes (from /proc), to turn rates into rates per core. */
 final class Cpu {
-    private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
-
     private Cpu() {}
 
     static long thisProcessNanos() {
@@ -28,19 +26,29 @@ final class Cpu {
      * kernel's, cut at 15 characters.
      */
     static Map<String, Long> threadNanosByName() {
-        Map<String, Long> byName = new TreeMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        try {
             String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            return threadNanosByName(Path.of("/proc/self/task"), self);
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    /** As {@link #threadNanosByName()}, of another process (all its threads). */
+    static Map<String, Long> threadNanosByName(long pid) {
+        return threadNanosByName(Path.of("/proc/" + pid + "/task"), null);
+    }
+
+    private static Map<String, Long> threadNanosByName(Path taskDir, String skip) {
+        Map<String, Long> byName = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir)) {
             for (Path task : tasks) {
-                if (task.getFileName().toString().equals(self)) {
+                if (task.getFileName().toString().equals(skip)) {
                     continue; // the caller: the bench's own thread (publisher, polling), not the job's
                 }
                 try {
                     String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    byName.merge(name.replaceAll("[0-9]+", ""), (long) (ticks / TICKS_PER_SECOND * 1e9), Long::sum);
+                    byName.merge(ProcStat.name(stat).replaceAll("[0-9]+", ""), ProcStat.cpuNanos(stat), Long::sum);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while we read it
                 }
@@ -51,16 +59,32 @@ final class Cpu {
         return byName;
     }
 
+    /** CPU of the JIT compiler threads in a {@link #threadNanosByName()} snapshot. */
+    static long compilerNanos(Map<String, Long> threads) {
+        return threads.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
     /**
      * Waits until the JIT compiler threads have used under 5 ms of CPU in 250 ms (the compilations queued before are
      * done), at most {@code timeout}.
      */
     static void awaitCompilerQuiet(java.time.Duration timeout) throws InterruptedException {
+        awaitCompilerQuiet(Cpu::compilerNanos, timeout);
+    }
+
+    /** As {@link #awaitCompilerQuiet(java.time.Duration)}, for another JVM. */
+    static void awaitCompilerQuiet(long pid, java.time.Duration timeout) throws InterruptedException {
+        awaitCompilerQuiet(() -> compilerNanos(threadNanosByName(pid)), timeout);
+    }
+
+    private static void awaitCompilerQuiet(java.util.function.LongSupplier compilerNanos, java.time.Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long before = compilerNanos();
+        long before = compilerNanos.getAsLong();
         while (System.nanoTime() < deadline) {
             Thread.sleep(250);
-            long now = compilerNanos();
+            long now = compilerNanos.getAsLong();
             if (now - before < 5_000_000) {
                 return;
             }
@@ -69,8 +93,7 @@ final class Cpu {
     }
 
     private static long compilerNanos() {
-        return threadNanosByName().entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
-                .mapToLong(Map.Entry::getValue).sum();
+        return compilerNanos(threadNanosByName());
     }
 
     /** The largest differences between two {@link #threadNanosByName()} snapshots, in µs per unit, largest first. */
@@ -88,13 +111,23 @@ final class Cpu {
 
     /** utime + stime of a process, in nanoseconds (0 when unknown). */
     static long processNanos(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            return (long) (ticks / TICKS_PER_SECOND * 1e9);
-        } catch (IOException | RuntimeException e) {
-            return 0;
+        return ProcStat.processCpuNanos(pid);
+    }
+
+    /**
+     * Waits until a process has used under {@code quietNanos} of CPU in 250 ms (say influxd's compactions after a run's
+     * writes are done, so that the next run is not charged for them), at most {@code timeout}.
+     */
+    static void awaitProcessQuiet(long pid, long quietNanos, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long before = processNanos(pid);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            long now = processNanos(pid);
+            if (now - before < quietNanos) {
+                return;
+            }
+            before = now;
         }
     }
 }

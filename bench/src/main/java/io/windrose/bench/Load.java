@@ -11,6 +11,7 @@ import java.util.Locale;
 final class Load {
     static final long T0 = 1764144000000L; // 2025-11-26T08:00:00Z
 
+    final long t0;
     final int count;
     final int sensors;
     final String[] topics;
@@ -22,6 +23,12 @@ final class Load {
 
     /** @param wavePeriodMs period (in event time) of each sensor's temperature wave: shorter crosses 30 more often */
     Load(int count, int sensors, double wavePeriodMs) {
+        this(count, sensors, wavePeriodMs, T0);
+    }
+
+    /** @param t0 the first reading's event time (a later load after an earlier one on the same job: not late) */
+    Load(int count, int sensors, double wavePeriodMs, long t0) {
+        this.t0 = t0;
         this.count = count;
         this.sensors = sensors;
         this.topics = new String[sensors];
@@ -41,7 +48,12 @@ final class Load {
     }
 
     long timestamp(int i) {
-        return T0 + (long) (i / sensors) * 1000L;
+        return t0 + (long) (i / sensors) * 1000L;
+    }
+
+    /** The event time just after this load and its closers (published 60 s of event time after it). */
+    long after() {
+        return timestamp(count - 1) + 120_000;
     }
 
     String topic(int i) {

@@ -81,6 +81,10 @@ final class SeedPeer implements AutoCloseable {
         return r;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

@@ -12,8 +12,12 @@ final class Topics {
 
     static void create(String bootstrap, KafkaSinkConfig kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(kafka.aggregatesTopic, kafka.alertsTopic, kafka.deadLettersTopic, kafka.lateTopic)
-                    .stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+            java.util.List<String> topics = new java.util.ArrayList<>(List.of(kafka.aggregatesTopic, kafka.alertsTopic,
+                    kafka.deadLettersTopic, kafka.lateTopic));
+            if (kafka.readingsTopic != null) {
+                topics.add(kafka.readingsTopic); // the archive of readings, where it is on
+            }
+            admin.createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
         }
     }
 }
