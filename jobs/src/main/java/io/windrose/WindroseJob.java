@@ -179,7 +179,7 @@ public final class WindroseJob {
                     .name("sparkplug-rebirth-requests").uid("sparkplug-rebirth-requests");
         }
 
-        RuleBook rules = new RuleBook(config.rules, routes.get(0).measurement());
+        RuleBook rules = new RuleBook(config.rules, routes.get(0).measurement(), !sparkplugRoutes.isEmpty());
         List<AlertRule> fileRules = rules.effective(List.of());
         // the sensors deadman rules expect join the readings before their one shuffle (as markers the stages skip)
         KeyedStream<SensorReading, String> readings = all
@@ -268,7 +268,7 @@ public final class WindroseJob {
         if (config.rules.stream().anyMatch(rule -> !rule.actions.isEmpty())
                 || RuleUpdates.enabled(kafka, config.runtimeRules)
                 || config.routes.stream().anyMatch(route -> route.format == PayloadFormat.SPARKPLUG_B)) {
-            pipeline.commands().keyBy(MqttCommand::getTopic)
+            pipeline.commands().keyBy(CommandThrottle::key, Types.STRING)
                     .process(new CommandThrottle(config.actions.mqtt.minInterval.toMillis()))
                     .name("command-throttle").uid("command-throttle")
                     .sinkTo(MqttCommandSink.create(config.mqtt, config.actions.mqtt)).name("mqtt-commands").uid("mqtt-commands");

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Per command topic (a device): drops commands for alerts older than their expiry (replays, backfills and late data
  * never switch a device), and sends at most one command per {@code min-interval} — a command that comes sooner waits
  * in state for the interval's end, and a later one replaces it (the device ends in the latest state; each replaced
- * command counts as suppressed). Keyed by topic; the waiting command and the time of the last one are checkpointed.
+ * command counts as suppressed). Keyed by {@link #key}; the waiting command and the time of the last one are
+ * checkpointed.
  * Metrics {@code commands.suppressed} (expired, replaced or with an invalid topic).
  */
 public final class CommandThrottle extends KeyedProcessFunction<String, MqttCommand, MqttCommand> {
@@ -31,6 +32,20 @@ public final class CommandThrottle extends KeyedProcessFunction<String, MqttComm
 
     public CommandThrottle(long minIntervalMs) {
         this.minIntervalMs = minIntervalMs;
+    }
+
+    /**
+     * What one command replaces a waiting one of: a text command its topic's (a device's switch); a Sparkplug B
+     * command (binary) only one to the same metric of its NCMD/DCMD topic, which stands for a whole node or device
+     * (a rebirth request: its own), so that writes to two metrics of a device never replace each other.
+     */
+    public static String key(MqttCommand command) {
+        if (command.getBinary() == null) {
+            return command.getTopic();
+        }
+        String payload = command.getPayload();
+        int equals = payload.indexOf('=');
+        return command.getTopic() + '\u0000' + (equals < 0 ? payload : payload.substring(0, equals));
     }
 
     @Override

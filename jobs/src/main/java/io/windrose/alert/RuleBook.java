@@ -36,6 +36,7 @@ public final class RuleBook implements Serializable {
 
     private final Map<String, RuleConfig> seeds = new LinkedHashMap<>();
     private final String defaultMeasurement;
+    private final boolean sparkplug;
 
     /** The status record of an update: its rule, offset, accepted / deleted / rejected (with the reason), what is in effect. */
     public String status(RuleUpdate update, String status, String reason, Iterable<Map.Entry<String, String>> topic) {
@@ -68,8 +69,26 @@ public final class RuleBook implements Serializable {
     }
 
     public RuleBook(List<RuleConfig> seeds, String defaultMeasurement) {
+        this(seeds, defaultMeasurement, false);
+    }
+
+    /** @param sparkplug whether the pipeline has a sparkplug-b route (which a rule's sparkplug action needs) */
+    public RuleBook(List<RuleConfig> seeds, String defaultMeasurement, boolean sparkplug) {
         seeds.forEach(rule -> this.seeds.put(rule.name, rule));
         this.defaultMeasurement = defaultMeasurement;
+        this.sparkplug = sparkplug;
+    }
+
+    /**
+     * What a rule of the rules topic needs of this pipeline, beyond its own keys: a sparkplug action needs a sparkplug-b
+     * route (the pipeline file's rules are checked so at start-up).
+     */
+    void checkInPipeline(RuleUpdate update, RuleConfig rule) {
+        if (!sparkplug && rule.actions.stream().anyMatch(action -> action.sparkplug != null)) {
+            throw new ConfigException("rule '" + update.getName() + "' of the rules topic", "actions", "a route with"
+                    + " format: sparkplug-b for its sparkplug action (it writes by the alias and datatype of the device's"
+                    + " birth, which such a route reads); this pipeline has none");
+        }
     }
 
     /** Checks an update; throws {@link ConfigException} naming the key when the rule is not valid. */

@@ -46,6 +46,8 @@ final class RuleRetirement {
     static <IN, R, OUT> void drop(String rule, MapStateDescriptor<String, AlertTrack> tracks,
             KeyedBroadcastProcessFunction<String, IN, R, OUT>.Context ctx) throws Exception {
         ctx.applyToKeyedState(tracks, (key, state) -> state.remove(rule));
+        // and what an ack marked: a rule of that name added later starts afresh
+        ctx.applyToKeyedState(AlertOutput.RAISED, (key, state) -> state.remove(rule));
     }
 
     /** The measurement of a sensor key (see {@link #retire}). */

@@ -56,7 +56,7 @@ final class RuntimeRules<T> {
                 topic.put(update.getName(), RuleBook.DELETED);
                 status = "deleted";
             } else {
-                RuleBook.check(update);
+                book.checkInPipeline(update, RuleBook.check(update));
                 topic.put(update.getName(), update.getJson());
                 status = "accepted";
             }

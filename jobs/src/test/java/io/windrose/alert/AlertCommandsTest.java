@@ -152,6 +152,19 @@ class AlertCommandsTest {
         }
     }
 
+    @Test
+    void aRuntimeRuleWithASparkplugActionIsRejectedWithoutASparkplugRoute() throws Exception {
+        String json = "{\"name\":\"fan\",\"field\":\"temperature\",\"above\":30,"
+                + "\"actions\":[{\"sparkplug\":{\"metric\":\"Fan\",\"raised\":true}}]}";
+        try (var h = open(harness(rules(RULES)))) {
+            h.processBroadcastElement(new RuleUpdate("fan", json, 3L, null), 1);
+            assertThat(h.getSideOutput(RuleBook.STATUS)).extracting(r -> JSON.readTree(r.getValue()))
+                    .filteredOn(a -> "fan".equals(a.path("rule").asText()))
+                    .extracting(a -> a.get("status").asText() + ": " + a.get("reason").asText())
+                    .singleElement().asString().startsWith("rejected: ").contains("format: sparkplug-b");
+        }
+    }
+
     private static void shelve(KeyedBroadcastOperatorTestHarness<String, SensorReading, RuleUpdate, AlertEvent> h,
             String rule, String sensor, long forMs, long at) throws Exception {
         AlertCommand shelve = AlertCommand.shelve(rule, sensor, Duration.ofMillis(forMs), null);

@@ -32,6 +32,24 @@ class WindowAlertFunctionTest {
         }
     }
 
+    @Test
+    void aWindowRuleDeletedAndAddedAgainStartsAfreshNotAcknowledged() throws Exception {
+        String rule = "{\"name\":\"warm\",\"field\":\"temperature\",\"above\":30,\"on\":\"window\"}";
+        try (var h = new KeyedBroadcastOperatorTestHarness<String, SensorAggregate, RuleUpdate, AlertEvent>(
+                new RuleBroadcastOperator<>(new WindowAlertFunction(rules("[]"))),
+                a -> a.getMeasurement() + "/" + a.getSensorId(), Types.STRING, 1, 1, 0)) {
+            h.open();
+            h.processBroadcastElement(new RuleUpdate("warm", rule, 1L, null), 0);
+            h.processElement(aggregate(0, 31, 33), 0);
+            h.processBroadcastElement(new RuleUpdate("", null, 2L, AlertCommand.ack("warm", "s-1", null).toJson()), 0);
+            h.processBroadcastElement(new RuleUpdate("warm", null, 3L, null), 0); // deleted
+            h.processBroadcastElement(new RuleUpdate("warm", rule, 4L, null), 0); // and added again
+            h.processElement(aggregate(10_000, 32, 33), 10_000);
+            assertThat(h.extractOutputValues()).extracting(e -> e.getState() + " " + e.getAcked())
+                    .containsExactly("RAISED false", "RAISED true", "RAISED false");
+        }
+    }
+
     private static SensorAggregate aggregate(long start, double mean, double max) {
         return SensorAggregate.newBuilder().setMeasurement("m").setSensorId("s-1").setTags(Map.of("site", "a"))
                 .setWindow("10s").setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(start + 10_000))

@@ -219,6 +219,11 @@ public final class SparkplugFunction extends KeyedProcessFunction<String, MqttMe
                     + " more than event-time.max-future-skew (" + maxFutureSkewMs + " ms)", sensorId);
             return;
         }
+        if (byTime.isEmpty() && !r.birth()) {
+            deadLetter(ctx, message, DeadLetterReason.NO_FIELDS, topic.type() + ": no metric left after the route's"
+                    + " fields include/exclude", sensorId);
+            return;
+        }
         for (Map.Entry<Long, Map<String, Double>> e : byTime.entrySet()) {
             out.collect(SensorReading.newBuilder()
                     .setMeasurement(route.measurement())

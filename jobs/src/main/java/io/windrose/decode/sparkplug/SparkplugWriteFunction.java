@@ -87,6 +87,10 @@ public final class SparkplugWriteFunction extends KeyedCoProcessFunction<String,
         for (SparkplugRoute route : routes) {
             if (route.takes(message.topic)) {
                 NodeSession session = NodeSession.fromAvro(state.value());
+                if (session != null) {
+                    // this stage sees births and deaths only, not the data between them: their seq says nothing here
+                    session.lastSeq = -1;
+                }
                 route.decoder().decode(topic, message.payload, message.receivedAt, session); // the decoding stage reports
                 state.update(session.toAvro());
                 return;

@@ -83,6 +83,25 @@ class SparkplugFunctionTest {
     }
 
     @Test
+    void dataWhoseMetricsTheRouteLeavesAllOutIsANoFieldsDeadLetterNotLost() throws Exception {
+        io.windrose.decode.RouteConfig config = new io.windrose.decode.RouteConfig();
+        config.name = "plant";
+        config.format = io.windrose.decode.PayloadFormat.SPARKPLUG_B;
+        config.topics = List.of("spBv1.0/#");
+        config.fields.exclude = List.of("Pressure", "Count");
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new SparkplugFunction(
+                List.of(SparkplugRoute.of(config, 1 << 20)), java.time.Duration.ofMinutes(1), 1024)),
+                SparkplugFunction.KEY, Types.STRING)) {
+            h.open();
+            send(h, "spBv1.0/g/NBIRTH/n", Payloads.nbirth(T0, 3), T0);
+            send(h, "spBv1.0/g/DBIRTH/n/d", Payloads.dbirth(T0, 1), T0);
+            send(h, "spBv1.0/g/DDATA/n/d", Payloads.ddata(T0, 2, 2.5), T0 + 1);
+            assertThat(side(h, SparkplugFunction.DEAD_LETTERS)).extracting(DeadLetter::getReason)
+                    .containsExactly("NO_FIELDS");
+        }
+    }
+
+    @Test
     void anUnknownAliasIsADeadLetterAndOneRebirthRequest() throws Exception {
         try (var h = harness()) {
             h.open();
