@@ -117,7 +117,8 @@ class AlertCommandsITCase {
             device.publish(name + "/site-a/s-4", reading("s-4", now, 32)); // not shelved
             assertThat(fan.await(1, Duration.ofSeconds(30))).extracting(Object::toString)
                     .containsExactly(name + "/s-4/fan/set critical");
-            Thread.sleep(Math.max(0, until - System.currentTimeMillis() + 500));
+            // the printed until is cut to the second: up to 999 ms before the shelf really ends
+            Thread.sleep(Math.max(0, until - System.currentTimeMillis() + 1_500));
             device.publish(name + "/site-a/s-3", reading("s-3", now + 1_000, 20)); // its clear: raised shelved, nothing
             device.publish(name + "/site-a/s-3", reading("s-3", now + 2_000, 29)); // after the shelf: a command
             assertThat(fan.await(2, Duration.ofSeconds(30))).extracting(Object::toString)
