@@ -15,17 +15,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import io.windrose.localcluster.LocalStackCheckout.Bash;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,8 +43,7 @@ import org.junit.jupiter.api.Test;
  * {@code target/stack-alertmanager/run}, with each phase's output and logs).
  */
 class LocalStackAlertmanagerITCase {
-    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
-    private static final Path RUN = ROOT.resolve("local-cluster/run");
+    private static final Path RUN = LocalStackCheckout.RUN;
     private static final Path OUT = Path.of("target/stack-alertmanager").toAbsolutePath();
     private static final int ALERTMANAGER_DEFAULT = 9095;
     private static final String RULE = "too-hot";
@@ -60,29 +55,12 @@ class LocalStackAlertmanagerITCase {
 
     @Test
     void aTooHotAlertIsInAlertmanagerSurvivesAKillMinus9OfTheJobAndResolvesOnce() throws Exception {
-        Optional<Long> running = stackPid();
-        if (running.isPresent()) {
-            fail("a local stack is up in " + RUN + " (pid " + running.get() + "): this test runs local-cluster/up"
-                    + " itself; stop yours with local-cluster/down first");
-        }
-        deleteRecursively(OUT);
-        Files.createDirectories(OUT);
-        Path saved = null;
-        if (Files.exists(RUN)) {
-            saved = RUN.resolveSibling("run.aside-" + ProcessHandle.current().pid());
-            Files.move(RUN, saved);
-        }
+        Path saved = LocalStackCheckout.moveAside(OUT, "this test");
         long started = System.nanoTime();
         try {
             scenario(Ports.canBind(ALERTMANAGER_DEFAULT));
         } finally {
-            stopWhatIsLeft();
-            if (Files.exists(RUN)) {
-                Files.move(RUN, OUT.resolve("run")); // the test's, for a look after a failure
-            }
-            if (saved != null) {
-                Files.move(saved, RUN);
-            }
+            LocalStackCheckout.restore(OUT, saved);
             System.out.printf("local stack with Alertmanager: %d s (logs in %s)%n",
                     (System.nanoTime() - started) / 1_000_000_000, OUT);
         }
@@ -120,7 +98,7 @@ class LocalStackAlertmanagerITCase {
 
         // kill -9 of the job while it fires, once a checkpoint holds the raised alert
         awaitCheckpointAfter(flink, listedAt);
-        long job = stackProcesses().get("windrose-job");
+        long job = LocalStackCheckout.stackProcesses().get("windrose-job");
         Bash kill = bash("kill -9 " + job, "kill");
         assertThat(kill.exit()).as(kill.output()).isZero();
         Await.until(() -> ProcessHandle.of(job).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,
@@ -261,74 +239,11 @@ class LocalStackAlertmanagerITCase {
         }
     }
 
-    private static void copyLogs(String phase) throws IOException {
-        for (String log : List.of("stack.log", "job.log")) {
-            if (Files.exists(RUN.resolve(log))) {
-                Files.copy(RUN.resolve(log), OUT.resolve("run-" + phase + "-" + log), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-    }
-
-    private record Bash(int exit, String output) {}
-
-    /** {@code bash -euo pipefail -c SCRIPT} in the repository root; stdout and stderr together, also in OUT/name.log. */
     private static Bash bash(String script, String name) throws IOException, InterruptedException {
-        Path log = OUT.resolve(name + ".log");
-        Process process = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(6, TimeUnit.MINUTES)) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            return new Bash(-1, Files.readString(log) + "\n(killed after 6 minutes)");
-        }
-        return new Bash(process.exitValue(), Files.readString(log));
+        return LocalStackCheckout.bash(script, OUT.resolve(name + ".log"));
     }
 
-    /** The stack process (run/stack.pid) and its children (run/pids), by name. */
-    private static Map<String, Long> stackProcesses() throws IOException {
-        Map<String, Long> pids = new LinkedHashMap<>();
-        stackPid().ifPresent(pid -> pids.put("stack", pid));
-        Path file = RUN.resolve("pids");
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                String[] parts = line.trim().split("\\s+");
-                if (parts.length == 2) {
-                    pids.put(parts[0], Long.parseLong(parts[1]));
-                }
-            }
-        }
-        return pids;
-    }
-
-    /** The pid of a stack that runs from the checkout's local-cluster/run, if one does. */
-    private static Optional<Long> stackPid() throws IOException {
-        Path file = RUN.resolve("stack.pid");
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        long pid = Long.parseLong(Files.readString(file).trim());
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> pid);
-    }
-
-    /** After a failure: down, as a user would, then whatever it left (only the stack's own processes). */
-    private static void stopWhatIsLeft() throws IOException, InterruptedException {
-        if (stackPid().isPresent()) {
-            bash("local-cluster/down", "cleanup-down");
-        }
-        for (long pid : stackProcesses().values()) {
-            ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+    private static void copyLogs(String phase) throws IOException {
+        LocalStackCheckout.copyLogs(OUT, phase);
     }
 }

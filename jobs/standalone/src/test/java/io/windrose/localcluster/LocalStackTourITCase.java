@@ -17,20 +17,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.assertj.core.api.SoftAssertions;
+import io.windrose.localcluster.LocalStackCheckout.Bash;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,8 +44,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Dwindrose.tour.readme=FILE} reads the tour from another Markdown file with the same heading.
  */
 class LocalStackTourITCase {
-    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
-    private static final Path RUN = ROOT.resolve("local-cluster/run");
+    private static final Path ROOT = LocalStackCheckout.ROOT;
+    private static final Path RUN = LocalStackCheckout.RUN;
     private static final Path README = Path.of(System.getProperty("windrose.tour.readme", ROOT.resolve("README.md").toString()));
     private static final String HEADING = "## A 5-minute tour";
     private static final Path OUT = Path.of("target/tour").toAbsolutePath();
@@ -63,11 +59,6 @@ class LocalStackTourITCase {
 
     @Test
     void theReadmeTourRunsVerbatimTwiceNextToAnotherMosquitto() throws Exception {
-        Optional<Long> running = stackPid();
-        if (running.isPresent()) {
-            fail("a local stack is up in " + RUN + " (pid " + running.get() + "): this test runs the README's tour with"
-                    + " local-cluster/up itself; stop yours with local-cluster/down first");
-        }
         List<String> block = tourBlock(Files.readAllLines(README));
         int down = 0;
         while (down < block.size() && !block.get(down).strip().startsWith("local-cluster/down")) {
@@ -78,13 +69,7 @@ class LocalStackTourITCase {
         String fromDown = String.join("\n", block.subList(down, block.size()));
         Map<String, String> documented = documentedRow(Files.readAllLines(README));
 
-        deleteRecursively(OUT);
-        Files.createDirectories(OUT);
-        Path saved = null;
-        if (Files.exists(RUN)) {
-            saved = RUN.resolveSibling("run.aside-" + ProcessHandle.current().pid());
-            Files.move(RUN, saved);
-        }
+        Path saved = LocalStackCheckout.moveAside(OUT, "this test (the README's tour)");
         MosquittoServer other = null;
         List<ServerSocket> squatters = new ArrayList<>();
         SoftAssertions soft = new SoftAssertions();
@@ -102,27 +87,16 @@ class LocalStackTourITCase {
                 try {
                     tour(n, untilDown, fromDown, other, documented, soft);
                 } finally {
-                    for (String log : List.of("stack.log", "job.log")) {
-                        if (Files.exists(RUN.resolve(log))) {
-                            Files.copy(RUN.resolve(log), OUT.resolve("run-" + n + "-" + log),
-                                    StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }
+                    LocalStackCheckout.copyLogs(OUT, String.valueOf(n));
                 }
             }
         } finally {
-            stopWhatIsLeft();
+            LocalStackCheckout.restore(OUT, saved);
             if (other != null) {
                 other.close();
             }
             for (ServerSocket squatter : squatters) {
                 squatter.close();
-            }
-            if (Files.exists(RUN)) {
-                Files.move(RUN, OUT.resolve("run")); // the test's, for a look after a failure
-            }
-            if (saved != null) {
-                Files.move(saved, RUN);
             }
         }
         soft.assertAll();
@@ -189,7 +163,7 @@ class LocalStackTourITCase {
                 "heating-fast", "silent", "frozen", "unusual");
 
         // safe by default, while the stack is up
-        Map<String, Long> pids = stackProcesses();
+        Map<String, Long> pids = LocalStackCheckout.stackProcesses();
         soft.assertThat(pids).as(what + "the stack's processes (run/pids, run/stack.pid)").containsKeys("windrose-job",
                 "mosquitto", "kafka", "influxd", "prometheus", "alertmanager", "stack");
         int flink = port(endpoints.get("FLINK_URL"));
@@ -303,57 +277,6 @@ class LocalStackTourITCase {
         return Map.of();
     }
 
-    private record Bash(int exit, String output, Path log) {}
-
-    /** {@code bash -euo pipefail -c SCRIPT} in the repository root; stdout and stderr together, also in {@code log}. */
-    private static Bash bash(String script, Path log) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(6, TimeUnit.MINUTES)) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            return new Bash(-1, Files.readString(log) + "\n(killed after 6 minutes)", log);
-        }
-        return new Bash(process.exitValue(), Files.readString(log), log);
-    }
-
-    /** The stack process (run/stack.pid) and its children (run/pids), by name. */
-    private static Map<String, Long> stackProcesses() throws IOException {
-        Map<String, Long> pids = new LinkedHashMap<>();
-        stackPid().ifPresent(pid -> pids.put("stack", pid));
-        Path file = RUN.resolve("pids");
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                String[] parts = line.trim().split("\\s+");
-                if (parts.length == 2) {
-                    pids.put(parts[0], Long.parseLong(parts[1]));
-                }
-            }
-        }
-        return pids;
-    }
-
-    /** The pid of a stack that runs from the checkout's local-cluster/run, if one does. */
-    private static Optional<Long> stackPid() throws IOException {
-        Path file = RUN.resolve("stack.pid");
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        long pid = Long.parseLong(Files.readString(file).trim());
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> pid);
-    }
-
-    /** After a failure: down, as a user would, then whatever it left (only the stack's own processes). */
-    private static void stopWhatIsLeft() throws IOException, InterruptedException {
-        if (stackPid().isPresent()) {
-            bash("local-cluster/down", OUT.resolve("cleanup-down.log"));
-        }
-        for (long pid : stackProcesses().values()) {
-            ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
-
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -383,14 +306,7 @@ class LocalStackTourITCase {
         return URI.create(url).getPort();
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+    private static Bash bash(String script, Path log) throws IOException, InterruptedException {
+        return LocalStackCheckout.bash(script, log);
     }
 }
