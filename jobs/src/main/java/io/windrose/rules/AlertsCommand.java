@@ -166,8 +166,9 @@ public final class AlertsCommand implements Callable<Integer> {
     @Command(name = "ack", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             sortOptions = false,
             description = {"Acknowledges the raised alert of a rule for a sensor.",
-                "Its actions and notifications stop until it clears; the alert stays raised (acked) in InfluxDB and"
-                        + " on Kafka. Prints each alert acknowledged."},
+                "Its later raises (a level change, an escalation) call no actions until it clears, whose cleared"
+                        + " actions still run; the alert stays raised (acked) in InfluxDB and on Kafka. Prints each"
+                        + " alert acknowledged."},
             exitCodeListHeading = Cli.EXIT_CODES_HEADING,
             exitCodeList = {"0:acknowledged", "1:rejected by the job, or no raised alert to acknowledge",
                 "2:a usage or a configuration error", "3:no answer in time"})
